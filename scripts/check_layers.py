@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Fail if a non-UI package imports widgets.
+
+``console``, ``queue`` and ``streaming`` may use QtCore and QtGui (models,
+signals, off-screen rendering) but never QtWidgets or ``videohelp.ui``: they
+must run headless in ``videohelp serve`` and stay testable without a desk.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "videohelp"
+NON_UI = ("console", "queue", "streaming")
+FORBIDDEN = (
+    "videohelp.ui",
+    "PySide6.QtWidgets",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtSvgWidgets",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtWebEngineWidgets",
+    "qtpy.QtWidgets",
+)
+
+
+def _imported_names(tree: ast.AST) -> list[tuple[int, str]]:
+    names: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append((node.lineno, node.module))
+            names += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return names
+
+
+def violations(root: Path = ROOT) -> list[str]:
+    """Return one line per forbidden import found under the non-UI packages."""
+    found = []
+    for package in NON_UI:
+        for path in sorted((root / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for lineno, name in _imported_names(tree):
+                if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN):
+                    found.append(f"{path.relative_to(root.parent)}:{lineno}: imports {name}")
+    return found
+
+
+def main() -> int:
+    found = violations()
+    for line in found:
+        print(line)
+    print(f"layering: {len(found)} violation(s)")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

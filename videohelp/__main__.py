@@ -1,0 +1,5 @@
+"""Allow ``python -m videohelp``."""
+
+from videohelp.entry import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Application core: configuration, storage, catalog, knowledge base, sessions, CLI."""

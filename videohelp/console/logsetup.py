@@ -1,0 +1,40 @@
+"""Logging to a rotating file in the data directory (and stderr for warnings)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+
+
+def setup_logging(log_file: Path, *, verbose: bool = False) -> logging.Handler:
+    """Attach a rotating file handler (5 x 2 MB) to the root logger; return it."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in list(root.handlers):
+        if getattr(handler, "_videohelp", False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    file_handler._videohelp = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    stderr.setFormatter(logging.Formatter("videohelp: %(levelname)s %(name)s: %(message)s"))
+    stderr._videohelp = True  # type: ignore[attr-defined]
+    root.addHandler(stderr)
+    return file_handler
+
+
+def recent_log_lines(log_file: Path, count: int = 200) -> list[str]:
+    """The last ``count`` lines of the log, for crash reports."""
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return lines[-count:]

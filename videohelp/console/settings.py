@@ -1,0 +1,118 @@
+"""One declarative registry of settings, saved as JSON in the data directory.
+
+Every setting is declared once here with its type, default and description;
+nothing else in the code invents setting names. Unknown or ill-typed values in
+the file are reported and replaced by the default instead of crashing a show.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The declaration of one setting."""
+
+    name: str
+    type: type
+    default: Any
+    description: str
+
+    def coerce(self, value: Any) -> Any:
+        """Return ``value`` as this setting's type or raise ``ValueError``."""
+        if self.type is bool:
+            if isinstance(value, bool):
+                return value
+            raise ValueError(f"{self.name}: expected true/false, got {value!r}")
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if self.type is dict and isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        if self.type is list and isinstance(value, list):
+            return [str(v) for v in value]
+        if isinstance(value, self.type) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"{self.name}: expected {self.type.__name__}, got {value!r}")
+
+
+REGISTRY: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("ui.language", str, "zh_CN", "Interface language: zh_CN or en."),
+        Setting("ui.theme", str, "dark", "Studio theme: dark or light."),
+        Setting("ui.font_family", str, "Noto Sans CJK SC", "Font for the UI and cards."),
+        Setting("demo.auto_take_after_s", float, 4.0,
+                "In demo mode, seconds before the demo puts a question on screen by itself."),
+        Setting("demo.comments_per_s", float, 4.0, "Rate of the simulated comment feed."),
+        Setting("server.host", str, "127.0.0.1", "Address the ingest and seat server binds."),
+        Setting("server.port", int, 8765, "Port of the ingest and seat server."),
+        Setting("ingest.tokens", dict, {}, "Bridge tokens: platform name to token."),
+        Setting("ingest.max_text_chars", int, 500, "Longest comment text accepted."),
+        Setting("ingest.blocklist", list, [], "Words that may never go on air."),
+        Setting("program.width", int, 1920, "Program frame width in pixels."),
+        Setting("program.height", int, 1080, "Program frame height in pixels."),
+        Setting("program.fps", int, 30, "Program frame rate."),
+        Setting("cards.default_duration_s", float, 0.0,
+                "Automatic out after this many seconds on air (0 = stays until cleared)."),
+    )
+}
+
+
+class Settings:
+    """Values of the registry's settings, loaded from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+        self.problems: list[str] = []
+        if path is not None and path.exists():
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("top level is not an object")
+        except (OSError, ValueError) as exc:
+            self.problems.append(f"{path}: unreadable ({exc}); using defaults")
+            log.warning("settings file %s unreadable: %s", path, exc)
+            return
+        for name, value in raw.items():
+            setting = REGISTRY.get(name)
+            if setting is None:
+                self.problems.append(f"unknown setting {name!r} ignored")
+                continue
+            try:
+                self._values[name] = setting.coerce(value)
+            except ValueError as exc:
+                self.problems.append(f"{exc}; using the default")
+        for problem in self.problems:
+            log.warning("settings: %s", problem)
+
+    def __getitem__(self, name: str) -> Any:
+        setting = REGISTRY[name]
+        return self._values.get(name, setting.default)
+
+    def set(self, name: str, value: Any) -> None:
+        """Set a value (type-checked) and save the file."""
+        self._values[name] = REGISTRY[name].coerce(value)
+        self.save()
+
+    def save(self) -> None:
+        """Write the non-default values atomically."""
+        if self.path is None:
+            return
+        payload = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(tmp, self.path)

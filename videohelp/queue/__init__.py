@@ -1,0 +1,1 @@
+"""The comment pipeline: ingest, validation, dedup, persistence, triage, states."""

@@ -1,0 +1,60 @@
+"""Comment records as they travel through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """Where a comment is in the studio's workflow."""
+
+    NEW = "new"
+    TRIAGED = "triaged"
+    QUEUED = "queued"
+    ON_AIR = "on_air"
+    ANSWERED = "answered"
+    FLAGGED = "flagged"
+    DISMISSED = "dismissed"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingComment:
+    """A validated, normalised comment from a bridge, not yet stored."""
+
+    platform: str
+    msg_id: str
+    user_id: str
+    user_name: str
+    text: str
+    ts_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredComment:
+    """A comment as committed to the store."""
+
+    id: int
+    platform: str
+    msg_id: str
+    user_id: str
+    user_name: str
+    user_name_masked: str
+    text: str
+    text_masked: str
+    ts_ms: int
+    received_ms: int
+    state: State = State.NEW
+    blocked: bool = False
+
+    @classmethod
+    def from_row(cls, row: dict) -> StoredComment:
+        return cls(
+            id=row["id"], platform=row["platform"], msg_id=row["msg_id"],
+            user_id=row["user_id"], user_name=row["user_name"],
+            user_name_masked=row["user_name_masked"], text=row["text"],
+            text_masked=row["text_masked"], ts_ms=row["ts_ms"],
+            received_ms=row["received_ms"], state=State(row["state"]),
+            blocked=bool(row["blocked"]),
+        )

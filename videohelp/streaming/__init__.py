@@ -1,0 +1,1 @@
+"""Program output: cards, rendering, compositing, sources and outputs."""
