@@ -25,15 +25,20 @@ FORBIDDEN = (
 )
 
 
-def _imported_names(tree: ast.AST) -> list[tuple[int, str]]:
-    names: list[tuple[int, str]] = []
+def _imports(tree: ast.AST) -> list[tuple[int, list[str]]]:
+    """Each import statement as (line, every dotted name it could bring in)."""
+    found: list[tuple[int, list[str]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names += [(node.lineno, alias.name) for alias in node.names]
+            found.append((node.lineno, [alias.name for alias in node.names]))
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append((node.lineno, node.module))
-            names += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
-    return names
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            found.append((node.lineno, names))
+    return found
+
+
+def _forbidden(name: str) -> bool:
+    return any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
 
 
 def violations(root: Path = ROOT) -> list[str]:
@@ -42,9 +47,10 @@ def violations(root: Path = ROOT) -> list[str]:
     for package in NON_UI:
         for path in sorted((root / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for lineno, name in _imported_names(tree):
-                if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN):
-                    found.append(f"{path.relative_to(root.parent)}:{lineno}: imports {name}")
+            for lineno, names in _imports(tree):
+                bad = [name for name in names if _forbidden(name)]
+                if bad:
+                    found.append(f"{path.relative_to(root.parent)}:{lineno}: imports {bad[0]}")
     return found
 
 

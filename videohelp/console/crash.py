@@ -97,6 +97,7 @@ class CrashHandler:
     def write_report(self, exc_type: type[BaseException], exc: BaseException,
                      tb: TracebackType | None) -> Path:
         """Write one report file and return its path."""
+        self.crash_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = self.crash_dir / f"crash-{stamp}.txt"
         lines = ["videohelp crash report", f"time: {dt.datetime.now().isoformat()}", ""]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -67,6 +69,14 @@ class ShowSession(QObject):
                                      parent=self)
         self.on_air: StoredComment | None = None
         self._tasks: list[asyncio.Task] = []
+        self._background: set[asyncio.Future] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future:
+        """Run a desk action in the background, keeping a reference until it ends."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
 
     async def start(self) -> None:
         await self.pipeline.start()
@@ -131,7 +141,7 @@ class ShowSession(QObject):
         self.program.panic()
         previous, self.on_air = self.on_air, None
         if previous is not None:
-            asyncio.get_event_loop().create_task(self._finish(previous))
+            self.spawn(self._finish(previous))
         self.onAirChanged.emit(None)
 
     async def _finish(self, comment: StoredComment) -> None:

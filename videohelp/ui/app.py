@@ -121,7 +121,7 @@ class _GrabOnClose(QObject):
         super().__init__(parent)
         self.window, self.path = window, path
 
-    def eventFilter(self, watched: QObject, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if watched is self.window and event.type() == QEvent.Type.Close:

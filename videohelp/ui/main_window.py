@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
@@ -139,16 +138,16 @@ class MainWindow(QMainWindow):
         if comment is None:
             self.statusBar().showMessage(_tr("Select a comment first"), 3000)
             return
-        asyncio.ensure_future(self.session.take_question(comment))
+        self.session.spawn(self.session.take_question(comment))
 
     def clear_question(self) -> None:
         self.operatorActed.emit()
-        asyncio.ensure_future(self.session.clear_question())
+        self.session.spawn(self.session.clear_question())
 
     def panic(self) -> None:
         self.operatorActed.emit()
         self.session.panic()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         log.info("main window closed")
         super().closeEvent(event)

@@ -1,0 +1,79 @@
+"""Shared fixtures. Qt runs offscreen (set here, before any Qt import)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh data directory."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def videohelp_cmd() -> list[str]:
+    """The command that runs the installed console's CLI in a subprocess."""
+    return [sys.executable, "-m", "videohelp"]
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    assert SHARED.is_dir(), f"shared material missing at {SHARED}"
+    return SHARED
+
+
+@pytest.fixture
+def qloop(qapp):
+    """An asyncio loop running inside Qt's event loop (as the desk runs)."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    loop.run_until_complete(asyncio.sleep(0))
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pytest.fixture
+def run_until_signal(qloop):
+    """``run_until_signal(signal, trigger, timeout)``: call ``trigger()`` and run the
+    asyncio loop (inside Qt's) until ``signal`` fires; return its arguments.
+
+    ``qtbot.waitSignal`` spins a bare Qt loop, in which asyncio is not running;
+    desk actions are coroutines, so waiting for their signals needs this.
+    """
+    import asyncio
+
+    def wait(signal, trigger=None, timeout: float = 2.0) -> tuple:
+        future = qloop.create_future()
+
+        def handler(*args) -> None:
+            if not future.done():
+                future.set_result(args)
+
+        signal.connect(handler)
+        try:
+            if trigger is not None:
+                qloop.call_soon(trigger)
+            return qloop.run_until_complete(asyncio.wait_for(future, timeout))
+        finally:
+            signal.disconnect(handler)
+
+    return wait

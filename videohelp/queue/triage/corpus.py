@@ -1,0 +1,121 @@
+"""What triage learns from: labelled examples drawn from the shipped knowledge.
+
+- the catalog: each item's name (and its parts) and synonyms;
+- the knowledge base: every viewer-style question variant of every entry;
+- ``assets/triage/chatter.txt``: what is not a question;
+- the studio's corrections (``corrections.py``), which weigh more.
+
+The held-out evaluation set (bench/data/triage-eval.jsonl) is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from videohelp.assets import asset_path
+from videohelp.console.catalog import Catalog, load_catalog
+
+log = logging.getLogger(__name__)
+
+CHATTER = "chatter"
+_NAME_PARTS = re.compile(r"[：:（）()、，,／/]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    label: str  # an item code, or CHATTER
+    weight: float = 1.0
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KbEntry:
+    id: str
+    item: str
+    questions: tuple[str, ...]
+    short_answer: str
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The shipped material triage is built from."""
+
+    catalog: Catalog
+    kb: tuple[KbEntry, ...]
+    chatter: tuple[str, ...]
+    lexicon_path: Path
+
+    @classmethod
+    def load(cls, assets: Path | None = None) -> Knowledge:
+        """Load from the shipped assets (or an assets directory laid out the same way)."""
+        root = assets or asset_path()
+        catalog = load_catalog(root / "catalog" / "business-items.csv",
+                               root / "catalog" / "details")
+        return cls(catalog, tuple(load_kb(root / "kb", catalog)),
+                   tuple(read_lines(root / "triage" / "chatter.txt")),
+                   root / "triage" / "lexicon.tsv")
+
+
+def read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def load_kb(kb_dir: Path, catalog: Catalog) -> Iterable[KbEntry]:
+    """Every KB entry of a known item; a broken line is logged and skipped."""
+    for path in sorted(kb_dir.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                entry = KbEntry(str(raw["id"]), str(raw["item"]),
+                                tuple(str(q) for q in raw.get("questions", ())),
+                                str(raw.get("short_answer", "")))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("%s:%d: unusable KB line (%s)", path.name, number, exc)
+                continue
+            if entry.item not in catalog:
+                log.warning("%s:%d: KB entry %s for unknown item %s", path.name, number,
+                            entry.id, entry.item)
+                continue
+            yield entry
+
+
+def name_phrases(name_zh: str) -> list[str]:
+    """新车注册登记（上牌） -> the whole name, 新车注册登记, 上牌."""
+    parts = [p for p in _NAME_PARTS.split(name_zh) if len(p) >= 2]
+    return [name_zh, *parts] if len(parts) > 1 else [name_zh]
+
+
+def examples(knowledge: Knowledge) -> list[Example]:
+    """The labelled examples from catalog, KB and chatter list (no corrections)."""
+    found: list[Example] = []
+    for item in knowledge.catalog.items.values():
+        for phrase in name_phrases(item.name_zh):
+            found.append(Example(phrase, item.code, 1.0, "name"))
+        for synonym in item.synonyms:
+            found.append(Example(synonym, item.code, 1.0, "synonym"))
+    for entry in knowledge.kb:
+        for question in entry.questions:
+            found.append(Example(question, entry.item, 1.0, "kb"))
+    for line in knowledge.chatter:
+        found.append(Example(line, CHATTER, 1.0, "chatter"))
+    return found
+
+
+def extra_words(knowledge: Knowledge, canonical_terms: Iterable[str]) -> set[str]:
+    """Words the segmenter must keep whole: lexicon terms, synonyms, name parts."""
+    words = {term for term in canonical_terms}
+    for item in knowledge.catalog.items.values():
+        words.update(p for p in name_phrases(item.name_zh) if len(p) <= 6)
+        words.update(s for s in item.synonyms if len(s) <= 4)
+    return {w.lower() for w in words}

@@ -1,0 +1,96 @@
+"""Viewer wordings folded to the catalog's terms (pure).
+
+``assets/triage/lexicon.tsv`` maps what viewers type (驾照, 电瓶车, jsz, 科2,
+年捡) to one canonical term (驾驶证, 电动自行车, 科目二, 年检). Matching is
+leftmost-longest, so 驾照类型 becomes 准驾车型 rather than 驾驶证类型, and a
+variant that begins or ends with a latin letter or digit only matches where
+that end is not glued to more letters or digits: ``c1`` is C1 in "c1能开皮卡吗"
+but nothing inside "abc123", ``12312`` is a typo of 12123 but not inside a phone
+number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from videohelp.queue.normalize import normalize_text
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, collapsed spaces: the form every lookup works on."""
+    return normalize_text(text).lower()
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+class LexiconError(ValueError):
+    """A lexicon line cannot be used."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Variant -> canonical mapping with leftmost-longest replacement."""
+
+    mapping: dict[str, str]
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Lexicon:
+        mapping: dict[str, str] = {}
+        for variant, canonical in pairs:
+            key, value = fold(variant), fold(canonical)
+            if key and value and key != value:
+                mapping[key] = value
+        return cls(mapping)
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        """Read ``variant<TAB>canonical`` lines; blank lines and ``#`` comments are skipped."""
+        pairs = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise LexiconError(f"{path}:{number}: expected 'variant<TAB>canonical'")
+            pairs.append((parts[0].strip(), parts[1].strip()))
+        return cls.from_pairs(pairs)
+
+    @property
+    def canonical_terms(self) -> set[str]:
+        return set(self.mapping.values())
+
+    @property
+    def max_len(self) -> int:
+        return max(map(len, self.mapping), default=0)
+
+    def normalize(self, text: str) -> str:
+        """Fold ``text`` and replace every variant, leftmost-longest, left to right."""
+        text = fold(text)
+        mapping, longest = self.mapping, min(self.max_len, len(text))
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            # A match may not start inside a latin/digit run.
+            glued_left = i > 0 and _is_word_char(text[i - 1]) and _is_word_char(text[i])
+            if not glued_left:
+                for size in range(min(longest, n - i), 0, -1):
+                    canonical = mapping.get(text[i:i + size])
+                    if canonical is None:
+                        continue
+                    end = i + size
+                    if end < n and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
+                        continue  # would cut a latin/digit run in two
+                    out.append(canonical)
+                    i = end
+                    break
+                else:
+                    out.append(text[i])
+                    i += 1
+                continue
+            out.append(text[i])
+            i += 1
+        return "".join(out)
