@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 
 from videohelp import __version__
 from videohelp.console import commands
+from videohelp.console.commands.serve import add_server_arguments
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quit-after", type=float, metavar="SECONDS",
                         help="quit after SECONDS (with --screenshot: take it then)")
     parser.add_argument("--seed", type=int, help="seed of the demo's simulated feed")
+    # The desk is also the console's server (bridges connect to it), like ``serve``.
+    add_server_arguments(parser)
+    # A seat of another console (issue 8): ``--role expert --connect wss://HOST:PORT --token T``.
+    parser.add_argument("--connect", metavar="URL",
+                        help="open this role's seat on the console at URL (wss://HOST:PORT) "
+                             "instead of running a console here; for now: --role expert")
+    parser.add_argument("--token", default=os.environ.get("VIDEOHELP_SEAT_TOKEN"),
+                        help="the seat's token from `videohelp seat add` "
+                             "(default: $VIDEOHELP_SEAT_TOKEN)")
+    parser.add_argument("--fingerprint", metavar="SHA256",
+                        help="the SHA-256 fingerprint the console printed: trust exactly that "
+                             "certificate")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")

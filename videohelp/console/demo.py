@@ -25,6 +25,9 @@ QuestionTest = Callable[[StoredComment], bool]
 
 
 def looks_like_question(comment: StoredComment) -> bool:
+    """Triage's decision where it has made one, else the regex's guess."""
+    if comment.is_question is not None:
+        return comment.is_question
     return bool(_QUESTION.search(comment.text)) and len(comment.text) >= 5
 
 
@@ -40,9 +43,24 @@ class DemoDirector:
         self._recent: deque[StoredComment] = deque(maxlen=50)
         self._task: asyncio.Task[None] | None = None
         session.feed.commentsAdded.connect(self._remember)
+        session.commentsTriaged.connect(self._triaged)
+
+    def _triage_ready(self) -> bool:
+        triage = getattr(self.session, "triage", None)
+        return triage is not None and triage.is_ready
 
     def _remember(self, comments: list[StoredComment]) -> None:
+        if self._triage_ready():
+            return  # triage hands over its own decisions in a moment (_triaged)
         self._recent.extend(c for c in comments if not c.blocked and self.is_question(c))
+
+    def _triaged(self, comments: list[StoredComment]) -> None:
+        """Triage decided: its questions replace the regex's guesses about the same comments."""
+        decided = {c.id for c in comments}
+        kept = [c for c in self._recent if c.id not in decided]
+        kept += [c for c in comments
+                 if not c.blocked and c.repeat_of is None and self.is_question(c)]
+        self._recent = deque(kept, maxlen=self._recent.maxlen)
 
     def start(self) -> None:
         self._task = asyncio.get_event_loop().create_task(self._run(), name="demo-director")

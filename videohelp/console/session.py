@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +19,23 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from videohelp.console.paths import DataPaths
+from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.feed import CommentFeed
-from videohelp.queue.persist import CommentWriter, set_state
+from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
+from videohelp.queue.persist import set_state
 from videohelp.queue.pipeline import IngestPipeline
+from videohelp.queue.server import ConsoleServer
 from videohelp.queue.simulator import CommentSimulator, run_simulator
+from videohelp.queue.triage.service import TriageService
+from videohelp.streaming.audio import AudioError
 from videohelp.streaming.cards import CardRenderer, RenderedCard
+from videohelp.streaming.graphics import ProgramGraphics
+from videohelp.streaming.outputs import Output, OutputError
 from videohelp.streaming.program import ProgramEngine
-from videohelp.streaming.sources import TestPatternSource
+from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
+from videohelp.streaming.sources import Source, SourceError, TestPatternSource, open_source
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,14 @@ class SessionOptions:
     seed: int | None = None
     comments_per_s: float | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
+    # The console's server (/ingest and whatever else registers a route). The
+    # desk listens; tests leave it off or use port 0.
+    listen: bool = False
+    host: str | None = None
+    port: int | None = None
+    ingest_tokens: dict[str, str] = field(default_factory=dict)
+    # Triage (queue/triage): classify stored comments in a worker thread.
+    triage: bool = True
 
 
 class ShowSession(QObject):
@@ -47,11 +64,17 @@ class ShowSession(QObject):
         commentChanged(object): a ``StoredComment`` whose state changed.
         onAirChanged(object): the ``StoredComment`` now on the Q&A layer, or None.
         actionFailed(str): a desk action was refused or failed; the text says why.
+        repeatsAdded(dict): comment id -> how many more repeats of it were stored
+            (repeats are collapsed: they do not reach the feed as rows).
+        commentsTriaged(list): ``StoredComment`` rows triage has just classified
+            (is_question, item, confidence, repeat_of; state 'triaged').
     """
 
     commentChanged = Signal(object)
+    commentsTriaged = Signal(list)
     onAirChanged = Signal(object)
     actionFailed = Signal(str)
+    repeatsAdded = Signal(object)  # dict[int, int]; not Signal(dict): int keys
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -59,15 +82,48 @@ class ShowSession(QObject):
         self.paths = paths
         self.settings = settings
         self.options = options or SessionOptions()
-        self.writer = CommentWriter(paths.database, settings["ingest.blocklist"])
+        self.writer = writer_from_settings(paths.database, settings)
         self.pipeline = IngestPipeline(self.writer)
         self.feed = CommentFeed(parent=self)
-        self.pipeline.add_listener(self.feed.push)
+        # Through a weak reference: a bound method would make session <-> pipeline a
+        # cycle, and a cycle may be collected on the writer thread, where Qt cannot
+        # destroy the session's timers.
+        session = weakref.ref(self)
+
+        def to_feed(comments: list[StoredComment]) -> None:
+            alive = session()
+            if alive is not None:
+                alive._to_feed(comments)
+
+        self.pipeline.add_listener(to_feed)
+        self.triage: TriageService | None = None
+        if self.options.triage:
+            self.triage = TriageService(self.pipeline, paths.database, parent=self)
+            self.pipeline.add_listener(self.triage.submit)
+            self.triage.commentsTriaged.connect(self.commentsTriaged)
+            self.commentChanged.connect(self.triage.comment_changed)
+        ingest_config = IngestConfig.from_settings(settings, self.options.ingest_tokens)
+        self.server = ConsoleServer(
+            self.options.host or settings["server.host"],
+            settings["server.port"] if self.options.port is None else self.options.port,
+            max_connections=settings["server.max_connections"],
+            hard_max_bytes=2 * ingest_config.limits.max_frame_bytes)
+        self.ingest = build_ingest(self.server, self.pipeline, ingest_config)
+        self.server_error: str | None = None
         width, height = settings["program.width"], settings["program.height"]
         self.renderer = CardRenderer(width, height)
         self.program = ProgramEngine(TestPatternSource(width, height), fps=settings["program.fps"],
                                      parent=self)
+        self.outputs = ProgramOutputs(self.program,
+                                      settings_for(width, height, settings["program.fps"]), parent=self)
+        self._source: Source | None = None  # the last one switch_source opened
+        # The browser-source page /overlay (OBS, vMix) mirrors the program's cards; live
+        # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.
+        self.graphics = ProgramGraphics(self.program, self.renderer)
+        self.graphics.install(self.server)
+        self.program.autoOut.connect(self._on_auto_out)
         self.on_air: StoredComment | None = None
+        self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
         self._tasks: list[asyncio.Task] = []
         self._background: set[asyncio.Future] = set()
 
@@ -80,7 +136,18 @@ class ShowSession(QObject):
 
     async def start(self) -> None:
         await self.pipeline.start()
+        await self._record_show(on_air=True)
+        if self.triage is not None:
+            self.triage.start()  # builds in its worker thread; returns at once
+        if self.options.listen:
+            try:
+                await self.server.start()
+            except OSError as exc:
+                # The desk still works without bridges (demo, rehearsal): say so, go on.
+                self.server_error = f"cannot listen on {self.server.host}:{self.server.port}: {exc}"
+                log.error("%s", self.server_error)
         self.program.start()
+        await self.graphics.start()
         if self.options.demo:
             rate = self.options.comments_per_s or self.settings["demo.comments_per_s"]
             simulator = CommentSimulator(seed=self.options.seed)
@@ -94,8 +161,76 @@ class ShowSession(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        self.outputs.stop_all()
+        await self.graphics.stop()
         self.program.stop()
+        if self._source is not None:  # a camera or stream reader thread: end it
+            self._source.close()
+        await self.server.stop()
+        await self._record_show(on_air=False)
+        if self.triage is not None:
+            await self.triage.stop()
         await self.pipeline.stop()
+
+    async def _record_show(self, *, on_air: bool) -> None:
+        """Record the show going on or off air, for the daily review's hours on air.
+
+        Failing to record must not stop a show, so errors are logged only.
+        """
+        try:
+            if on_air:
+                self.show_id = await self.pipeline.run_in_writer(open_show, self.options.actor)
+            elif self.show_id is not None:
+                await self.pipeline.run_in_writer(close_show, self.show_id)
+                self.show_id = None
+        except Exception as exc:
+            log.error("could not record the show %s air: %s", "on" if on_air else "off", exc)
+
+    def _to_feed(self, comments: list[StoredComment]) -> None:
+        """Pipeline listener: new comments to the feed, repeats only counted."""
+        shown = [c for c in comments if c.repeat_of is None]
+        if shown:
+            self.feed.push(shown)
+        if len(shown) < len(comments):
+            counts: dict[int, int] = {}
+            for comment in comments:
+                if comment.repeat_of is not None:
+                    counts[comment.repeat_of] = counts.get(comment.repeat_of, 0) + 1
+            self.repeatsAdded.emit(counts)
+
+    # -- program source and outputs (usable while live) -------------------------------
+    def start_output(self, target: str) -> Output | None:
+        """Push or record the program to ``target``; None (and actionFailed) if refused."""
+        try:
+            return self.outputs.start(target)
+        except OutputError as exc:
+            self.actionFailed.emit(str(exc))
+            return None
+
+    def stop_output(self, target: str) -> bool:
+        """Stop the output started for ``target`` (or shown as that name)."""
+        return self.outputs.stop(target)
+
+    def switch_source(self, spec: str) -> bool:
+        """Cut the program to the source ``spec`` (see ``open_source``); False if refused."""
+        try:
+            source = open_source(spec, self.settings["program.width"],
+                                 self.settings["program.height"], self.settings["program.fps"])
+        except SourceError as exc:
+            self.actionFailed.emit(str(exc))
+            return False
+        self.program.set_source(source)
+        self._source = source
+        return True
+
+    def set_audio(self, spec: str) -> bool:
+        """Switch the program's audio input (silent, auto, alsa:DEVICE); False if refused."""
+        try:
+            self.outputs.set_audio(spec)
+        except AudioError as exc:
+            self.actionFailed.emit(str(exc))
+            return False
+        return True
 
     # -- desk actions ---------------------------------------------------------------
     def qa_card(self, comment: StoredComment, answer: str = "", item: str = "") -> RenderedCard:
@@ -120,7 +255,7 @@ class ShowSession(QObject):
             log.warning("take refused: %s", exc)
             self.actionFailed.emit(str(exc))
             return False
-        self.program.take("qa", card)
+        self.program.take("qa", card, duration_s=self.settings["cards.default_duration_s"])
         previous, self.on_air = self.on_air, updated
         if previous is not None and previous.id != updated.id:
             await self._finish(previous)
@@ -143,6 +278,31 @@ class ShowSession(QObject):
         if previous is not None:
             self.spawn(self._finish(previous))
         self.onAirChanged.emit(None)
+
+    def _on_auto_out(self, layer: str) -> None:
+        """The Q&A card's time on air ran out: the comment counts as answered, as if cleared."""
+        if layer != "qa" or self.on_air is None or "qa" in self.program.on_air():
+            return  # another layer, or a new question was taken meanwhile
+        previous, self.on_air = self.on_air, None
+        self.spawn(self._finish(previous))
+        self.onAirChanged.emit(None)
+
+    async def refile(self, comment: StoredComment, item: str | None) -> StoredComment | None:
+        """The officer files ``comment`` under ``item`` (None: chatter); triage learns it.
+
+        The correction is stored, so it also holds after a restart. None (and
+        actionFailed) if refused.
+        """
+        if self.triage is None:
+            self.actionFailed.emit("triage is off")
+            return None
+        try:
+            updated = await self.triage.correct(comment, item, self.options.actor)
+        except (ValueError, KeyError) as exc:
+            self.actionFailed.emit(str(exc))
+            return None
+        self.commentChanged.emit(updated)
+        return updated
 
     async def _finish(self, comment: StoredComment) -> None:
         try:

@@ -75,20 +75,25 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> int:
-        """Apply the pending migrations; return the number applied."""
-        current = self.version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: schema version {current} is newer than this videohelp "
-                f"({SCHEMA_VERSION}); upgrade videohelp"
-            )
+        """Apply the pending migrations; return the number applied.
+
+        The version is re-read inside each write transaction, so two processes
+        opening a new database at once cannot apply the same migration twice.
+        """
+        if self.version == SCHEMA_VERSION:
+            return 0  # the common case takes no write lock
         applied = 0
         for version, path in migrations():
-            if version <= current:
-                continue
-            script = path.read_text(encoding="utf-8")
             with self.transaction():
-                for statement in _split_sql(script):
+                current = self.version
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path}: schema version {current} is newer than this videohelp "
+                        f"({SCHEMA_VERSION}); upgrade videohelp"
+                    )
+                if version <= current:
+                    continue
+                for statement in _split_sql(path.read_text(encoding="utf-8")):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version}")
             log.info("database migrated to version %d (%s)", version, path.name)

@@ -47,6 +47,14 @@ class StoredComment:
     received_ms: int
     state: State = State.NEW
     blocked: bool = False
+    # The comment this one repeats (same viewer, same text, or a viewer's spam
+    # burst); the desk shows repeats collapsed under it.
+    repeat_of: int | None = None
+    # What triage decided (None until it has): a business question or chatter,
+    # the item it filed it under and how sure it was (0..1).
+    is_question: bool | None = None
+    item: str | None = None
+    confidence: float | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> StoredComment:
@@ -56,5 +64,7 @@ class StoredComment:
             user_name_masked=row["user_name_masked"], text=row["text"],
             text_masked=row["text_masked"], ts_ms=row["ts_ms"],
             received_ms=row["received_ms"], state=State(row["state"]),
-            blocked=bool(row["blocked"]),
+            blocked=bool(row["blocked"]), repeat_of=row.get("repeat_of"),
+            is_question=None if row.get("is_question") is None else bool(row["is_question"]),
+            item=row.get("item"), confidence=row.get("confidence"),
         )

@@ -1,44 +1,120 @@
 """Card templates rendered with Qt into premultiplied RGBA images, once per change.
 
 A card is a template name and a dict of fields. ``CardRenderer.render``
-returns a ``RenderedCard``: the image and where it sits on a frame of the
-program's size, always inside the 90% title-safe area. Rendering needs a
+checks the fields against the template's declaration and returns a
+``RenderedCard``: the image and where it sits on a frame of the program's
+size, always inside the 90% title-safe area. Rendering needs a
 QGuiApplication (fonts) but no widgets, and may run off the main thread.
+
+The templates themselves live in ``videohelp.streaming.templates`` (one module
+each) and register here with ``@template``. Every template and field is
+documented in docs/cards.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
 
-from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.console.catalog import Catalog, Item, default_catalog
 from videohelp.streaming.fonts import cjk_font
-from videohelp.streaming.textfit import draw_fitted
+from videohelp.streaming.textfit import FittedText, draw_fitted
 from videohelp.streaming.theme import Theme
 
 TITLE_SAFE = 0.90
+FIELD_KINDS = ("text", "lines", "number", "url", "item")
 
 
 class CardError(ValueError):
     """Unknown template or missing/invalid fields."""
 
 
+def encode_png(rgba_premul: np.ndarray) -> bytes:
+    """A premultiplied RGBA image as PNG bytes with straight alpha (as files and browsers expect).
+
+    Un-premultiplying rounds to the nearest value, so premultiplying again (as a
+    browser does to composite) gives back exactly these pixels.
+    """
+    rgba = rgba_premul.astype(np.uint16)
+    alpha = rgba[:, :, 3:4]
+    safe = np.maximum(alpha, 1)
+    straight = np.where(alpha > 0, (rgba[:, :, :3] * 255 + safe // 2) // safe, 0)
+    straight = np.minimum(straight, 255).astype(np.uint8)
+    bgra = np.dstack((straight[:, :, ::-1], rgba_premul[:, :, 3]))
+    ok, encoded = cv2.imencode(".png", bgra, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return encoded.tobytes()
+
+
+@dataclass(frozen=True)
+class Crawl:
+    """A horizontally scrolling part of a card, rendered once, moved per frame.
+
+    ``strip`` is ``lead`` pixels of background, one ``period`` of content and
+    the first ``width`` pixels of the period again, so every window of
+    ``width`` pixels is a plain slice: ``strip[:, s:s + width]``.
+    """
+
+    strip: np.ndarray  # premultiplied RGBA, H x (lead + period + width) x 4
+    x: int             # viewport position and width, relative to the card
+    y: int
+    width: int
+    period: int
+    px_per_s: float    # at this program size
+
+    @property
+    def lead(self) -> int:
+        return self.width
+
+    def window_start(self, travelled: int) -> int:
+        """Left edge in ``strip`` of the window after ``travelled`` pixels of scrolling."""
+        if travelled < self.lead + self.period:
+            return travelled
+        return self.lead + (travelled - self.lead) % self.period
+
+
 @dataclass(frozen=True)
 class RenderedCard:
     template: str
     data: dict[str, Any]
-    rgba: np.ndarray  # HxWx4 uint8, premultiplied RGBA
+    rgba: np.ndarray  # HxWx4 uint8, premultiplied RGBA (a still: a crawl at its first full view)
     x: int
     y: int
+    enter_from: str = "left"           # edge a slide comes from: left, right, top, bottom
+    crawl: Crawl | None = None
+    refresh_at: dt.datetime | None = None  # a live card (clock) is stale from then on
+    frame_size: tuple[int, int] = (1920, 1080)  # the program size it was laid out for
 
     @property
     def size(self) -> tuple[int, int]:
         return self.rgba.shape[1], self.rgba.shape[0]
+
+    def base_rgba(self) -> np.ndarray:
+        """The image without its crawl viewport (which is composited from ``crawl.strip``)."""
+        if self.crawl is None:
+            return self.rgba
+        base = self.rgba.copy()
+        crawl = self.crawl
+        base[crawl.y:crawl.y + crawl.strip.shape[0], crawl.x:crawl.x + crawl.width] = 0
+        return base
+
+    def png(self, frame: bool = False) -> bytes:
+        """The card as a PNG; with ``frame``, in place on a transparent frame of ``frame_size``."""
+        if not frame:
+            return encode_png(self.rgba)
+        canvas = np.zeros((self.frame_size[1], self.frame_size[0], 4), np.uint8)
+        height, width = self.rgba.shape[:2]
+        canvas[self.y:self.y + height, self.x:self.x + width] = self.rgba
+        return encode_png(canvas)
 
     def to_qimage(self) -> QImage:
         height, width = self.rgba.shape[:2]
@@ -47,142 +123,199 @@ class RenderedCard:
 
 
 @dataclass(frozen=True)
+class Field:
+    """One field of a template: its kind, whether it is required, and what it means."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    help: str = ""
+    max_chars: int = 200
+
+
+@dataclass(frozen=True)
 class Template:
     name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
+    fields: tuple[Field, ...]
     description: str
     draw: Callable[[CardRenderer, dict[str, Any]], RenderedCard]
+    check: Callable[[CardRenderer, dict[str, Any]], None] | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if not f.required)
 
 
 TEMPLATES: dict[str, Template] = {}
 
 
-def template(name: str, required: tuple[str, ...], optional: tuple[str, ...], description: str):
-    def register(func: Callable[[CardRenderer, dict[str, Any]], RenderedCard]):
-        TEMPLATES[name] = Template(name, required, optional, description, func)
+DrawFunc = Callable[["CardRenderer", dict[str, Any]], "RenderedCard"]
+
+
+def template(name: str, fields: tuple[Field, ...], description: str,
+             check: Callable[[CardRenderer, dict[str, Any]], None] | None = None,
+             ) -> Callable[[DrawFunc], DrawFunc]:
+    """Register a draw function as template ``name``."""
+    for spec in fields:
+        if spec.kind not in FIELD_KINDS:
+            raise ValueError(f"{name}.{spec.name}: unknown field kind {spec.kind!r}")
+
+    def register(func: DrawFunc) -> DrawFunc:
+        TEMPLATES[name] = Template(name, fields, description, func, check)
         return func
     return register
+
+
+def templates() -> dict[str, Template]:
+    """Every registered template, by name (importing the shipped ones first)."""
+    importlib.import_module("videohelp.streaming.templates")
+    return TEMPLATES
+
+
+def _normalise(renderer: CardRenderer, template_name: str, spec: Field, value: Any) -> Any:
+    where = f"{template_name}.{spec.name}"
+    if spec.kind == "lines":
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise CardError(f"{where} must be text or a list of texts")
+        values = [v.strip() for v in values if v.strip()]
+        if sum(len(v) for v in values) > spec.max_chars:
+            raise CardError(f"{where} is longer than {spec.max_chars} characters")
+        return values
+    if spec.kind == "number":
+        if isinstance(value, bool):
+            raise CardError(f"{where} must be a number")
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise CardError(f"{where} must be a number, not {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise CardError(f"{where} must be text, not {type(value).__name__}")
+    text = str(value).strip()
+    if len(text) > spec.max_chars:
+        raise CardError(f"{where} is longer than {spec.max_chars} characters")
+    if spec.kind == "url" and not text.startswith(("https://", "http://")):
+        raise CardError(f"{where} must be an http(s) URL")
+    if spec.kind == "item" and text not in renderer.catalog:
+        raise CardError(f"{where}: unknown item code {text!r}")
+    return text
 
 
 class CardRenderer:
     """Renders cards for a program frame of ``width`` x ``height``."""
 
     def __init__(self, width: int = 1920, height: int = 1080, theme: Theme | None = None,
-                 catalog: Catalog | None = None) -> None:
+                 catalog: Catalog | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        if width < 160 or height < 90:
+            raise CardError(f"program size {width}x{height} is too small for cards")
         self.width, self.height = width, height
         self.theme = theme or Theme.load()
         self.catalog = catalog or default_catalog()
-        margin_x = width * (1 - TITLE_SAFE) / 2
-        margin_y = height * (1 - TITLE_SAFE) / 2
+        self.clock = clock or dt.datetime.now
+        margin_x = round(width * (1 - TITLE_SAFE) / 2)
+        margin_y = round(height * (1 - TITLE_SAFE) / 2)
         self.safe = QRectF(margin_x, margin_y, width - 2 * margin_x, height - 2 * margin_y)
         self.unit = height / 1080  # layouts are designed at 1080p
+        self.templates = templates()
 
     def render(self, name: str, data: dict[str, Any]) -> RenderedCard:
-        spec = TEMPLATES.get(name)
+        """Check ``data`` against template ``name`` and render it; ``CardError`` says what is wrong."""
+        spec = self.templates.get(name)
         if spec is None:
-            raise CardError(f"unknown template {name!r}; known: {', '.join(sorted(TEMPLATES))}")
+            raise CardError(f"unknown template {name!r}; known: {', '.join(sorted(self.templates))}")
         if not isinstance(data, dict):
-            raise CardError("card data must be an object")
-        missing = [f for f in spec.required if not str(data.get(f, "")).strip()]
-        if missing:
-            raise CardError(f"template {name!r} needs field(s): {', '.join(missing)}")
-        unknown = set(data) - set(spec.required) - set(spec.optional)
+            raise CardError(f"card data must be an object, not {type(data).__name__}")
+        known = {f.name for f in spec.fields}
+        unknown = sorted(set(data) - known)
         if unknown:
-            raise CardError(f"template {name!r} has no field(s): {', '.join(sorted(unknown))}")
-        return spec.draw(self, {k: str(v) if not isinstance(v, (list, dict)) else v
-                                for k, v in data.items()})
+            raise CardError(f"template {name!r} has no field(s): {', '.join(unknown)}; "
+                            f"fields: {', '.join(f.name for f in spec.fields)}")
+        clean: dict[str, Any] = {}
+        for field_spec in spec.fields:
+            value = data.get(field_spec.name)
+            if value is not None:
+                value = _normalise(self, name, field_spec, value)
+            if value in (None, "", []):
+                if field_spec.required:
+                    raise CardError(f"template {name!r} needs field {field_spec.name!r}: "
+                                    f"{field_spec.help}")
+                continue
+            clean[field_spec.name] = value
+        if spec.check is not None:
+            spec.check(self, clean)
+        return spec.draw(self, clean)
 
     # -- helpers for templates -------------------------------------------------
     def px(self, value: float) -> float:
+        """Design pixels (at 1080p) to pixels at this program size."""
         return value * self.unit
 
+    def item(self, code: str | None) -> Item | None:
+        return self.catalog.items.get(code) if code else None
+
     def canvas(self, width: float, height: float) -> tuple[QImage, QPainter]:
-        image = QImage(int(width), int(height), QImage.Format.Format_RGBA8888_Premultiplied)
+        image = QImage(max(1, round(width)), max(1, round(height)),
+                       QImage.Format.Format_RGBA8888_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                               | QPainter.RenderHint.SmoothPixmapTransform)
         return image, painter
 
-    def finish(self, name: str, data: dict[str, Any], image: QImage, painter: QPainter,
-               x: float, y: float) -> RenderedCard:
-        painter.end()
+    @staticmethod
+    def to_array(image: QImage) -> np.ndarray:
+        """A copy of a premultiplied RGBA QImage as an HxWx4 array."""
         width, height = image.width(), image.height()
         buffer = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
-        rgba = buffer.reshape(height, image.bytesPerLine())[:, : width * 4].reshape(height, width, 4)
-        return RenderedCard(name, dict(data), rgba.copy(), int(round(x)), int(round(y)))
+        return buffer.reshape(height, image.bytesPerLine())[:, : width * 4].reshape(
+            height, width, 4).copy()
+
+    def finish(self, name: str, data: dict[str, Any], image: QImage, painter: QPainter,
+               x: float, y: float, **extra: Any) -> RenderedCard:
+        """End painting and place the card at (x, y), nudged inside the title-safe area."""
+        painter.end()
+        safe = self.safe
+        x = min(max(round(x), round(safe.left())), round(safe.right()) - image.width())
+        y = min(max(round(y), round(safe.top())), round(safe.bottom()) - image.height())
+        return RenderedCard(name, dict(data), self.to_array(image), int(x), int(y),
+                            frame_size=(self.width, self.height), **extra)
 
     def panel(self, painter: QPainter, rect: QRectF, colour: QColor, radius: float) -> None:
         path = QPainterPath()
         path.addRoundedRect(rect, radius, radius)
         painter.fillPath(path, colour)
 
-    def font(self, px: float, bold: bool = False):
-        return cjk_font(max(8, int(self.px(px))), bold=bold)
+    def font(self, px: float, bold: bool = False) -> QFont:
+        return cjk_font(max(8, round(self.px(px))), bold=bold, family=self.theme.font_family)
 
     def text(self, painter: QPainter, rect: QRectF, text: str, px: float, colour: QColor, *,
              bold: bool = False, min_px: float = 18, wrap: bool = True,
-             align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) -> None:
+             align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+             ) -> FittedText:
+        """Draw ``text`` fitted into ``rect``: sizes are design pixels (at 1080p)."""
         painter.setPen(colour)
-        draw_fitted(painter, rect, text, self.font(px, bold), min_px=max(8, int(self.px(min_px))),
-                    align=align, wrap=wrap)
+        return draw_fitted(painter, rect, text, self.font(px, bold),
+                           min_px=max(8, round(self.px(min_px))), align=align, wrap=wrap)
 
+    def badge(self, painter: QPainter, rect: QRectF, text: str, colour: QColor,
+              text_colour: QColor | None = None, px: float = 24) -> None:
+        """A rounded tag with centred bold text."""
+        self.panel(painter, rect, colour, rect.height() * 0.22)
+        self.text(painter, rect.adjusted(self.px(8), 0, -self.px(8), 0), text, px,
+                  text_colour or self.theme.on_primary, bold=True, wrap=False, min_px=12,
+                  align=Qt.AlignmentFlag.AlignCenter)
 
-@template("qa", ("question",), ("answer", "viewer", "item"),
-          "Question-and-answer card: masked viewer name, question, official short answer, "
-          "item and class badge.")
-def _qa(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
-    theme = r.theme
-    width = r.safe.width() * 0.62
-    height = r.px(300 if data.get("answer") else 190)
-    image, painter = r.canvas(width, height)
-    r.panel(painter, QRectF(0, 0, width, height), theme.panel, r.px(18))
-    pad = r.px(28)
-    badge_h = r.px(46)
-    code = data.get("item", "")
-    item = r.catalog.items.get(code) if code else None
-    if code and item is None:
-        painter.end()
-        raise CardError(f"unknown item code {code!r}")
-    if item is not None:
-        colour = theme.class_colours.get(item.klass, theme.primary)
-        badge = QRectF(pad, pad, r.px(150), badge_h)
-        r.panel(painter, badge, colour, r.px(10))
-        r.text(painter, badge, item.klass, 24, theme.text, bold=True, wrap=False,
-               align=Qt.AlignmentFlag.AlignCenter)
-        r.text(painter, QRectF(badge.right() + r.px(16), pad, width - badge.right() - 2 * pad, badge_h),
-               item.name_zh, 26, theme.muted, wrap=False)
-    else:
-        r.text(painter, QRectF(pad, pad, width - 2 * pad, badge_h), theme.logo_text, 26,
-               theme.accent, bold=True, wrap=False)
-    top = pad + badge_h + r.px(10)
-    viewer = data.get("viewer", "")
-    question = f"{viewer}：{data['question']}" if viewer else data["question"]
-    q_height = r.px(90)
-    r.text(painter, QRectF(pad, top, width - 2 * pad, q_height), question, 36, theme.text,
-           bold=True, min_px=22)
-    if data.get("answer"):
-        a_top = top + q_height + r.px(10)
-        painter.fillRect(QRectF(pad, a_top, r.px(6), height - a_top - pad), theme.accent)
-        r.text(painter, QRectF(pad + r.px(20), a_top, width - 2 * pad - r.px(20), height - a_top - pad),
-               data["answer"], 32, theme.accent, min_px=20)
-    x = r.safe.left()
-    y = r.safe.bottom() - height - r.px(120)
-    return r.finish("qa", data, image, painter, x, y)
-
-
-@template("lower_third", ("name",), ("rank", "unit"),
-          "The host's lower third: name, rank and unit.")
-def _lower_third(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
-    theme = r.theme
-    width, height = r.safe.width() * 0.42, r.px(120)
-    image, painter = r.canvas(width, height)
-    r.panel(painter, QRectF(0, 0, width, height), theme.primary, r.px(12))
-    painter.fillRect(QRectF(0, 0, r.px(12), height), theme.accent)
-    pad = r.px(32)
-    r.text(painter, QRectF(pad, r.px(8), width - 2 * pad, r.px(62)), data["name"], 44, theme.text,
-           bold=True, wrap=False)
-    subtitle = " · ".join(part for part in (data.get("rank", ""), data.get("unit", "")) if part)
-    r.text(painter, QRectF(pad, r.px(68), width - 2 * pad, r.px(44)), subtitle, 28, theme.muted,
-           wrap=False)
-    return r.finish("lower_third", data, image, painter, r.safe.left(), r.safe.bottom() - height)
+    def brand(self, painter: QPainter, rect: QRectF, colour: QColor, px: float = 26) -> None:
+        """The theme's logo (if any) followed by its logo text."""
+        left = rect.left()
+        if self.theme.logo is not None:
+            self.theme.draw_logo(painter, QRectF(left, rect.top(), rect.height(), rect.height()))
+            left += rect.height() + self.px(10)
+        if self.theme.logo_text:
+            self.text(painter, QRectF(left, rect.top(), rect.right() - left, rect.height()),
+                      self.theme.logo_text, px, colour, bold=True, wrap=False)

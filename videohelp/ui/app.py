@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QLabel
 
 from videohelp import __version__
 from videohelp.assets import asset_path
@@ -20,7 +21,9 @@ from videohelp.console.logsetup import setup_logging
 from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.console.settings import Settings
+from videohelp.console.tls import TlsError, server_tls
 from videohelp.streaming.fonts import cjk_font
+from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -52,11 +55,25 @@ def install_translator(app: QApplication, language: str) -> QTranslator | None:
 
 def run_desk(args: argparse.Namespace) -> int:
     """Run the desk until its window closes (or ``--quit-after``); return the exit code."""
+    if args.role == "expert" or getattr(args, "connect", None):
+        if args.role != "expert":
+            print("videohelp: --connect opens an expert seat (--role expert); remote desks for "
+                  "other roles are not built yet", file=sys.stderr)
+            return 2
+        from videohelp.ui.expert_window import run_expert  # the expert's window, no console here
+
+        return run_expert(args)
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)
+    settings = Settings(paths.settings)
+    try:  # seats off loopback need wss:// (issue 8): refuse before anything starts
+        tls_context, fingerprint = server_tls(args, paths.root,
+                                              getattr(args, "host", None) or settings["server.host"])
+    except TlsError as exc:
+        print(f"videohelp: {exc}", file=sys.stderr)
+        return 2
     crash = CrashHandler(paths.crashes, paths.log_file)
     crash.install()
-    settings = Settings(paths.settings)
     log.info("videohelp %s starting, data in %s", __version__, paths.root)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -70,11 +87,16 @@ def run_desk(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(lambda _loop, context: _loop_exception(crash, context))
 
-    session = ShowSession(paths, settings, SessionOptions(demo=args.demo, seed=args.seed))
+    session = ShowSession(paths, settings, SessionOptions(
+        demo=args.demo, seed=args.seed, listen=True, host=getattr(args, "host", None),
+        port=getattr(args, "port", None), ingest_tokens=dict(getattr(args, "ingest_token", []))))
+    session.server.ssl = tls_context
     window = MainWindow(session, show_personal=args.role == "officer")
+    expert_dock = attach_expert_dock(window, session, args.role)  # /seat and the expert group
+    if fingerprint:
+        print(f"videohelp: seats pin this console with --fingerprint {fingerprint}", flush=True)
     relay = _CrashRelay()
-    relay.crashed.connect(lambda path, summary: window.statusBar().showMessage(
-        f"⚠ {summary} — report: {path}"))
+    relay.crashed.connect(lambda path, summary: _show_crash_notice(window, path, summary))
     crash.notifier = lambda path, summary: relay.crashed.emit(str(path), summary)
 
     director = None
@@ -89,9 +111,13 @@ def run_desk(args: argparse.Namespace) -> int:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
         await session.start()
+        await expert_dock.start()
         if director is not None:
             director.start()
         window.show()
+        if os.environ.get("VIDEOHELP_CRASH_TEST") == "1":
+            # Hidden hook for tests/test_bundle.py: a slot that raises, as a real bug would.
+            QTimer.singleShot(500, _crash_test)
         if args.quit_after is not None:
             QTimer.singleShot(int(args.quit_after * 1000), window.close)
         await closed.wait()
@@ -99,6 +125,7 @@ def run_desk(args: argparse.Namespace) -> int:
             exit_code = 0 if _save_screenshot(window, Path(args.screenshot)) else 1
         if director is not None:
             await director.stop()
+        await expert_dock.stop()
         await session.stop()
 
     app.setQuitOnLastWindowClosed(False)
@@ -140,6 +167,24 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
     else:
         log.error("could not save screenshot to %s", path)
     return saved
+
+
+def _crash_test() -> None:
+    raise RuntimeError("VIDEOHELP_CRASH_TEST: deliberate error to exercise the crash handler")
+
+
+def _show_crash_notice(window: MainWindow, path: str, summary: str) -> None:
+    """Tell the operator where the report is, in a label the status messages cannot overwrite."""
+    label = window.findChild(QLabel, "crashNotice")
+    if label is None:
+        label = QLabel(window)
+        label.setObjectName("crashNotice")
+        label.setStyleSheet("color: #d32f2f; font-weight: bold;")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        window.statusBar().addPermanentWidget(label)
+    label.setText(QCoreApplication.translate("app", "⚠ Error recorded; report: {path}").format(path=path))
+    label.setToolTip(summary)
+    log.warning("crash notice shown to the user: %s", path)
 
 
 def _loop_exception(crash: CrashHandler, context: dict) -> None:

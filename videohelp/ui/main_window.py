@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from videohelp.console.session import ShowSession
 from videohelp.queue.comments import StoredComment
 from videohelp.ui.comment_model import CommentListModel
+from videohelp.ui.knowledge_view import KnowledgeDock
 from videohelp.ui.preview import ProgramPreview
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,23 @@ class MainWindow(QMainWindow):
         session.actionFailed.connect(lambda text: self.statusBar().showMessage(text, 5000))
         session.program.previewReady.connect(self.preview.show_frame)
 
+        # The knowledge base: a dock, hidden (and not opened) until F3 or its status-bar button.
+        self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
+                                            regulations_dir=session.settings["kb.regulations_dir"],
+                                            parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
+        self.knowledge_dock.hide()
+        knowledge_toggle = self.knowledge_dock.toggleViewAction()
+        knowledge_toggle.setShortcut(QKeySequence("F3"))
+        self.addAction(knowledge_toggle)
+        knowledge_button = QToolButton()
+        knowledge_button.setDefaultAction(knowledge_toggle)
+        self.statusBar().addPermanentWidget(knowledge_button)
+
+        # The daily review (每日复盘), opened from the menu; it computes off the main thread.
+        self.review_action = self.menuBar().addMenu(_tr("&Review")).addAction(_tr("Daily review…"))
+        self.review_action.triggered.connect(self.open_review)
+
     # -- slots ----------------------------------------------------------------------
     def _on_comments(self, comments: list[StoredComment]) -> None:
         self.model.add_comments(comments)
@@ -148,6 +167,16 @@ class MainWindow(QMainWindow):
         self.operatorActed.emit()
         self.session.panic()
 
+    def open_review(self) -> QWidget:
+        """Open the daily review for today (a window of its own, closed with the desk)."""
+        from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
+
+        dialog = ReportDialog(self.session.paths.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def closeEvent(self, event: QCloseEvent) -> None:
         log.info("main window closed")
+        self.knowledge_dock.shutdown()
         super().closeEvent(event)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from videohelp.assets import asset_path
-from videohelp.console.catalog import Catalog, load_catalog
+from videohelp.console.catalog import Catalog, CatalogStore, load_catalog
+from videohelp.console.knowledge import KnowledgeBase
+from videohelp.console.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ class KbEntry:
     item: str
     questions: tuple[str, ...]
     short_answer: str
+    full_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,25 @@ class Knowledge:
                    root / "triage" / "lexicon.tsv")
 
 
+    @classmethod
+    def from_store(cls, store: Store, assets: Path | None = None) -> Knowledge:
+        """The studio's current catalog and KB from the database (edits included);
+        what the database does not have yet comes from the shipped files."""
+        shipped = cls.load(assets)
+        catalog, kb = shipped.catalog, shipped.kb
+        try:
+            stored = CatalogStore(store).catalog()
+            if len(stored):
+                catalog = stored
+            entries = KnowledgeBase(store).entries()
+            if entries:
+                kb = tuple(KbEntry(e.id, e.item, tuple(e.questions), e.short_answer, e.full_answer)
+                           for e in entries if e.item in catalog)
+        except sqlite3.Error as exc:  # a database without the knowledge tables
+            log.warning("triage learns from the shipped knowledge only: %s", exc)
+        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path)
+
+
 def read_lines(path: Path) -> list[str]:
     if not path.exists():
         return []
@@ -79,7 +102,8 @@ def load_kb(kb_dir: Path, catalog: Catalog) -> Iterable[KbEntry]:
                 raw = json.loads(line)
                 entry = KbEntry(str(raw["id"]), str(raw["item"]),
                                 tuple(str(q) for q in raw.get("questions", ())),
-                                str(raw.get("short_answer", "")))
+                                str(raw.get("short_answer", "")),
+                                str(raw.get("full_answer", "")))
             except (ValueError, KeyError, TypeError) as exc:
                 log.warning("%s:%d: unusable KB line (%s)", path.name, number, exc)
                 continue
@@ -96,8 +120,13 @@ def name_phrases(name_zh: str) -> list[str]:
     return [name_zh, *parts] if len(parts) > 1 else [name_zh]
 
 
-def examples(knowledge: Knowledge) -> list[Example]:
-    """The labelled examples from catalog, KB and chatter list (no corrections)."""
+def examples(knowledge: Knowledge, answer_weight: float = 0.0) -> list[Example]:
+    """The labelled examples from catalog, KB and chatter list (no corrections).
+
+    With ``answer_weight`` > 0 the KB's answers count too, as weaker examples:
+    they are in the officers' words, not the viewers', but they name the
+    item's own terms.
+    """
     found: list[Example] = []
     for item in knowledge.catalog.items.values():
         for phrase in name_phrases(item.name_zh):
@@ -107,6 +136,10 @@ def examples(knowledge: Knowledge) -> list[Example]:
     for entry in knowledge.kb:
         for question in entry.questions:
             found.append(Example(question, entry.item, 1.0, "kb"))
+        if answer_weight > 0:
+            for answer in (entry.short_answer, entry.full_answer):
+                if answer:
+                    found.append(Example(answer, entry.item, answer_weight, "answer"))
     for line in knowledge.chatter:
         found.append(Example(line, CHATTER, 1.0, "chatter"))
     return found

@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Program output figures: the whole pipeline's CPU, against ffmpeg, and take latency.
+
+    .venv/bin/python bench/pipeline.py                  # every figure, 60 s runs
+    .venv/bin/python bench/pipeline.py --seconds 600    # the full ten minutes per run
+    .venv/bin/python bench/pipeline.py --only versus    # one part: pipeline, versus, latency
+
+Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
+
+- pipeline: test pattern -> full card set (lower third, Q&A, ticker, QR) ->
+  program engine at 30 fps -> x264 + AAC -> RTMP push, at 1080p30 ``ultrafast``
+  and 720p30 ``veryfast``. Cores = process CPU time / wall time (every thread:
+  source, compositing, preview, conversion, x264, muxing); late frames = frames
+  the program thread finished after their deadline; dropped = frames the
+  encoder queue threw away.
+- versus: the same 1080p30 input, the same Q&A card PNG and the same x264/AAC
+  settings, as fast as possible, alternating rounds: videohelp (source thread
+  -> composite -> OpenCV I420 -> x264 thread) against ``ffmpeg -filter_complex
+  overlay``; frames per second, their ratio and CPU per frame. Two inputs:
+  raw BGR frames (what a camera source gives the program; ffmpeg converts them
+  with swscale) and an H.264 file (both decode; videohelp also converts I420 ->
+  BGR -> I420 around its BGR compositing). Also the BGR->I420 conversion,
+  OpenCV vs PyAV's swscale.
+- latency: take -> next composited frame (frames and ms), and take -> first
+  frame showing the card decoded by ffmpeg pulling from the RTMP server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import av
+import cv2
+import numpy as np
+from PySide6.QtGui import QGuiApplication
+
+from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp
+from videohelp.streaming.capture import to_bgr
+from videohelp.streaming.cards import CardRenderer, RenderedCard
+from videohelp.streaming.compositor import composite, prepare_layer
+from videohelp.streaming.encoder import (
+    AVEncoder,
+    EncoderSettings,
+    FrameQueue,
+    bgr_to_video_frame,
+)
+from videohelp.streaming.outputs import Output
+from videohelp.streaming.program import ProgramEngine
+from videohelp.streaming.sources import TestPatternSource
+
+CARDS = {
+    "lower_third": {"name": "张警官", "rank": "一级警长", "unit": "杭州市公安局交通警察支队"},
+    "qa": {"question": "驾驶证丢了在外地能补办吗？需要带什么材料", "viewer": "杭**王",
+           "answer": "可在全国任一车管所或交管12123补领，带身份证即可。", "item": "DL01"},
+    "ticker": {"text": ["拒绝非法中介：驾驶证业务请通过交管12123或车管所窗口办理",
+                        "谨防“包过”“代办”诈骗"], "level": "warning"},
+    "qr": {"url": "https://gab.122.gov.cn/", "caption": "扫码一键办理驾驶证补领"},
+}
+
+
+def pump(app: QGuiApplication, seconds: float) -> None:
+    """Let queued signals arrive (output states and stats) while time passes."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.05)
+
+
+def cards(width: int, height: int) -> dict[str, RenderedCard]:
+    renderer = CardRenderer(width, height)
+    return {name: renderer.render(name, data) for name, data in CARDS.items()}
+
+
+# -- pipeline ------------------------------------------------------------------------
+def run_pipeline(app: QGuiApplication, server: NginxRtmp, width: int, height: int,
+                 preset: str, seconds: float) -> dict[str, float]:
+    settings = EncoderSettings(width, height, 30, preset=preset,
+                               video_bitrate=4_500_000 if height > 720 else 3_000_000)
+    engine = ProgramEngine(TestPatternSource(width, height), fps=30)
+    for name, card in cards(width, height).items():
+        engine.take(name, card)
+    output = Output(server.url(f"bench{height}"), settings)
+    states: list[str] = []
+    output.stateChanged.connect(lambda state, _message: states.append(state))
+    engine.start()
+    output.start(engine)
+    pump(app, 2.0)  # connect, x264 warm-up
+    late0, frames0 = engine.late_frames, output.stats.frames if output.stats else 0
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    pump(app, seconds)
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    stats = output.stats
+    output.stop()
+    engine.stop()
+    assert stats is not None and states.count("live") == 1 and "reconnecting" not in states, states
+    return {"cores": cpu / wall, "late": engine.late_frames - late0,
+            "dropped": stats.dropped, "fps": (stats.frames - frames0) / wall,
+            "kbps": stats.bitrate / 1000}
+
+
+# -- versus ffmpeg -------------------------------------------------------------------
+def make_inputs(work: Path, seconds: int) -> tuple[Path, Path]:
+    """The same picture twice: an H.264 file and raw BGR frames (what a camera source gives)."""
+    encoded, raw = work / "input.mp4", work / "input.bgr"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    f"testsrc2=size=1920x1080:rate=30:duration={seconds}", "-c:v", "libx264",
+                    "-preset", "veryfast", "-g", "60", "-pix_fmt", "yuv420p", str(encoded)],
+                   check=True, timeout=300)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(encoded), "-f", "rawvideo",
+                    "-pix_fmt", "bgr24", str(raw)], check=True, timeout=300)
+    return encoded, raw
+
+
+def ffmpeg_overlay(source: Path, png: Path, card: RenderedCard, settings: EncoderSettings,
+                   out: Path) -> tuple[float, float]:
+    """Wall time and CPU time (all of ffmpeg's threads) of the ffmpeg run."""
+    raw = ["-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{settings.width}x{settings.height}",
+           "-r", str(settings.fps)] if source.suffix == ".bgr" else []
+    cpu0 = _children_cpu()
+    started = time.monotonic()
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", *raw, "-i", str(source), "-i", str(png),
+         "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
+         "-filter_complex", f"[0:v][1:v]overlay={card.x}:{card.y}[v]", "-map", "[v]",
+         "-map", "2:a", "-shortest", "-pix_fmt", "yuv420p",
+         "-c:v", "libx264", "-preset", settings.preset, "-tune", settings.tune,
+         "-g", str(settings.gop), "-keyint_min", str(settings.gop), "-sc_threshold", "0",
+         "-b:v", str(settings.video_bitrate), "-maxrate", str(settings.video_bitrate),
+         "-bufsize", str(settings.video_bitrate), "-c:a", "aac", "-b:a", "128k", str(out)],
+        check=True, timeout=600)
+    return time.monotonic() - started, _children_cpu() - cpu0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def read_frames(source: Path, settings: EncoderSettings, out: queue.Queue) -> None:
+    """The source thread: decode the H.264 file (PyAV, OpenCV I420->BGR) or read raw BGR."""
+    if source.suffix == ".bgr":
+        size = settings.width * settings.height * 3
+        with source.open("rb") as raw:
+            while True:
+                frame = np.empty((settings.height, settings.width, 3), np.uint8)
+                if raw.readinto(memoryview(frame).cast("B")) < size:
+                    break
+                out.put(frame)
+    else:
+        with av.open(str(source)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for decoded in container.decode(stream):
+                out.put(to_bgr(decoded))
+    out.put(None)
+
+
+def videohelp_compose(source: Path, card: RenderedCard, settings: EncoderSettings,
+                      out: Path) -> tuple[float, float, int]:
+    """Source thread -> composite (this thread) -> encoder thread, like the live pipeline."""
+    layer = prepare_layer(card.rgba, card.x, card.y)
+    frames: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
+    encode_queue = FrameQueue(maxlen=4)
+    done = threading.Event()
+    count = 0
+
+    def encode() -> None:
+        with av.open(str(out), "w") as container:
+            encoder = AVEncoder(container, settings)
+            index = 0
+            while not (done.is_set() and len(encode_queue) == 0):
+                item = encode_queue.get(timeout=0.1)
+                if item is not None:
+                    encoder.encode(item[0], index / settings.fps)
+                    index += 1
+            encoder.flush()
+
+    cpu0 = time.process_time()
+    started = time.monotonic()
+    threads = [threading.Thread(target=read_frames, args=(source, settings, frames)),
+               threading.Thread(target=encode)]
+    for thread in threads:
+        thread.start()
+    while (frame := frames.get()) is not None:
+        composite(frame, layer)
+        encode_queue.put(frame, 0.0, block=True)  # offline: wait instead of dropping
+        count += 1
+    done.set()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, time.process_time() - cpu0, count
+
+
+def conversion_ms() -> tuple[float, float]:
+    bgr = TestPatternSource(1920, 1080).read()
+
+    def timed(func) -> float:
+        func()
+        start = time.perf_counter()
+        for _ in range(50):
+            func()
+        return (time.perf_counter() - start) / 50 * 1000
+
+    ours = timed(lambda: bgr_to_video_frame(bgr))
+    pyav = timed(lambda: av.VideoFrame.from_ndarray(bgr, format="bgr24").reformat(
+        format="yuv420p"))
+    return ours, pyav
+
+
+def run_versus(seconds: int, rounds: int, work: Path) -> dict[str, dict]:
+    inputs = make_inputs(work, seconds)
+    png = work / "card.png"
+    card = cards(1920, 1080)["qa"]
+    assert card.to_qimage().save(str(png)), "cannot write the card PNG"
+    settings = EncoderSettings(1920, 1080, 30, preset="ultrafast")
+    frames = seconds * 30
+    results: dict[str, dict] = {}
+    for source in inputs:
+        ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
+        for index in range(rounds):  # alternate, so that machine load hits both alike
+            elapsed, cpu = ffmpeg_overlay(source, png, card, settings, work / f"ff{index}.mp4")
+            theirs.append(frames / elapsed)
+            theirs_cpu.append(cpu / frames * 1000)
+            elapsed, cpu, count = videohelp_compose(source, card, settings,
+                                                    work / f"vh{index}.mp4")
+            assert count == frames, (count, frames)
+            ours.append(frames / elapsed)
+            ours_cpu.append(cpu / frames * 1000)
+        results[source.suffix] = {
+            "videohelp_fps": max(ours), "ffmpeg_fps": max(theirs), "ratio": max(ours) / max(theirs),
+            "videohelp_all": ours, "ffmpeg_all": theirs,
+            "videohelp_cpu_ms": min(ours_cpu), "ffmpeg_cpu_ms": min(theirs_cpu)}
+    cv_ms, pyav_ms = conversion_ms()
+    results["conversion"] = {"cvt_ms": cv_ms, "pyav_ms": pyav_ms}
+    return results
+
+
+# -- latency ---------------------------------------------------------------------------
+def run_latency(app: QGuiApplication, server: NginxRtmp, takes: int) -> dict[str, list[float]]:
+    width, height = 1920, 1080
+    card = cards(width, height)["qa"]
+    engine = ProgramEngine(TestPatternSource(width, height), fps=30)
+    seen: list[tuple[float, int]] = []
+    engine.add_sink(lambda frame, frame_no: seen.append((time.monotonic(), frame_no)))
+    output = Output(server.url("latency"), EncoderSettings(width, height, 30, preset="ultrafast"))
+    engine.start()
+    output.start(engine)
+    small = (640, 360)
+    region = tuple(int(v * small[0] / width) for v in (card.x, card.y, card.x + card.size[0],
+                                                       card.y + card.size[1]))
+    grabber = FrameGrabber(server.url("latency"), *small)
+    next_frame_ms, next_frames, stream_ms = [], [], []
+    try:
+        deadline = time.monotonic() + 20
+        while grabber.count() < 10 and time.monotonic() < deadline:
+            pump(app, 0.1)
+        assert grabber.count() >= 10, "ffmpeg got no frames from the server"
+        x0, y0, x1, y1 = region
+        for _ in range(takes):
+            clean = grabber.latest()[y0:y1, x0:x1].astype(np.int16)
+            frame_before = seen[-1][1]
+            taken = time.monotonic()
+            engine.take("qa", card)
+            while not seen or seen[-1][0] < taken:
+                time.sleep(0.001)
+            first = next(entry for entry in seen if entry[0] >= taken)
+            next_frame_ms.append((first[0] - taken) * 1000)
+            next_frames.append(first[1] - frame_before)
+            arrived = None
+            end = taken + 3
+            while arrived is None and time.monotonic() < end:
+                for at, frame in grabber.since(taken):
+                    if np.abs(frame[y0:y1, x0:x1].astype(np.int16) - clean).mean() > 25:
+                        arrived = at
+                        break
+                time.sleep(0.002)
+            assert arrived is not None, "the card never showed in the stream"
+            stream_ms.append((arrived - taken) * 1000)
+            engine.clear("qa")
+            pump(app, 1.0)
+    finally:
+        grabber.close()
+        output.stop()
+        engine.stop()
+    return {"next_frame_ms": next_frame_ms, "next_frames": next_frames, "stream_ms": stream_ms}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of each pipeline run")
+    parser.add_argument("--versus-seconds", type=int, default=10, help="length of the input file")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the side-by-side run")
+    parser.add_argument("--takes", type=int, default=10, help="takes for the latency figures")
+    parser.add_argument("--only", choices=("pipeline", "versus", "latency"))
+    parser.add_argument("--size", action="append", choices=("1080p", "720p"),
+                        help="pipeline runs to make (default: both)")
+    args = parser.parse_args()
+    app = QGuiApplication([])
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          f"PyAV {av.__version__} (FFmpeg "
+          f"{'.'.join(map(str, av.library_versions['libavcodec']))} libavcodec), "
+          f"OpenCV {cv2.__version__}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        server = NginxRtmp(work / "nginx")
+        server.start()
+        try:
+            if args.only in (None, "pipeline"):
+                runs = {"1080p": (1920, 1080, "ultrafast"), "720p": (1280, 720, "veryfast")}
+                for size in args.size or list(runs):
+                    width, height, preset = runs[size]
+                    result = run_pipeline(app, server, width, height, preset, args.seconds)
+                    print(f"pipeline {height}p30 {preset:9s} {args.seconds:.0f} s: "
+                          f"{result['cores']:.2f} cores, {result['late']:.0f} late frames, "
+                          f"{result['dropped']:.0f} dropped, {result['fps']:.1f} fps encoded, "
+                          f"{result['kbps']:.0f} kbit/s")
+            if args.only in (None, "versus"):
+                results = run_versus(args.versus_seconds, args.rounds, work)
+                for suffix, label in ((".bgr", "raw BGR frames (camera case)"),
+                                      (".mp4", "H.264 file (file case)")):
+                    result = results[suffix]
+                    print(f"versus 1080p30 ultrafast + Q&A card, input {label}: videohelp "
+                          f"{result['videohelp_fps']:.1f} fps, ffmpeg overlay "
+                          f"{result['ffmpeg_fps']:.1f} fps, ratio {result['ratio']:.2f}x "
+                          f"(best of rounds: videohelp "
+                          f"{', '.join(f'{v:.1f}' for v in result['videohelp_all'])}; ffmpeg "
+                          f"{', '.join(f'{v:.1f}' for v in result['ffmpeg_all'])}); CPU per "
+                          f"frame videohelp {result['videohelp_cpu_ms']:.1f} ms, ffmpeg "
+                          f"{result['ffmpeg_cpu_ms']:.1f} ms")
+                conversion = results["conversion"]
+                print(f"BGR->I420 1080p: OpenCV {conversion['cvt_ms']:.2f} ms, PyAV reformat "
+                      f"{conversion['pyav_ms']:.2f} ms "
+                      f"({conversion['pyav_ms'] / conversion['cvt_ms']:.1f}x)")
+            if args.only in (None, "latency"):
+                result = run_latency(app, server, args.takes)
+                print(f"take -> next composited frame: max {max(result['next_frames']):.0f} "
+                      f"frame(s), {statistics.median(result['next_frame_ms']):.1f} ms median, "
+                      f"{max(result['next_frame_ms']):.1f} ms max")
+                print(f"take -> card decoded by ffmpeg from RTMP: "
+                      f"{statistics.median(result['stream_ms']):.0f} ms median, "
+                      f"{max(result['stream_ms']):.0f} ms max over {len(result['stream_ms'])} takes")
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Triage figures: accuracy on labelled comments, throughput and start-up cost.
+
+    .venv/bin/python bench/triage.py            # the six figures on both sets
+    .venv/bin/python bench/triage.py --cv       # 5-fold figures on the shipped examples (tuning)
+    .venv/bin/python bench/triage.py --fts5     # the SQLite FTS5 + bm25 baseline, same sets
+
+Sets: ../shared/spec/triage-sample.jsonl (the client's sample) and
+bench/data/triage-eval.jsonl (held out: triage never learns from it, and no
+setting was tuned on its lines). Each line has ``text`` and ``items``, the
+accepted codes (best first); an empty list means chatter.
+
+Figures (over question lines unless said otherwise):
+- top-1: the decision's item is an accepted code (a question judged chatter counts wrong);
+- top-3: an accepted code is among the three candidates of a question the engine kept;
+- chatter: question-vs-chatter right, over all lines;
+- answers: at least one of the three KB answers belongs to an accepted item;
+- comments/s: classify() in batches of 256, one thread;
+- start-up: building the engine (jieba dictionary + training), seconds.
+
+The sample shares many lines with the KB's question variants (its authors
+wrote from it), so the sample is also scored with every training line equal to
+a sample line removed ("sample, unseen"): that is the honest sample figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from videohelp.queue.triage.corpus import CHATTER, Knowledge, examples  # noqa: E402
+from videohelp.queue.triage.engine import Decision, TriageEngine  # noqa: E402
+from videohelp.queue.triage.segment import Segmenter  # noqa: E402
+
+SAMPLE = REPO.parent / "shared" / "spec" / "triage-sample.jsonl"
+EVAL = REPO / "bench" / "data" / "triage-eval.jsonl"
+GOALS = {"top1": 0.90, "top3": 0.97, "chatter": 0.95}
+
+Labelled = list[tuple[str, list[str]]]
+
+
+def read_set(path: Path) -> Labelled:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            lines.append((raw["text"], list(raw["items"])))
+    return lines
+
+
+def score(decisions: Sequence[Decision], labelled: Labelled, kb_item: dict[str, str]) -> dict:
+    top1 = top3 = chatter = answers = questions = 0
+    for decision, (_, gold) in zip(decisions, labelled, strict=True):
+        chatter += decision.is_question == bool(gold)
+        if not gold:
+            continue
+        questions += 1
+        if decision.is_question:
+            top1 += decision.item in gold
+            top3 += any(c.item in gold for c in decision.candidates)
+            answers += any(kb_item.get(a) in gold for a in decision.answers)
+    q = max(questions, 1)
+    return {"lines": len(labelled), "questions": questions, "top1": top1 / q, "top3": top3 / q,
+            "chatter": chatter / max(len(labelled), 1), "answers": answers / q}
+
+
+def show(name: str, figures: dict) -> None:
+    print(f"{name:<22} {figures['lines']:>5} lines {figures['questions']:>4} questions  "
+          f"top-1 {figures['top1']:6.1%}  top-3 {figures['top3']:6.1%}  "
+          f"chatter {figures['chatter']:6.1%}  answers {figures['answers']:6.1%}")
+
+
+def throughput(engine: TriageEngine, texts: Sequence[str], total: int = 20_000,
+               batch: int = 256) -> float:
+    texts = [texts[i % len(texts)] for i in range(total)]
+    started = time.perf_counter()
+    for first in range(0, total, batch):
+        engine.classify(texts[first:first + batch])
+    return total / (time.perf_counter() - started)
+
+
+def main_figures(knowledge: Knowledge) -> None:
+    sample, evaluation = read_set(SAMPLE), read_set(EVAL)
+    started = time.perf_counter()
+    segmenter = Segmenter(_words(knowledge))
+    jieba_s = time.perf_counter() - started
+    engine = TriageEngine(knowledge, segmenter)
+    startup = time.perf_counter() - started
+    kb_item = {e.id: e.item for e in knowledge.kb}
+    print(f"start-up: {startup:.2f} s (jieba {jieba_s:.2f} s, training "
+          f"{engine.build_seconds:.2f} s on {engine.n_examples} examples, "
+          f"{engine.vectorizer.n_features} features)")
+    show("sample", score(engine.classify([t for t, _ in sample]), sample, kb_item))
+    unseen = TriageEngine(knowledge, segmenter, exclude_texts=frozenset(t for t, _ in sample))
+    show("sample, unseen", score(unseen.classify([t for t, _ in sample]), sample, kb_item))
+    show("eval (held out)", score(engine.classify([t for t, _ in evaluation]), evaluation, kb_item))
+    known = {e.text for e in examples(knowledge)}
+    fresh = [(t, g) for t, g in evaluation if t not in known]
+    show("eval, unseen lines", score(engine.classify([t for t, _ in fresh]), fresh, kb_item))
+    rate = throughput(engine, [t for t, _ in evaluation])
+    print(f"throughput: {rate:,.0f} comments/s ({rate / 5000:.1f}x the 5,000/s goal)")
+    batch = [t for t, _ in evaluation[:100]]
+    started = time.perf_counter()
+    engine.classify(batch)
+    print(f"one live batch of 100: {1000 * (time.perf_counter() - started):.1f} ms")
+
+
+def _words(knowledge: Knowledge) -> set[str]:
+    from videohelp.queue.triage.corpus import extra_words
+    from videohelp.queue.triage.lexicon import Lexicon
+
+    return extra_words(knowledge, Lexicon.load(knowledge.lexicon_path).canonical_terms)
+
+
+def cross_validate(knowledge: Knowledge, folds: int = 5) -> None:
+    """Hold out a fifth of the shipped examples' texts at a time (never the eval set)."""
+    segmenter = Segmenter(_words(knowledge))
+    labelled = [(e.text, [] if e.label == CHATTER else [e.label])
+                for e in examples(knowledge) if e.source in ("kb", "chatter")]
+    kb_item = {e.id: e.item for e in knowledge.kb}
+    totals: dict[str, float] = {}
+    for fold in range(folds):
+        held = [(t, g) for t, g in labelled if zlib.crc32(t.encode()) % folds == fold]
+        engine = TriageEngine(knowledge, segmenter, exclude_texts=frozenset(t for t, _ in held))
+        figures = score(engine.classify([t for t, _ in held]), held, kb_item)
+        for key, value in figures.items():
+            totals[key] = totals.get(key, 0) + value
+    show(f"{folds}-fold shipped", {k: v / folds if k not in ("lines", "questions") else v
+                                   for k, v in totals.items()})
+
+
+def fts5_baseline(knowledge: Knowledge) -> None:
+    """SQLite FTS5 over jieba-segmented, lexicon-normalised examples, ranked by bm25."""
+    engine = TriageEngine(knowledge)  # for its lexicon and segmenter only
+    segment: Callable[[str], str] = lambda text: " ".join(  # noqa: E731
+        w for w in engine.segmenter.cut(engine.normalize(text)) if w.isalnum())
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(label UNINDEXED, body)")
+    db.executemany("INSERT INTO docs VALUES (?, ?)",
+                   [(e.label, segment(e.text)) for e in examples(knowledge)])
+
+    def classify(text: str) -> list[str]:
+        words = segment(text).split()
+        if not words:
+            return [CHATTER]
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        labels: list[str] = []
+        for (label,) in db.execute(
+                "SELECT label FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 30", (query,)):
+            if label not in labels:
+                labels.append(label)
+        return labels or [CHATTER]
+
+    for name, path in (("sample (fts5)", SAMPLE), ("eval (fts5)", EVAL)):
+        labelled = read_set(path)
+        top1 = top3 = chatter = questions = 0
+        started = time.perf_counter()
+        ranked = [classify(t) for t, _ in labelled]
+        rate = len(labelled) / (time.perf_counter() - started)
+        for labels, (_, gold) in zip(ranked, labelled, strict=True):
+            is_question = labels[0] != CHATTER
+            chatter += is_question == bool(gold)
+            if gold:
+                questions += 1
+                items = [label for label in labels if label != CHATTER][:3]
+                top1 += is_question and items[0] in gold
+                top3 += is_question and any(i in gold for i in items)
+        q = max(questions, 1)
+        print(f"{name:<22} top-1 {top1 / q:6.1%}  top-3 {top3 / q:6.1%}  "
+              f"chatter {chatter / len(labelled):6.1%}  {rate:,.0f} comments/s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cv", action="store_true", help="5-fold figures on shipped examples")
+    parser.add_argument("--fts5", action="store_true", help="the FTS5 bm25 baseline")
+    args = parser.parse_args()
+    knowledge = Knowledge.load()
+    if args.cv:
+        cross_validate(knowledge)
+    elif args.fts5:
+        fts5_baseline(knowledge)
+    else:
+        main_figures(knowledge)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

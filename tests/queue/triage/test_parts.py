@@ -1,0 +1,106 @@
+"""The engine's parts: sparse maths, the correction memory, jieba's cache, repeat grouping."""
+
+from __future__ import annotations
+
+import marshal
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from videohelp.queue.triage import segment
+from videohelp.queue.triage.features import Csr, Transposed, Vectorizer
+from videohelp.queue.triage.memory import CorrectionMemory
+from videohelp.queue.triage.repeats import RepeatGrouper
+
+
+def _random_csr(rng: np.random.Generator, rows: int, cols: int) -> Csr:
+    vectorizer = Vectorizer.fit([[str(c) for c in range(cols)]])
+    docs = [[str(c) for c in rng.choice(cols, size=rng.integers(0, 6))] for _ in range(rows)]
+    return vectorizer.transform(docs)
+
+
+def test_sparse_products_equal_dense_ones() -> None:
+    rng = np.random.default_rng(3)
+    X = _random_csr(rng, 300, 40)  # some rows are empty on purpose
+    dense = rng.normal(size=(40, 7)).astype(np.float32)
+    np.testing.assert_allclose(X.matmul(dense, chunk_rows=16), X.to_dense() @ dense, atol=1e-5)
+    G = rng.normal(size=(300, 5)).astype(np.float32)
+    np.testing.assert_allclose(Transposed(X).matmul(G), X.to_dense().T @ G, atol=1e-4)
+    norms = np.linalg.norm(X.to_dense(), axis=1)
+    assert np.allclose(norms[norms > 0], 1.0)
+
+
+def test_the_memory_finds_the_same_cosines_as_dense_maths() -> None:
+    rng = np.random.default_rng(5)
+    remembered, queries = _random_csr(rng, 20, 30), _random_csr(rng, 50, 30)
+    memory = CorrectionMemory()
+    for row in range(remembered.n_rows):
+        lo, hi = remembered.indptr[row], remembered.indptr[row + 1]
+        memory.add(remembered.indices[lo:hi], remembered.data[lo:hi], f"L{row}")
+    kept = [r for r in range(remembered.n_rows) if remembered.indptr[r] < remembered.indptr[r + 1]]
+    expected = queries.to_dense() @ remembered.to_dense()[kept].T
+    np.testing.assert_allclose(memory.similarities(queries), expected, atol=1e-5)
+
+
+def test_jieba_is_loaded_from_a_chunked_cache_the_second_time(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
+    first = segment.Segmenter(["网上选号"])
+    (cache,) = tmp_path.glob("videohelp-jieba-*.bin")
+    with open(cache, "rb") as handle:
+        marshal.load(handle)  # the total
+        chunk = marshal.load(handle)
+    # Small chunks: each unmarshals in milliseconds, so the GIL changes hands.
+    assert 0 < len(chunk) <= segment._CHUNK
+    second = segment.Segmenter(["网上选号"])
+    assert first.cut("12123网上选号几点开始") == second.cut("12123网上选号几点开始")
+    assert "网上选号" in second.cut("12123网上选号几点开始")
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
+    segment.Segmenter()
+    (cache,) = tmp_path.glob("videohelp-jieba-*.bin")
+    cache.write_bytes(b"\x00garbage")
+    assert segment.Segmenter().cut("驾驶证丢了") == ["驾驶证", "丢", "了"]
+
+
+def test_the_segmenter_can_be_built_in_a_worker_thread() -> None:
+    built: list[tuple[str, list[str]]] = []
+    worker = threading.Thread(target=lambda: built.append(
+        (threading.current_thread().name, segment.Segmenter(["电动自行车", "上牌"]).cut("电动自行车上牌"))),
+        name="w")
+    worker.start()
+    worker.join(timeout=60)
+    assert built == [("w", ["电动自行车", "上牌"])]
+
+
+@pytest.fixture
+def grouper() -> RepeatGrouper:
+    return RepeatGrouper()
+
+
+def test_the_same_question_from_other_viewers_is_grouped(engine, grouper) -> None:
+    first, again, reworded, other, chatter = engine.classify(
+        ["驾照丢了怎么补", "驾照丢了怎么补啊", "驾驶证掉了去哪里补办", "驾照到期了怎么换", "来了来了"])
+    assert grouper.add(1, first, 0) is None
+    assert grouper.add(2, again, 1000) == 1
+    assert grouper.add(3, reworded, 2000) == 1
+    assert grouper.add(4, other, 3000) is None  # another question of the same class
+    assert grouper.add(5, chatter, 4000) is None
+    assert grouper.askers(1) == 3 and grouper.askers(4) == 1
+
+
+def test_an_answered_question_starts_a_new_group(engine, grouper) -> None:
+    first, again = engine.classify(["驾照丢了怎么补", "驾照丢了怎么补啊"])
+    grouper.add(1, first, 0)
+    grouper.close(1)
+    assert grouper.add(2, again, 1000) is None
+    assert grouper.askers(1) == 0 and grouper.askers(2) == 1
+
+
+def test_an_old_question_no_longer_collects_repeats(engine, grouper) -> None:
+    first, again = engine.classify(["驾照丢了怎么补", "驾照丢了怎么补啊"])
+    grouper.add(1, first, 0)
+    assert grouper.add(2, again, grouper.max_age_ms + 1) is None

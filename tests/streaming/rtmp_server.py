@@ -1,0 +1,191 @@
+"""Real components for the output tests: nginx with the RTMP module, ffprobe, ffmpeg.
+
+``NginxRtmp`` writes an nginx.conf into a temporary directory and runs
+``nginx -p DIR -c nginx.conf -g 'daemon off;'`` with an ``rtmp {}`` server on a
+free port of 127.0.0.1 (``live on; record off;``, application ``live``). It can
+be stopped and started again on the same port (the restart test). The bench
+uses these helpers too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+RTMP_MODULE_CANDIDATES = (Path("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
+                          Path("/usr/lib64/nginx/modules/ngx_rtmp_module.so"))
+
+CONF = """\
+load_module {module};
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log info;
+events {{ worker_connections 64; }}
+rtmp {{
+    server {{
+        listen 127.0.0.1:{port};
+        chunk_size 4096;
+        application live {{
+            live on;
+            record off;
+        }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NginxRtmp:
+    def __init__(self, root: Path, port: int | None = None) -> None:
+        module = next((path for path in RTMP_MODULE_CANDIDATES if path.is_file()), None)
+        assert module is not None, "nginx RTMP module missing: apt-get install libnginx-mod-rtmp"
+        assert shutil.which("nginx"), "nginx missing: apt-get install nginx"
+        self.root, self.port = root, port or free_port()
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "nginx.conf").write_text(CONF.format(module=module, root=root, port=self.port))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def url(self, stream: str = "program") -> str:
+        return f"rtmp://127.0.0.1:{self.port}/live/{stream}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(self.root), "-e", str(self.root / "error.log"),
+             "-c", str(self.root / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.process.stderr.read().decode()  # type: ignore[union-attr]
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("nginx did not start listening")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # fast shutdown: clients see their connections drop
+            self.process.wait(timeout=10)
+        if self.process is not None and self.process.stderr is not None:
+            self.process.stderr.close()
+        self.process = None
+
+    def log(self) -> str:
+        path = self.root / "error.log"
+        return path.read_text() if path.exists() else ""
+
+
+@pytest.fixture
+def nginx_rtmp(tmp_path: Path) -> Iterator[NginxRtmp]:
+    server = NginxRtmp(tmp_path / "nginx")
+    server.start()
+    yield server
+    server.stop()
+
+
+def ffprobe(target: str, timeout: float = 20.0) -> dict:
+    """ffprobe's streams and format of a file or URL, as JSON."""
+    done = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", target],
+        capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+class FrameGrabber:
+    """``ffmpeg`` pulling a stream and decoding it to BGR frames, stamped on arrival.
+
+    Low-delay flags: no input buffering, one decoder thread (frame threads hold
+    frames back), so an arrival time is close to when the picture was decodable.
+    """
+
+    def __init__(self, url: str, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.frames: list[tuple[float, np.ndarray]] = []
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen(
+            ["ffmpeg", "-v", "error", "-fflags", "nobuffer", "-flags", "low_delay",
+             "-probesize", "32768", "-analyzeduration", "0", "-threads", "1",
+             "-i", url, "-map", "0:v:0", "-vf", f"scale={width}:{height}",
+             "-f", "rawvideo", "-pix_fmt", "bgr24", "-"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        size = self.width * self.height * 3
+        stdout = self.process.stdout
+        assert stdout is not None
+        while True:
+            data = stdout.read(size)
+            if len(data) < size:
+                return
+            frame = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 3)
+            with self._lock:
+                self.frames.append((time.monotonic(), frame))
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.frames)
+
+    def latest(self) -> np.ndarray | None:
+        with self._lock:
+            return self.frames[-1][1] if self.frames else None
+
+    def since(self, start: float) -> list[tuple[float, np.ndarray]]:
+        with self._lock:
+            return [entry for entry in self.frames if entry[0] >= start]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        self._thread.join(timeout=5)
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def make_clip(path: Path, seconds: float = 1.0, fps: int = 10, size: tuple[int, int] = (320, 180),
+              colours: tuple[tuple[int, int, int], ...] = ((0, 0, 255), (0, 255, 0), (255, 0, 0)),
+              tone_hz: float | None = None) -> None:
+    """A small H.264 file whose frames are solid BGR colours, cycling each third of the clip;
+    with ``tone_hz``, an AAC sine tone as long as the video."""
+    import av
+
+    width, height = size
+    count = round(seconds * fps)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        sound = container.add_stream("aac", rate=48000, layout="stereo") if tone_hz else None
+        for index in range(count):
+            colour = colours[min(index * len(colours) // count, len(colours) - 1)]
+            image = np.full((height, width, 3), colour, np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts = index
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+        if sound is not None and tone_hz is not None:
+            for start in range(0, round(seconds * 48000) - 1023, 1024):
+                wave = 0.3 * np.sin(2 * np.pi * tone_hz * np.arange(start, start + 1024) / 48000)
+                chunk = av.AudioFrame.from_ndarray(
+                    np.vstack([wave, wave]).astype(np.float32), format="fltp", layout="stereo")
+                chunk.sample_rate, chunk.pts = 48000, start
+                container.mux(sound.encode(chunk))
+            container.mux(sound.encode(None))

@@ -1,0 +1,123 @@
+"""Building a report: every figure, the top questions, follow-ups and the script.
+
+``build_report`` reports progress through a plain callback, ``progress(done,
+total, label)``, called before each step and once at the end, so a command
+line can print it and a desk can drive a progress bar from a worker thread. A
+callback may raise ``ReportCancelled`` to stop the work between steps.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.console.reports.answers import AnswerFinder, KbAnswer
+from videohelp.console.reports.figures import (
+    Figures,
+    Published,
+    compute_days,
+    distinct_viewers,
+    figures_of,
+    published,
+)
+from videohelp.console.reports.period import DateRange
+from videohelp.console.reports.questions import (
+    ClassTop,
+    FollowUp,
+    TopItem,
+    followup_list,
+    overall_top,
+    top_questions,
+)
+from videohelp.console.reports.script import SCRIPT_ITEMS, draft_script
+from videohelp.console.reports.trends import WINDOW_DAYS, Trends, compute_trends
+from videohelp.console.store import Store
+
+Progress = Callable[[int, int, str], None]
+
+STEPS = (
+    "counting the days",
+    "distinct viewers",
+    "top questions",
+    "follow-up list",
+    "script",
+)
+
+
+class ReportCancelled(Exception):
+    """Raised by a progress callback to abandon a report."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finished report: what every renderer reads."""
+
+    period: DateRange
+    generated_ms: int
+    figures: Figures
+    published: Published
+    trends: Trends
+    classes: list[ClassTop]
+    top: list[TopItem]  # the most asked items overall (the script's questions)
+    followup: list[FollowUp]
+    script: str
+
+
+def _no_progress(done: int, total: int, label: str) -> None:
+    pass
+
+
+def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalog | None = None,
+                 kb: dict[str, list[KbAnswer]] | None = None, progress: Progress | None = None,
+                 now_ms: int | None = None, top_limit: int = 10) -> Report:
+    """Compute the report for ``period`` from an open connection (read only)."""
+    report_progress = progress or _no_progress
+    catalog = catalog or default_catalog()
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    total = len(STEPS)
+
+    def step(number: int) -> None:
+        report_progress(number, total, STEPS[number])
+
+    # One pass over every day the report compares: the period, the one before, the same
+    # days a week earlier and the trend window (days add up; see figures).
+    previous, week_before = period.previous(), period.week_before()
+    window = period.ending_window(WINDOW_DAYS)
+    union = DateRange(min(previous.first, week_before.first, window.first), period.last)
+    step(0)
+    days = compute_days(conn, union, now_ms=now_ms)
+    step(1)
+
+    def viewers(part: DateRange) -> int | None:
+        return distinct_viewers(conn, part) if part.days > 1 else None
+
+    figures = figures_of(period, days, viewers(period))
+    trends = compute_trends(figures, [d for d in days if window.first <= d.day <= window.last],
+                            figures_of(previous, days, viewers(previous)),
+                            figures_of(week_before, days, viewers(week_before)))
+    step(2)
+    answers = AnswerFinder(conn, period.start_ms, period.end_ms, kb)
+    classes = top_questions(conn, figures, catalog, answers)
+    top = overall_top(classes, top_limit)
+    step(3)
+    followup = followup_list(conn, period, catalog)
+    step(4)
+    script = draft_script(period, top, SCRIPT_ITEMS)
+    report_progress(total, total, "done")
+    return Report(period, now_ms, figures, published(figures), trends, classes, top, followup, script)
+
+
+def build_report_from(database: Path, period: DateRange, **kwargs: Any) -> Report:
+    """Open ``database`` (its own connection, so any thread may call this) and build."""
+    if not Path(database).exists():
+        raise FileNotFoundError(f"no database at {database}: nothing to report on")
+    store = Store(database)
+    try:
+        return build_report(store.conn, period, **kwargs)
+    finally:
+        store.close()

@@ -1,0 +1,1 @@
+"""Bridges: programs that carry a platform's comments to /ingest."""

@@ -1,0 +1,290 @@
+"""The /ingest endpoint: bridges' frames in, acknowledgements out once durable.
+
+One ``IngestHandler`` serves every bridge connection. Per connection it reads
+frames, parses them (``protocol.parse_frame``, pure), answers errors at once,
+and hands comments to the ``IngestPipeline`` without waiting for the commit, so
+a bridge may keep several frames in flight. Each frame's ids are acknowledged
+when the pipeline resolves its commit, never before.
+
+Flow control, from the inside out: the pipeline holds at most ``max_pending``
+submissions; each connection at most ``max_in_flight`` uncommitted comments.
+A connection over its share is simply not read until commits catch up, so its
+socket buffers fill and the bridge's sends block (TCP back-pressure) while
+other connections carry on. Memory stays bounded by these limits. A viewer
+spamming is a different problem, handled where ids are known: the writer's
+``RepeatTracker`` collapses the burst (``repeat_of``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request
+
+from videohelp.queue.dedup import RepeatRules
+from videohelp.queue.persist import CommentWriter, WriteResult, now_ms
+from videohelp.queue.pipeline import IngestPipeline
+from videohelp.queue.protocol import (
+    PLATFORM_NAME,
+    Code,
+    FrameError,
+    Limits,
+    ack_json,
+    hello_json,
+    parse_frame,
+)
+from videohelp.queue.server import ConsoleServer, bearer_token
+
+log = logging.getLogger(__name__)
+
+INGEST_PATH = "/ingest"
+_MAX_IDS_PER_ACK = 1000
+_MAX_QUEUED_ERRORS = 256
+_LOGGED_ERRORS_PER_CONNECTION = 5
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """Who may ingest (platform -> token) and within which limits."""
+
+    tokens: Mapping[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    max_in_flight: int = 2000        # uncommitted comments per connection
+    send_timeout_s: float = 30.0     # a bridge not reading its acks this long is dropped
+
+    @classmethod
+    def from_settings(cls, settings: Any, extra_tokens: Mapping[str, str] | None = None
+                      ) -> IngestConfig:
+        tokens = {**settings["ingest.tokens"], **(extra_tokens or {})}
+        limits = Limits(
+            max_frame_bytes=settings["ingest.max_frame_bytes"],
+            max_batch_items=settings["ingest.max_batch_items"],
+            max_text_chars=settings["ingest.max_text_chars"],
+            max_future_ms=int(settings["ingest.max_future_s"] * 1000),
+        )
+        return cls(tokens=tokens, limits=limits, max_in_flight=settings["ingest.max_in_flight"])
+
+    def problems(self) -> list[str]:
+        """What is wrong with the token configuration, for the log and ``serve``."""
+        found = []
+        if not any(self.tokens.values()):
+            found.append("no bridge tokens configured: every /ingest connection will be refused")
+        for platform, token in self.tokens.items():
+            if not PLATFORM_NAME.match(platform):
+                found.append(f"platform name {platform!r} must be 1-32 of a-z, 0-9, _, -")
+            elif token and len(token) < 12:
+                found.append(f"the token for {platform} is short; use 12 characters or more")
+        return found
+
+
+def repeat_rules(settings: Any) -> RepeatRules:
+    return RepeatRules(
+        viewer_window_ms=int(settings["ingest.repeat_window_s"] * 1000),
+        text_window_ms=int(settings["ingest.same_text_window_s"] * 1000),
+        burst=settings["ingest.spam_burst"],
+        burst_window_ms=int(settings["ingest.spam_window_s"] * 1000),
+    )
+
+
+def writer_from_settings(database: Any, settings: Any) -> CommentWriter:
+    """The comment writer with the settings' blocklist and repeat rules."""
+    return CommentWriter(database, settings["ingest.blocklist"], repeat_rules(settings))
+
+
+@dataclass
+class PlatformStats:
+    connections: int = 0
+    frames: int = 0
+    acked: int = 0
+    rejected: int = 0
+
+
+class IngestHandler:
+    """Serves ``/ingest`` for every bridge; install it on a ``ConsoleServer``."""
+
+    def __init__(self, pipeline: IngestPipeline, config: IngestConfig,
+                 clock: Any = now_ms) -> None:
+        self.pipeline = pipeline
+        self.config = config
+        self.clock = clock
+        self.stats: dict[str, PlatformStats] = {}
+        self._bridges: set[_BridgeConnection] = set()
+        self._tokens = [(platform, token.encode("utf-8"))
+                        for platform, token in config.tokens.items()
+                        if token and PLATFORM_NAME.match(platform)]
+
+    @property
+    def in_flight(self) -> dict[str, int]:
+        """Uncommitted comments per connected platform (for status and tests)."""
+        counts: dict[str, int] = {}
+        for bridge in self._bridges:
+            counts[bridge.platform] = counts.get(bridge.platform, 0) + bridge.in_flight
+        return counts
+
+    def install(self, server: ConsoleServer, path: str = INGEST_PATH) -> None:
+        # Frames up to twice the protocol limit are read and refused with an error
+        # (the connection stays open); beyond that the connection is closed (1009).
+        server.add_route(path, self.handle, authenticate=self.authenticate,
+                         max_bytes=2 * self.config.limits.max_frame_bytes)
+
+    def authenticate(self, request: Request) -> str | None:
+        """The platform whose token the handshake carries, or None (-> HTTP 401)."""
+        token = bearer_token(request)
+        if token is None:
+            return None
+        offered = token.encode("utf-8")
+        found = None
+        for platform, expected in self._tokens:
+            # Compare against every token, in constant time, whatever matches first.
+            if hmac.compare_digest(offered, expected):
+                found = platform
+        return found
+
+    async def handle(self, connection: ServerConnection, platform: str) -> None:
+        stats = self.stats.setdefault(platform, PlatformStats())
+        stats.connections += 1
+        bridge = _BridgeConnection(self, connection, platform, stats)
+        self._bridges.add(bridge)
+        log.info("bridge %s connected from %s", platform, connection.remote_address)
+        try:
+            await bridge.run()
+        finally:
+            self._bridges.discard(bridge)
+            stats.connections -= 1
+            log.info("bridge %s from %s gone: %d frames, %d acked, %d rejected",
+                     platform, connection.remote_address, bridge.frames, bridge.acked,
+                     bridge.rejected)
+
+
+class _BridgeConnection:
+    """One bridge's connection: a reader (parse, submit) and a sender (acks, errors)."""
+
+    def __init__(self, handler: IngestHandler, connection: ServerConnection, platform: str,
+                 stats: PlatformStats) -> None:
+        self.handler = handler
+        self.connection = connection
+        self.platform = platform
+        self.stats = stats
+        self.frames = self.acked = self.rejected = 0
+        self.in_flight = 0
+        self._room = asyncio.Event()
+        self._room.set()
+        self._acks: list[str] = []
+        self._errors: deque[str] = deque()
+        self._errors_drained = asyncio.Event()
+        self._errors_drained.set()
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        config = self.handler.config
+        self._errors.append(hello_json(self.platform, config.limits))
+        self._wake.set()
+        sender = asyncio.get_running_loop().create_task(self._send_loop(),
+                                                        name=f"ingest-send-{self.platform}")
+        try:
+            await self._read_loop()
+        except ConnectionClosed:
+            pass
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                await sender
+
+    async def _read_loop(self) -> None:
+        config, pipeline = self.handler.config, self.handler.pipeline
+        while True:
+            # No read timeout: a quiet bridge is fine; keepalive pings find dead ones.
+            raw = await self.connection.recv(decode=False)
+            self.frames += 1
+            self.stats.frames += 1
+            frame = parse_frame(raw, self.platform, self.handler.clock(), config.limits)
+            for error in frame.errors:
+                await self._queue_error(error)
+            count = len(frame.comments) + len(frame.events)
+            if not count:
+                continue
+            # Back-pressure: stop reading this bridge while its share is in flight.
+            while self.in_flight and self.in_flight + count > config.max_in_flight:
+                self._room.clear()
+                await self._room.wait()
+            self.in_flight += count
+            try:
+                future = await pipeline.enqueue(frame.comments, frame.events, source=self)
+            except BaseException:
+                self.in_flight -= count
+                raise
+            future.add_done_callback(partial(self._committed, frame.ids, count))
+
+    def _committed(self, ids: list[str], count: int, future: asyncio.Future[WriteResult]) -> None:
+        self.in_flight -= count
+        self._room.set()
+        if future.cancelled():
+            exc: BaseException | None = asyncio.CancelledError()
+        else:
+            exc = future.exception()
+        if exc is None:
+            self._acks.extend(ids)
+            self.acked += len(ids)
+            self.stats.acked += len(ids)
+        else:
+            # Not stored: say so per id; the bridge keeps them and resends.
+            for msg_id in ids:
+                self._errors.append(FrameError(msg_id, Code.STORE_FAILED,
+                                               f"not stored ({type(exc).__name__}); "
+                                               "resend later").to_json())
+        self._wake.set()
+
+    async def _queue_error(self, error: FrameError) -> None:
+        self.rejected += 1
+        self.stats.rejected += 1
+        if self.rejected <= _LOGGED_ERRORS_PER_CONNECTION:
+            log.info("bridge %s: %s %s", self.platform, error.code.value, error.message[:200])
+        # A bridge sending garbage faster than it reads our answers waits here.
+        while len(self._errors) >= _MAX_QUEUED_ERRORS:
+            self._errors_drained.clear()
+            await self._errors_drained.wait()
+        self._errors.append(error.to_json())
+        self._wake.set()
+
+    async def _send_loop(self) -> None:
+        timeout = self.handler.config.send_timeout_s
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._errors or self._acks:
+                if self._errors:
+                    message = self._errors.popleft()
+                else:
+                    ids = self._acks[:_MAX_IDS_PER_ACK]
+                    del self._acks[:_MAX_IDS_PER_ACK]
+                    message = ack_json(ids)
+                try:
+                    async with asyncio.timeout(timeout):
+                        await self.connection.send(message)
+                except TimeoutError:
+                    log.warning("bridge %s read no acknowledgement for %.0f s; dropping it",
+                                self.platform, timeout)
+                    await self.connection.close(1008, "not reading acknowledgements")
+                    return
+                if len(self._errors) < _MAX_QUEUED_ERRORS:
+                    self._errors_drained.set()
+
+
+def build_ingest(server: ConsoleServer, pipeline: IngestPipeline,
+                 config: IngestConfig) -> IngestHandler:
+    """Install ``/ingest`` on ``server``, logging configuration problems."""
+    for problem in config.problems():
+        log.warning("ingest: %s", problem)
+    handler = IngestHandler(pipeline, config)
+    handler.install(server)
+    return handler

@@ -1,0 +1,405 @@
+"""The /seat endpoint: desks, experts and automation connected to the console.
+
+``SeatHub`` authenticates seats at the handshake (``Authorization: Bearer
+TOKEN``; a missing, wrong or revoked token gets HTTP 401 from the
+``ConsoleServer``), greets each with a snapshot (or, resuming with
+``?since=N&epoch=E``, the events it missed), then streams numbered events
+and answers requests. The protocol logic is in ``seat_protocol`` and
+``seat_events`` (pure); the actions in ``seat_actions``.
+
+Fan-out never waits on a seat: every connection has its own bounded queue and
+sender task. A seat whose backlog passes ``queue_events`` (it stopped reading,
+or its link is too slow), or whose one frame takes longer than
+``send_timeout_s`` to write, is dropped (close code 4002) and resyncs when it
+reconnects. A revoked seat is dropped within ``poll_s`` (close code 4001),
+also when ``videohelp seat revoke`` ran in another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request as HttpRequest
+
+from videohelp.console import seats as registry
+from videohelp.console.roles import Role, allowed, receives
+from videohelp.console.seats import Seat, SeatDirectory
+from videohelp.console.store import Store
+from videohelp.queue import experts
+from videohelp.queue.comments import StoredComment
+from videohelp.queue.seat_actions import ShowControl
+from videohelp.queue.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
+from videohelp.queue.seat_events import Event, Question, SeatState
+from videohelp.queue.seat_protocol import (
+    MAX_FRAME_BYTES,
+    ErrorCode,
+    Hello,
+    Ping,
+    ProtocolError,
+    Request,
+    encode,
+    error,
+    ok,
+    parse,
+)
+from videohelp.queue.server import ConsoleServer, bearer_token
+from videohelp.streaming.program import ProgramEvent
+
+log = logging.getLogger(__name__)
+
+SEAT_PATH = "/seat"
+EventListener = Callable[[Event], None]
+
+
+class SeatHub:
+    """The seats of one console (see the module docstring)."""
+
+    def __init__(self, control: ShowControl, database: Path | str, *,
+                 directory: SeatDirectory | None = None, limits: HubLimits | None = None,
+                 state: SeatState | None = None) -> None:
+        self.control = control
+        self.database = database
+        self.directory = directory or SeatDirectory()
+        self.limits = limits or HubLimits()
+        self.state = state or SeatState()
+        self._connections: set[SeatConnection] = set()
+        self._listeners: list[EventListener] = []
+        self._tasks: set[asyncio.Future] = set()
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="seat-registry")
+        self._reader_store: Store | None = None
+        self._registry_version: tuple[int, int, int] | None = None
+        self._reloading: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
+        self._poll: asyncio.Task[None] | None = None
+        self._running = False
+        control.changed = self._changed
+        control.item_of = self.state.item_of
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
+        server.add_route(path, self.handle, authenticate=self.authenticate, max_bytes=MAX_FRAME_BYTES)
+
+    async def start(self) -> None:
+        """Read the registry and the open questions; follow the pipeline, program and desk."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        await self.reload()
+        recent, items, questions = await self._read(_load_show)
+        self.state.items.update(items)
+        self.state.comments_added(recent)
+        for comment, flag, item, answers in questions:
+            self.state.flagged(Question(comment, flag.note, flag.flagged_by, flag.flagged_ms, item,
+                                        answers=answers))
+        self.control.pipeline.add_listener(self._stored)
+        self.control.program.add_listener(self._program_event)
+        if self.control.session is not None:
+            self.control.session.commentChanged.connect(self._desk_changed)
+        self._running = True
+        self._poll = asyncio.get_running_loop().create_task(self._poll_registry(), name="seat-registry")
+
+    async def stop(self) -> None:
+        self._running = False
+        self.control.program.remove_listener(self._program_event)
+        if self._poll is not None:
+            self._poll.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poll
+        for connection in list(self._connections):
+            connection.drop(1001, "console stopping")
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=6.0)
+        await self._read(_close_store)
+        self._reader.shutdown(wait=True)
+
+    def background(self, task: asyncio.Future) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _read(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run ``func(store, *args)`` on the registry's own reader thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._reader, self._with_store, func, args)
+
+    def _with_store(self, func: Callable[..., Any], args: tuple) -> Any:
+        if func is _close_store:
+            if self._reader_store is not None:
+                self._reader_store.close()
+                self._reader_store = None
+            return None
+        if self._reader_store is None:
+            self._reader_store = Store(self.database)
+        return func(self._reader_store, *args)
+
+    # -- the registry ------------------------------------------------------------------------------
+    async def reload(self) -> None:
+        """Re-read the seats; drop connections of seats no longer valid.
+
+        Concurrent calls share one read (a burst of unknown tokens costs one query).
+        """
+        if self._reloading is None or self._reloading.done():
+            self._reloading = asyncio.ensure_future(self._reload())
+        await asyncio.shield(self._reloading)
+
+    async def _reload(self) -> None:
+        version, seats = await self._read(lambda store: (registry.registry_version(store),
+                                                         registry.active_seats(store)))
+        if version == self._registry_version:
+            return
+        self._registry_version = version
+        gone = self.directory.load(seats)
+        for name in gone:
+            self.disconnect(name, CLOSE_REVOKED, "token revoked")
+
+    async def _poll_registry(self) -> None:
+        while True:
+            await asyncio.sleep(self.limits.poll_s)
+            try:
+                await self.reload()
+            except Exception:
+                log.exception("reading the seat registry failed")
+
+    async def authenticate(self, request: HttpRequest) -> Seat | None:
+        token = bearer_token(request)
+        if token is None:
+            return None
+        # Always against the registry as it is now: a seat added or revoked a moment ago by
+        # `videohelp seat` in another process counts at once (a handshake costs one tiny query).
+        await self.reload()
+        seat = self.directory.authenticate(token)
+        if seat is None:
+            log.warning("seat refused: unknown or revoked token")
+        return seat
+
+    async def revoke(self, name: str, by: str = "desk") -> Seat:
+        seat = await self.control.pipeline.run_in_writer(registry.revoke_seat, name, by)
+        await self.reload()
+        return seat
+
+    def disconnect(self, name: str, code: int = CLOSE_REVOKED, reason: str = "token revoked") -> int:
+        targets = [c for c in self._connections if c.seat.name == name]
+        for connection in targets:
+            connection.drop(code, reason)
+        return len(targets)
+
+    def discard(self, connection: SeatConnection) -> None:
+        self._connections.discard(connection)
+
+    # -- events ----------------------------------------------------------------------------------
+    def add_listener(self, listener: EventListener) -> None:
+        """Call ``listener(event)`` on the loop for every event (the desk's expert panel)."""
+        self._listeners.append(listener)
+
+    def publish(self, event: Event | list[Event] | None) -> None:
+        if event is None:
+            return
+        if isinstance(event, list):
+            for each in event:
+                self.publish(each)
+            return
+        for connection in list(self._connections):
+            if receives(connection.seat.role, event.name):
+                connection.push(event.text_for(connection.seat.role))
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("seat event listener failed")
+
+    def _stored(self, comments: list[StoredComment]) -> None:
+        if self._running:
+            self.publish(self.state.comments_added(comments))
+
+    def _changed(self, comment: StoredComment, item: str | None) -> None:
+        """A seat action changed a comment: through the desk if there is one (it republishes)."""
+        session = self.control.session
+        if item is not None:
+            self.state.items[comment.id] = item
+        if session is not None:
+            session.commentChanged.emit(comment)
+        else:
+            self.publish(self.state.comment_changed(comment))
+
+    def _desk_changed(self, comment: StoredComment) -> None:
+        if self._running:
+            self.publish(self.state.comment_changed(comment))
+
+    def _program_event(self, event: ProgramEvent) -> None:
+        acting = self.control.acting  # read now: it is only set while the change is being made
+        if threading.get_ident() == self._loop_thread:
+            self._on_program(event, acting)
+        elif self._loop is not None and self._running:
+            self._loop.call_soon_threadsafe(self._on_program, event, None)
+
+    def _on_program(self, event: ProgramEvent, acting: tuple[str, int | None] | None) -> None:
+        by, comment = acting if acting is not None else ("auto" if event.kind == "auto_out" else "desk", None)
+        if comment is None and event.layer in self.control.on_air:
+            comment = self.control.on_air[event.layer].id
+        if event.kind in ("take", "update") and event.card is not None:
+            self.publish(self.state.card_on_air(event.layer, event.card.template, event.card.data, by,
+                                                comment))
+        elif event.kind in ("clear", "auto_out"):
+            self.publish(self.state.cards_cleared([event.layer], by))
+        elif event.kind == "panic":
+            self.publish(self.state.cards_cleared(sorted(self.state.on_air), by, panic=True))
+
+    # -- connections -----------------------------------------------------------------------------
+    def _greet(self, connection: SeatConnection, since: int | None, epoch: str | None,
+               rid: str | None = None) -> None:
+        """Queue the snapshot, or the events after ``since``; synchronous, so nothing interleaves."""
+        role = connection.seat.role
+        missed = self.state.log.since(since, epoch) if since is not None else None
+        if rid is not None:
+            connection.push(encode(ok(rid, resumed=missed is not None)), greeting=True)
+        if missed is None:
+            snapshot = self.state.snapshot(connection.seat.name, role)
+            connection.push(encode(snapshot), greeting=True)
+            return
+        events = [event for event in missed if receives(role, event.name)]
+        connection.push(encode({"type": "resume", "seq": self.state.log.last_seq,
+                                "epoch": self.state.log.epoch, "since": since, "missed": len(events)}),
+                        greeting=True)
+        for event in events:
+            connection.push(event.text_for(role), greeting=True)
+
+    async def handle(self, ws: ServerConnection, seat: Seat) -> None:
+        sock = ws.transport.get_extra_info("socket")
+        if sock is not None and self.limits.socket_send_buffer:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.limits.socket_send_buffer)
+        connection = SeatConnection(self, ws, seat)
+        since, epoch = _resume_point(ws.request.path if ws.request else "")
+        self._greet(connection, since, epoch)
+        self._connections.add(connection)
+        self.publish(self.state.seat_joined(seat.name, seat.role))
+        sender = asyncio.ensure_future(connection.send_loop())
+        log.info("seat %s (%s) connected", seat.name, seat.role.value)
+        try:
+            async for raw in ws:
+                if connection.dropped:
+                    break
+                reply = await self._message(connection, raw)
+                if reply is not None:
+                    connection.push(encode(reply))
+        except ConnectionClosed:
+            pass
+        finally:
+            self.discard(connection)
+            connection.dropped = True
+            connection.wake.set()
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            self.publish(self.state.seat_left(seat.name))
+            log.info("seat %s disconnected", seat.name)
+
+    async def _message(self, connection: SeatConnection, raw: str | bytes) -> dict[str, Any] | None:
+        seat = connection.seat
+        if not connection.allow_request():
+            return error(None, ErrorCode.RATE_LIMITED,
+                         f"more than {self.limits.requests_per_s:g} requests/s; slow down")
+        try:
+            message = parse(raw, seat.role)
+        except ProtocolError as exc:
+            if exc.action is not None:
+                await self._audit(seat, exc.action.value, exc.rid, None, exc.code.value, None, None)
+            return exc.reply()
+        if isinstance(message, Ping):
+            return {"type": "pong", "rid": message.rid, "seq": self.state.log.last_seq}
+        if isinstance(message, Hello):
+            self._greet(connection, message.since, message.epoch, message.rid or "hello")
+            return None
+        return await self.perform(seat, message)
+
+    async def perform(self, seat: Seat, request: Request) -> dict[str, Any]:
+        """Do ``request`` as ``seat`` (a connection or the local desk); audit it; return the reply."""
+        target = str(request.comment) if request.comment is not None else request.layer
+        try:
+            if not allowed(seat.role, request.action):  # parse() checked remote seats already
+                raise ProtocolError(ErrorCode.FORBIDDEN,
+                                    f"role {seat.role.value} may not {request.action.value}", request.rid)
+            outcome = await self.control.perform(seat, request)
+        except ProtocolError as exc:
+            exc.rid = exc.rid or request.rid
+            await self._audit(seat, request.action.value, request.rid, target, exc.code.value, None, None)
+            return exc.reply()
+        except Exception as exc:
+            log.exception("seat action %s by %s failed", request.action.value, seat.name)
+            await self._audit(seat, request.action.value, request.rid, target, "internal", None, None)
+            return error(request.rid, ErrorCode.INTERNAL, f"the console failed: {exc}")
+        if outcome.question is not None:
+            self.publish(self.state.flagged(outcome.question))
+        if outcome.answer is not None:
+            self.publish(self.state.answered(outcome.answer))
+        await self._audit(seat, request.action.value, request.rid, outcome.target, "ok",
+                          outcome.before, outcome.after)
+        return ok(request.rid, **outcome.reply)
+
+    async def _audit(self, seat: Seat, action: str, rid: str | None, target: str | None, outcome: str,
+                     before: Any, after: Any) -> None:
+        try:
+            await self.control.pipeline.run_in_writer(registry.audit, seat.name, seat.role.value, action,
+                                                      rid, target, outcome, before, after)
+        except Exception:
+            log.exception("audit of %s by %s failed", action, seat.name)
+
+    @property
+    def online(self) -> dict[str, str]:
+        """Connected seats: name -> role."""
+        return {name: role for name, (role, _) in self.state.seats.items()}
+
+    def snapshot(self, seat: Seat) -> dict[str, Any]:
+        return self.state.snapshot(seat.name, seat.role)
+
+
+def _resume_point(path: str) -> tuple[int | None, str | None]:
+    query = parse_qs(urlsplit(path).query)
+    since = query.get("since", [None])[0]
+    epoch = query.get("epoch", [None])[0]
+    try:
+        return (int(since) if since is not None and int(since) >= 0 else None), epoch
+    except ValueError:
+        return None, epoch
+
+
+def _load_show(store: Store, recent: int = 500
+               ) -> tuple[list[StoredComment], dict[int, str], list[Any]]:
+    """The newest comments (with their items) and the open questions, for a starting hub."""
+    rows = store.conn.execute("SELECT * FROM comments ORDER BY id DESC LIMIT ?", (recent,)).fetchall()
+    comments = [StoredComment.from_row(dict(row)) for row in reversed(rows)]
+    items = {row["id"]: row["item"] for row in rows if row["item"]}
+    return comments, items, experts.open_questions(store)
+
+
+def _close_store(store: Store) -> None:  # a marker: _with_store closes its store
+    pass
+
+
+def desk_seat(role: Role | str, name: str = "desk") -> Seat:
+    """The identity of the desk in this process when it acts through the hub."""
+    return Seat(name, Role(role), static=True)
+
+
+def build_seat_hub(server: ConsoleServer, pipeline: Any, graphics: Any, database: Path | str, *,
+                   control_token: str | None = None, session: Any = None) -> SeatHub:
+    """The seats of a console: ``/seat`` on ``server``, acting on ``graphics`` (a
+    ``ProgramGraphics``: its engine, renderer and card control). ``control_token``
+    (``serve --control-token``) is an automation seat named ``control``.
+    Call ``await hub.start()`` once the pipeline runs, ``await hub.stop()`` before it stops."""
+    control = ShowControl(pipeline, graphics.engine, graphics.renderer, cards=graphics.control,
+                          session=session)
+    hub = SeatHub(control, database)
+    if control_token:
+        hub.directory.add_static("control", Role.AUTOMATION, control_token)
+    hub.install(server)
+    return hub

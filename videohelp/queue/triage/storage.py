@@ -1,0 +1,88 @@
+"""Triage in the database: decisions written to comments, and the studio's corrections.
+
+Writes run on the pipeline's writer thread (``IngestPipeline.run_in_writer``).
+
+When an officer re-files a comment (another item, or chatter), the correction
+is stored in ``triage_corrections`` and the comment's own triage columns are
+updated in the same transaction. Every engine built later learns from all
+corrections, so the improvement survives a restart.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from videohelp.console.store import Store
+from videohelp.queue.comments import State, StoredComment
+from videohelp.queue.triage.corpus import CHATTER
+from videohelp.queue.triage.engine import Correction
+
+ACTOR = "triage"
+
+
+@dataclass(frozen=True, slots=True)
+class TriageUpdate:
+    comment_id: int
+    is_question: bool
+    item: str | None
+    confidence: float
+    repeat_of: int | None = None
+
+
+def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredComment]:
+    """Write triage's decisions in one transaction; return the comments as now stored.
+
+    A comment still ``new`` becomes ``triaged`` (with a history row); one the
+    desk already moved on (queued, on air...) keeps its state and only gets the
+    triage columns. A repeat link set earlier (dedup) is kept.
+    """
+    if not updates:
+        return []
+    now = int(time.time() * 1000)
+    with store.transaction() as conn:
+        ids = [u.comment_id for u in updates]
+        marks = ",".join("?" * len(ids))
+        fresh = {row[0] for row in conn.execute(
+            f"SELECT id FROM comments WHERE state = 'new' AND id IN ({marks})", ids)}
+        conn.executemany(
+            "UPDATE comments SET is_question = ?, item = ?, confidence = ?,"
+            " repeat_of = COALESCE(repeat_of, ?),"
+            " state = CASE WHEN state = 'new' THEN 'triaged' ELSE state END WHERE id = ?",
+            [(u.is_question, u.item, u.confidence, u.repeat_of, u.comment_id) for u in updates])
+        conn.executemany(
+            "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(u.comment_id, now, ACTOR, State.NEW.value, State.TRIAGED.value,
+              u.item or "chatter") for u in updates if u.comment_id in fresh])
+        rows = conn.execute(f"SELECT * FROM comments WHERE id IN ({marks}) ORDER BY id",
+                            ids).fetchall()
+    return [StoredComment.from_row(dict(row)) for row in rows]
+
+def record_correction(store: Store, text: str, item: str | None, actor: str,
+                      comment_id: int | None = None) -> Correction:
+    """Store a correction; ``item`` None (or CHATTER) means 'this is chatter'.
+
+    With ``comment_id`` the comment's is_question/item/confidence are set to
+    what the officer decided (confidence 1: a person said so).
+    """
+    if not text.strip():
+        raise ValueError("a correction needs the comment's text")
+    code = None if item in (None, CHATTER) else item
+    with store.transaction() as conn:
+        if comment_id is not None:
+            found = conn.execute("UPDATE comments SET is_question = ?, item = ?, confidence = 1.0"
+                                 " WHERE id = ?", (code is not None, code, comment_id))
+            if found.rowcount == 0:
+                raise KeyError(f"no comment {comment_id}")
+        conn.execute("INSERT INTO triage_corrections (comment_id, text, item, actor, at_ms)"
+                     " VALUES (?, ?, ?, ?, ?)",
+                     (comment_id, text, code, actor, int(time.time() * 1000)))
+    return Correction(text, code or CHATTER)
+
+
+def load_corrections(store: Store) -> list[Correction]:
+    """Every stored correction, oldest first (a later one for the same text wins)."""
+    rows = store.conn.execute("SELECT text, item FROM triage_corrections ORDER BY id").fetchall()
+    return [Correction(row["text"], row["item"] or CHATTER) for row in rows]

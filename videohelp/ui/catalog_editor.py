@@ -1,0 +1,164 @@
+"""Editing one business item, and the version history table both editors share.
+
+List fields are edited one value per line, as in the spreadsheets
+(``name | path`` for channels, ``file | 第N条`` for articles); the editor saves
+through ``CatalogStore`` so every change is a recorded version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.catalog import CatalogError, Change, Item, check_item
+from videohelp.console.kb_import import item_from_row, item_row
+from videohelp.console.knowledge import KnowledgeBase
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CatalogEditor", text)
+
+
+class HistoryTable(QTableWidget):
+    """Versions of an entry or item, newest first: when, who, what, which fields."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 5, parent)
+        self.setHorizontalHeaderLabels([_tr("Version"), _tr("When"), _tr("Who"), _tr("Action"),
+                                        _tr("Changed")])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_changes(self, changes: list[Change]) -> None:
+        self.setRowCount(0)
+        for change in reversed(changes):
+            row = self.rowCount()
+            self.insertRow(row)
+            when = datetime.fromtimestamp(change.at_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+            fields = [name for name in change.changed_fields if name != "version"]
+            what = ", ".join(fields) if change.before is not None else _tr("created")
+            if change.note:
+                what += f" — {change.note}"
+            for column, text in enumerate((str(change.version), when, change.actor, change.action, what)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.setItem(row, column, cell)
+
+
+class ItemEditor(QWidget):
+    """The selected business item's viewer words, documents, channels, link and articles.
+
+    Signals:
+        saved(str): the item with this code was saved as a new version.
+    """
+
+    saved = Signal(str)
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.item: Item | None = None
+        self.actor = "desk"
+        self.title = QLabel()
+        self.name_zh = QLineEdit()
+        self.name_en = QLineEdit()
+        self.synonyms = QPlainTextEdit()
+        self.documents = QPlainTextEdit()
+        self.channels = QPlainTextEdit()
+        self.channels.setPlaceholderText(_tr("one per line: name | where to click"))
+        self.link = QLineEdit()
+        self.articles = QPlainTextEdit()
+        self.articles.setPlaceholderText(_tr("one per line: file | 第N条"))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(_tr("why this change (kept in the history)"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton(_tr("Save item"))
+        self.save_button.clicked.connect(self.save)
+        self.history = HistoryTable()
+        for box in (self.synonyms, self.documents, self.channels, self.articles):
+            box.setMaximumHeight(110)
+        self.history.setMinimumHeight(120)
+
+        form = QFormLayout()
+        form.addRow(_tr("Name"), self.name_zh)
+        form.addRow(_tr("English name"), self.name_en)
+        form.addRow(_tr("Viewer words"), self.synonyms)
+        form.addRow(_tr("Documents"), self.documents)
+        form.addRow(_tr("Where to apply"), self.channels)
+        form.addRow(_tr("一键办理 link"), self.link)
+        form.addRow(_tr("Regulations"), self.articles)
+        form.addRow(_tr("Change note"), self.note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(_tr("History")))
+        layout.addWidget(self.history)
+        self.setEnabled(False)
+
+    def load(self, code: str) -> None:
+        self.item = self.kb.catalog_store.item(code)
+        row = item_row(self.item)
+        self.title.setText(f"<b>{self.item.code}</b> {self.item.klass} · {self.item.name_zh} · "
+                           + _tr("version {n}").format(n=self.kb.catalog_store.version(code)))
+        self.name_zh.setText(row["name_zh"])
+        self.name_en.setText(row["name_en"])
+        for widget, key in ((self.synonyms, "synonyms"), (self.documents, "documents"),
+                            (self.channels, "channels"), (self.articles, "articles")):
+            widget.setPlainText(row[key])
+        self.link.setText(row["link"])
+        self.note.clear()
+        self.message.clear()
+        self.history.show_changes(self.kb.catalog_store.history(code))
+        self.setEnabled(True)
+
+    def edited_item(self) -> Item:
+        assert self.item is not None
+        cells = {"class": self.item.klass, "name_zh": self.name_zh.text(), "name_en": self.name_en.text(),
+                 "synonyms": self.synonyms.toPlainText(), "documents": self.documents.toPlainText(),
+                 "channels": self.channels.toPlainText(), "link": self.link.text(),
+                 "articles": self.articles.toPlainText()}
+        return item_from_row(cells, self.item)
+
+    def save(self) -> bool:
+        if self.item is None:
+            return False
+        item = self.edited_item()
+        problems = check_item(item, self.kb.regulations)
+        if any(not article.article for article in item.articles):
+            problems.append(_tr("an article line needs 'file | 第N条'"))
+        if problems:
+            self.message.setText("⚠ " + "; ".join(problems))
+            return False
+        try:
+            changed = self.kb.catalog_store.update_item(item, self.actor, self.note.text().strip())
+        except CatalogError as exc:
+            self.message.setText(f"⚠ {exc}")
+            return False
+        self.load(item.code)
+        self.message.setText(_tr("Saved.") if changed else _tr("Nothing changed."))
+        if changed:
+            self.saved.emit(item.code)
+        return changed

@@ -1,0 +1,222 @@
+"""Editing one knowledge entry: its questions, answers and source, review and history.
+
+The cited article's text is shown beside the answer so that whoever reviews can
+check the answer against it. Saving goes through ``KnowledgeBase.save`` (a new
+version, and a reviewed entry whose words change becomes a draft again);
+"Mark reviewed" records the name in the "Your name" field and the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.knowledge import (
+    AMENDED_MARK,
+    EXPERT_SOURCE,
+    SHORT_ANSWER_MAX,
+    Entry,
+    KnowledgeBase,
+    KnowledgeError,
+)
+from videohelp.console.regulations import CitationError
+from videohelp.ui.catalog_editor import HistoryTable
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EntryEditor", text)
+
+
+class EntryEditor(QWidget):
+    """The form for one entry.
+
+    Signals:
+        saved(object): the stored ``Entry`` after a save or a review.
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, kb: KnowledgeBase, actor: str = "desk", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.entry: Entry | None = None
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.item = QComboBox()
+        for item in kb.catalog_store.catalog().items.values():
+            self.item.addItem(f"{item.code} {item.name_zh}", item.code)
+        self.questions = QPlainTextEdit()
+        self.questions.setPlaceholderText(_tr("one question per line, as viewers ask it"))
+        self.short_answer = QLineEdit()
+        self.counter = QLabel()
+        self.short_answer.textChanged.connect(self._count)
+        self.full_answer = QPlainTextEdit()
+        self.source_file = QComboBox()
+        self.source_file.setEditable(True)
+        if kb.regulations is not None:
+            self.source_file.addItems(kb.regulations.files)
+        self.source_article = QLineEdit()
+        self.source_article.setPlaceholderText("第二十五条")
+        self.source_text = QPlainTextEdit()
+        self.source_text.setReadOnly(True)
+        self.source_file.currentTextChanged.connect(self._show_source)
+        self.source_article.textChanged.connect(self._show_source)
+        self.change_note = QLineEdit()
+        self.change_note.setPlaceholderText(
+            _tr("what changed and why; note 公安部令第172号 where it applies"))
+        self.name = QLineEdit(actor)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton(_tr("Save (Ctrl+S)"))
+        self.review_button = QPushButton(_tr("Mark reviewed"))
+        self.save_button.clicked.connect(self.save)
+        self.review_button.clicked.connect(self.mark_reviewed)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
+        self.history = HistoryTable()
+        # Compact boxes, so that the buttons stay in view on a 900-pixel desk.
+        for box, height in ((self.questions, 96), (self.full_answer, 110), (self.source_text, 120)):
+            box.setMaximumHeight(height)
+        self.history.setMinimumHeight(120)
+
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.short_answer, 1)
+        answer_row.addWidget(self.counter)
+        form = QFormLayout()
+        form.addRow(_tr("Item"), self.item)
+        form.addRow(_tr("Questions"), self.questions)
+        form.addRow(_tr("On-air answer"), answer_row)
+        form.addRow(_tr("Full answer"), self.full_answer)
+        form.addRow(_tr("Source file"), self.source_file)
+        form.addRow(_tr("Article"), self.source_article)
+        form.addRow(_tr("Article text"), self.source_text)
+        form.addRow(_tr("Change note"), self.change_note)
+        form.addRow(_tr("Your name"), self.name)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.review_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.state)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(_tr("History")))
+        layout.addWidget(self.history)
+        self.setEnabled(False)
+
+    # -- showing --------------------------------------------------------------------------
+    def load(self, entry: Entry, *, is_new: bool = False) -> None:
+        self.entry = entry
+        self.title.setText(f"<b>{entry.id}</b> · " + _tr("version {n}").format(n=entry.version)
+                           + (" · " + _tr("new, not saved yet") if is_new else ""))
+        self.item.setCurrentIndex(max(0, self.item.findData(entry.item)))
+        self.questions.setPlainText("\n".join(entry.questions))
+        self.short_answer.setText(entry.short_answer)
+        self.short_answer.setCursorPosition(0)
+        self.full_answer.setPlainText(entry.full_answer)
+        self.source_file.setCurrentText(entry.source_file)
+        self.source_article.setText(entry.source_article)
+        self.change_note.setText(entry.change_note)
+        self.change_note.setCursorPosition(0)
+        self.message.clear()
+        self._show_state(entry)
+        self.history.show_changes([] if is_new else self.kb.history(entry.id))
+        self.review_button.setEnabled(not is_new)
+        self.setEnabled(True)
+
+    def _show_state(self, entry: Entry) -> None:
+        aired = self.kb.on_air_counts().get(entry.id, 0)
+        if entry.is_draft:
+            text = _tr("Draft: goes on air only with the officer's confirmation.")
+            style = "color: #B26A00;"
+        else:
+            text = _tr("Reviewed by {name} at {time}.").format(name=entry.reviewed_by,
+                                                               time=entry.reviewed_at)
+            style = "color: #2E7D32;"
+        if AMENDED_MARK in entry.change_note:
+            text += " " + _tr("The rule has since changed (公安部令第172号): check before air.")
+        text += " " + _tr("On air {count} times.").format(count=aired)
+        self.state.setText(text)
+        self.state.setStyleSheet(style)
+
+    def _count(self, text: str) -> None:
+        self.counter.setText(f"{len(text)}/{SHORT_ANSWER_MAX}")
+        over = len(text) > SHORT_ANSWER_MAX
+        self.counter.setStyleSheet("color: #C62828; font-weight: bold;" if over else "")
+
+    def _show_source(self, *_args: object) -> None:
+        regulations = self.kb.regulations
+        if regulations is None:
+            self.source_text.setPlainText(_tr("The regulation texts are not available on this machine."))
+            return
+        file, article = self.source_file.currentText().strip(), self.source_article.text().strip()
+        if not file or not article:
+            self.source_text.clear()
+            return
+        if file == EXPERT_SOURCE:
+            self.source_text.setPlainText(
+                _tr("An expert group's answer: cite the regulation file and article before review."))
+            return
+        try:
+            self.source_text.setPlainText(regulations.article(file, article).text)
+        except CitationError as exc:
+            self.source_text.setPlainText("⚠ " + str(exc))
+
+    # -- editing --------------------------------------------------------------------------
+    def edited_entry(self) -> Entry:
+        assert self.entry is not None
+        questions = tuple(q.strip() for q in self.questions.toPlainText().splitlines() if q.strip())
+        return replace(self.entry, item=self.item.currentData(), questions=questions,
+                       short_answer=self.short_answer.text().strip(),
+                       full_answer=self.full_answer.toPlainText().strip(),
+                       source_file=self.source_file.currentText().strip(),
+                       source_article=self.source_article.text().strip(),
+                       change_note=self.change_note.text().strip())
+
+    def save(self) -> Entry | None:
+        if self.entry is None:
+            return None
+        name = self.name.text().strip()
+        if not name:
+            self.message.setText("⚠ " + _tr("Enter your name: every change records who made it."))
+            return None
+        try:
+            stored = self.kb.save(self.edited_entry(), actor=name)
+        except KnowledgeError as exc:
+            self.message.setText(f"⚠ {exc}")
+            return None
+        self.load(stored)
+        self.message.setText(_tr("Saved as version {n}.").format(n=stored.version))
+        self.saved.emit(stored)
+        return stored
+
+    def mark_reviewed(self) -> Entry | None:
+        """Record the name in "Your name" as reviewer, now (unsaved edits are saved first)."""
+        if self.entry is None:
+            return None
+        if self.edited_entry() != self.entry and self.save() is None:
+            return None
+        try:
+            stored = self.kb.mark_reviewed(self.entry.id, self.name.text())
+        except KnowledgeError as exc:
+            self.message.setText(f"⚠ {exc}")
+            return None
+        self.load(stored)
+        self.message.setText(_tr("Marked reviewed by {name}.").format(name=stored.reviewed_by))
+        self.saved.emit(stored)
+        return stored

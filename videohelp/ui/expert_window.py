@@ -1,0 +1,284 @@
+"""The expert's layout: flagged questions from the studio, an answer back.
+
+``videohelp --role expert --connect wss://HOST:PORT --token TOKEN [--fingerprint SHA256]``
+opens it. Left, the questions the studio flagged (open first, oldest first);
+right, the selected one: the studio's note, the viewer's question (masked:
+experts never see personal data), its business item, the knowledge base's
+suggested answers and what other experts answered. The expert writes or picks
+an answer, may save it to the knowledge base as a draft, and sends it
+(Ctrl+Enter). Everything arrives through a ``SeatLink``; nothing here
+touches the network or a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.seat_client import SeatLink
+from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
+
+log = logging.getLogger(__name__)
+
+STATE_TEXT = {"connecting": "Connecting…", "online": "Connected", "offline": "Offline — reconnecting",
+              "refused": "Refused"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExpertWindow", text)
+
+
+class ExpertWindow(QMainWindow):
+    """The expert group's window on one console.
+
+    Signals:
+        answerSent(int): the console accepted an answer to this comment id.
+    """
+
+    answerSent = Signal(int)
+
+    def __init__(self, link: SeatLink, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.link = link
+        self.model = QuestionListModel(self)
+        self._sending: int | None = None
+        self.setWindowTitle(_tr("videohelp — Expert group"))
+        self.resize(1280, 800)
+
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.selectionModel().selectionChanged.connect(self._selected)
+        self.note = QLabel()
+        self.question_text = QLabel()
+        self.item = QLabel()
+        for label in (self.note, self.question_text, self.item):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestions = QListWidget()
+        self.suggestions.setWordWrap(True)
+        self.suggestions.itemActivated.connect(self.pick_suggestion)
+        self.suggestions.itemDoubleClicked.connect(self.pick_suggestion)
+        self.answers = QListWidget()
+        self.answers.setWordWrap(True)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText(_tr("Write the answer, or pick a suggestion above"))
+        self.save_kb = QCheckBox(_tr("Also save to the knowledge base as a draft"))
+        self.send_button = QPushButton(_tr("Send answer (Ctrl+Enter)"))
+        self.send_button.clicked.connect(self.send_answer)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send_answer)
+
+        form = QFormLayout()
+        form.addRow(_tr("Studio's note"), self.note)
+        form.addRow(_tr("Viewer's question"), self.question_text)
+        form.addRow(_tr("Item"), self.item)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(QLabel(_tr("Suggested answers (double-click to use)")))
+        right.addWidget(self.suggestions, 2)
+        right.addWidget(QLabel(_tr("Answers so far (the first is shown to the studio)")))
+        right.addWidget(self.answers, 1)
+        right.addWidget(self.editor, 2)
+        right.addWidget(self.save_kb)
+        right.addWidget(self.send_button)
+        right_panel = QWidget()
+        right_panel.setLayout(right)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(_tr("Flagged questions")))
+        left.addWidget(self.list)
+        left_panel = QWidget()
+        left_panel.setLayout(left)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left_panel)
+        splitter.addWidget(right_panel)
+        splitter.setSizes([500, 780])
+        self.setCentralWidget(splitter)
+        self.connection = QLabel(_tr(STATE_TEXT["connecting"]))
+        self.statusBar().addPermanentWidget(self.connection)
+
+        link.snapshotReceived.connect(self._snapshot)
+        link.eventReceived.connect(self._event)
+        link.stateChanged.connect(self._state)
+        link.refused.connect(self._refused)
+        link.requestDone.connect(self._done)
+        link.requestFailed.connect(lambda text: self.statusBar().showMessage(
+            _tr("Not sent: {why}").format(why=text), 8000))
+        self._show(None)
+
+    # -- feed ----------------------------------------------------------------------------
+    def _snapshot(self, snapshot: dict[str, Any]) -> None:
+        current = self.current_question()
+        self.model.reset(snapshot.get("questions", []))
+        self._reselect(current)
+        self._count()
+
+    def _event(self, name: str, data: dict[str, Any]) -> None:
+        current = self.current_question()
+        self.model.apply_event(name, data)
+        self._reselect(current)
+        if name.startswith("question."):
+            self._count()
+
+    def _reselect(self, question: dict[str, Any] | None) -> None:
+        """Keep the expert on the question they were reading (rows move as others change)."""
+        row = self.model.row_of(question["comment"]["id"]) if question else None
+        if row is None and question is None and self.model.rowCount() and self.model.question(0)["open"]:
+            row = 0
+        if row is not None:
+            self.list.setCurrentIndex(self.model.index(row))
+        self._show(self.current_question())
+
+    def _state(self, state: str) -> None:
+        self.connection.setText(_tr(STATE_TEXT.get(state, state)))
+
+    def _refused(self, why: str) -> None:
+        self.connection.setText(_tr("Refused: {why}").format(why=why))
+        self.send_button.setEnabled(False)
+
+    def _count(self) -> None:
+        self.statusBar().showMessage(_tr("{n} open questions").format(n=self.model.open_count()))
+
+    # -- the selected question ---------------------------------------------------------------
+    def current_question(self) -> dict[str, Any] | None:
+        index = self.list.currentIndex()
+        return index.data(QUESTION_ROLE) if index.isValid() else None
+
+    def select_comment(self, comment_id: int) -> bool:
+        row = self.model.row_of(comment_id)
+        if row is None:
+            return False
+        self.list.setCurrentIndex(self.model.index(row))
+        return True
+
+    def _selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        self._show(self.current_question())
+
+    def _show(self, question: dict[str, Any] | None) -> None:
+        self.suggestions.clear()
+        self.answers.clear()
+        if question is None:
+            for label in (self.note, self.question_text, self.item):
+                label.setText("—")
+            self.send_button.setEnabled(False)
+            return
+        comment = question["comment"]
+        self.note.setText(question.get("note") or "—")
+        self.question_text.setText(f"{comment['viewer_masked']}：{comment['text_masked']}")
+        self.item.setText(item_label(question.get("item")))
+        for suggestion in question.get("suggestions", []):
+            status = _tr("reviewed") if suggestion.get("status") == "reviewed" else _tr("draft")
+            source = suggestion.get("source", "")
+            entry = QListWidgetItem(f"{suggestion['short_answer']}\n{source} · {status}")
+            entry.setData(Qt.ItemDataRole.UserRole, suggestion)
+            self.suggestions.addItem(entry)
+        for answer in question.get("answers", []):
+            mark = "★ " if answer.get("first") else ""
+            self.answers.addItem(f"{mark}{answer['expert']} ({seconds_text(answer['flag_to_answer_ms'])}): "
+                                 f"{answer['text']}")
+        self.send_button.setEnabled(bool(question.get("open", True)) and self.link.client.state != "refused")
+
+    def pick_suggestion(self, entry: QListWidgetItem) -> None:
+        suggestion = entry.data(Qt.ItemDataRole.UserRole)
+        self.editor.setPlainText(suggestion.get("short_answer", ""))
+        self.editor.setFocus()
+
+    def send_answer(self) -> asyncio.Task[None] | None:
+        question = self.current_question()
+        text = self.editor.toPlainText().strip()
+        if question is None or not text:
+            self.statusBar().showMessage(_tr("Select a question and write an answer first"), 4000)
+            return None
+        fields: dict[str, Any] = {"comment": question["comment"]["id"], "text": text}
+        if self.save_kb.isChecked():
+            fields["save_kb"] = True
+            if question.get("item"):
+                fields["item"] = question["item"]
+        self.send_button.setEnabled(False)
+        self._sending = question["comment"]["id"]
+        return self.link.send("answer", **fields)
+
+    def _done(self, action: str, reply: dict[str, Any]) -> None:
+        if action != "answer":
+            return
+        comment_id, self._sending = self._sending, None
+        self.editor.clear()
+        self.save_kb.setChecked(False)
+        self.send_button.setEnabled(True)
+        note = (_tr("Answer sent") if reply.get("first")
+                else _tr("Answer sent (another expert answered first)"))
+        self.statusBar().showMessage(note, 6000)
+        if comment_id is not None:
+            self.answerSent.emit(comment_id)
+
+
+def run_expert(args: argparse.Namespace) -> int:
+    """``videohelp --role expert --connect URL --token TOKEN``: the expert window until closed."""
+    import qasync
+
+    from videohelp.console.logsetup import setup_logging
+    from videohelp.console.paths import data_paths
+    from videohelp.console.settings import Settings
+    from videohelp.streaming.fonts import cjk_font
+    from videohelp.ui.app import _save_screenshot, install_translator
+
+    if not args.connect or not args.token:
+        print("videohelp: --role expert needs --connect wss://HOST:PORT and --token TOKEN "
+              "(or $VIDEOHELP_SEAT_TOKEN)", file=sys.stderr)
+        return 2
+    paths = data_paths(args.data_dir)
+    setup_logging(paths.log_file, verbose=args.verbose)
+    settings = Settings(paths.settings)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setFont(cjk_font(14))
+    install_translator(app, args.language or settings["ui.language"])
+    try:
+        link = SeatLink(args.connect, args.token, args.fingerprint)
+    except Exception as exc:
+        print(f"videohelp: {exc}", file=sys.stderr)
+        return 2
+    window = ExpertWindow(link)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    async def main() -> None:
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+        link.start()
+        window.show()
+        if args.quit_after is not None:
+            QTimer.singleShot(int(args.quit_after * 1000), window.close)
+        await closed.wait()
+        await link.stop()
+
+    app.setQuitOnLastWindowClosed(False)
+    if args.screenshot:
+        QTimer.singleShot(int(max(0.5, (args.quit_after or 2) - 0.3) * 1000),
+                          lambda: _save_screenshot(window, Path(args.screenshot)))  # type: ignore[arg-type]
+    with loop:
+        loop.run_until_complete(main())
+    return 0

@@ -1,0 +1,244 @@
+"""The knowledge-base browser: class/item tree, Chinese search, entry and item editors.
+
+Left, the 108 items by class with their entry counts; middle, the search box
+and the entries of the selection (status, how often on air, version); right, the
+selected entry's editor with its history, and the selected item's editor. Every
+read and write goes through ``KnowledgeBase`` (console); nothing here runs SQL.
+``KnowledgeDock`` puts the view in the desk's main window and opens the base the
+first time it is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.knowledge import Entry, KnowledgeBase
+from videohelp.console.regulations import load_regulations
+from videohelp.ui.catalog_editor import ItemEditor
+from videohelp.ui.entry_editor import EntryEditor
+from videohelp.ui.knowledge_model import CLASS_ROLE, CODE_ROLE, CatalogTreeModel, KnowledgeTableModel
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("KnowledgeView", text)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    return area
+
+
+class KnowledgeView(QWidget):
+    """Browse, search, edit and review the knowledge base.
+
+    Signals:
+        entrySelected(object): the ``Entry`` chosen in the table.
+    """
+
+    entrySelected = Signal(object)
+
+    def __init__(self, kb: KnowledgeBase, actor: str = "desk", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.tree_model = CatalogTreeModel(kb, self)
+        self.model = KnowledgeTableModel(kb, self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.expand(self.tree_model.index(0, 0))
+        self.tree.selectionModel().selectionChanged.connect(self._tree_selected)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_tr("Search questions and answers: 驾照 换证, 电驴 上牌 …"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.model.set_filter(
+            klass=self.model.klass, item=self.model.item, query=text))
+        self.new_button = QPushButton(_tr("New answer"))
+        self.new_button.setToolTip(_tr("A new entry for the item selected on the left"))
+        self.new_button.clicked.connect(self.new_entry)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed widths, not ResizeToContents: measuring every row on each search
+        # keystroke made a reset of all entries take most of a second.
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((76, 48, 170, 260, 110, 52, 52)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(KnowledgeTableModel.COLUMNS.index("short_answer"),
+                                    QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._entry_selected)
+        self.model.modelReset.connect(self._reselect)
+        self.editor = EntryEditor(kb, actor)
+        self.item_editor = ItemEditor(kb)
+        self.item_editor.actor = actor
+        self.editor.name.textChanged.connect(lambda name: setattr(self.item_editor, "actor", name.strip()))
+        self.editor.saved.connect(self._entry_saved)
+        self.item_editor.saved.connect(self._item_saved)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolled(self.editor), _tr("Answer"))
+        self.tabs.addTab(_scrolled(self.item_editor), _tr("Business item"))
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.new_button)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addLayout(search_row)
+        middle_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([260, 620, 520])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def shutdown(self) -> None:
+        """Stop following the base (call before closing it)."""
+        self.model.detach()
+
+    _EDITING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+
+    def event(self, event: QEvent) -> bool:
+        # In the desk, Return (take) and Escape (clear) are window-wide shortcuts; while
+        # someone works in the knowledge base they are editing keys. F12 still clears all.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in self._EDITING_KEYS):
+            event.accept()
+            return True
+        return super().event(event)
+
+    # -- selection --------------------------------------------------------------------------
+    def select_item(self, code: str | None) -> None:
+        """Show one item's entries (None: all)."""
+        index = self.tree_model.index_of_item(code) if code else self.tree_model.index(0, 0)
+        self.tree.setCurrentIndex(index)
+
+    def select_entry(self, entry_id: str) -> bool:
+        row = self.model.row_of(entry_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def _tree_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        klass = indexes[0].data(CLASS_ROLE)
+        code = indexes[0].data(CODE_ROLE)
+        self.model.set_filter(klass=None if code else klass, item=code, query=self.search.text())
+        if code:
+            self.item_editor.load(code)
+
+    def _entry_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = {index.row() for index in selected.indexes()}
+        if not rows:
+            return
+        entry = self.model.entry_at(min(rows))
+        self.editor.load(entry)
+        self.tabs.setCurrentIndex(0)
+        self.entrySelected.emit(entry)
+
+    def _reselect(self) -> None:
+        """After a reset (filter, import), keep the edited entry selected if still shown."""
+        if self.editor.entry is not None:
+            row = self.model.row_of(self.editor.entry.id)
+            if row is not None:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(row)
+                self.table.selectionModel().blockSignals(False)
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_entry(self) -> Entry | None:
+        """Open a blank entry for the selected item in the editor (saved with Save)."""
+        code = self.model.item
+        if not code:
+            self.editor.message.setText("⚠ " + _tr("Select a business item on the left first."))
+            self.tabs.setCurrentIndex(0)
+            self.editor.setEnabled(True)
+            return None
+        entry = Entry(self.kb.next_id(code), code, (), "", "", "", "")
+        self.table.clearSelection()
+        self.editor.load(entry, is_new=True)
+        self.tabs.setCurrentIndex(0)
+        return entry
+
+    def _entry_saved(self, entry: Entry) -> None:
+        self.select_entry(entry.id)
+        self._refresh_counts()
+
+    def _item_saved(self, _code: str) -> None:
+        self._refresh_counts()
+        if self.search.text().strip():
+            self.model.refresh()  # new viewer words may match the search now
+
+    def _refresh_counts(self) -> None:
+        """Entry counts in the tree (names too), keeping the tree's selection."""
+        code, klass = self.model.item, self.model.klass
+        self.tree.selectionModel().blockSignals(True)
+        self.tree_model.reload()
+        self.tree.expand(self.tree_model.index(0, 0))
+        if code:
+            index = self.tree_model.index_of_item(code)
+            self.tree.expand(index.parent())
+            self.tree.setCurrentIndex(index)
+        elif klass is None:
+            self.tree.setCurrentIndex(self.tree_model.index(0, 0))
+        self.tree.selectionModel().blockSignals(False)
+
+
+class KnowledgeDock(QDockWidget):
+    """The knowledge view as a dock of the desk; the base opens when first shown."""
+
+    def __init__(self, database: Path, *, actor: str = "desk", regulations_dir: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_tr("Knowledge base"), parent)
+        self.setObjectName("knowledgeDock")
+        self.database, self.actor, self.regulations_dir = database, actor, regulations_dir
+        self.kb: KnowledgeBase | None = None
+        self.view: KnowledgeView | None = None
+        self.visibilityChanged.connect(self._on_visible)
+
+    def _on_visible(self, visible: bool) -> None:
+        if visible and self.view is None:
+            self.open_base()
+
+    def open_base(self) -> KnowledgeView:
+        if self.view is None:
+            self.kb = KnowledgeBase.open(self.database, load_regulations(self.regulations_dir or None))
+            self.view = KnowledgeView(self.kb, self.actor, self)
+            self.setWidget(self.view)
+            log.info("knowledge base opened in the desk (%s)", self.database)
+        return self.view
+
+    def shutdown(self) -> None:
+        if self.view is not None:
+            self.view.shutdown()
+        if self.kb is not None:
+            self.kb.close()

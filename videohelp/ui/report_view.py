@@ -1,0 +1,332 @@
+"""The daily review in the desk: pick days, compute off the main thread, read, export.
+
+The figures are shown in widgets built from the report's model (QTextBrowser
+cannot draw the inline SVG charts; the charts are rasterised with
+QSvgRenderer instead). Exports write the same HTML and PDF as ``videohelp
+report``; the script tab is editable and exports what was edited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.reports import present
+from videohelp.console.reports.build import Report
+from videohelp.console.reports.export import write_followup, write_script
+from videohelp.console.reports.job import BackgroundJob, ReportJob
+from videohelp.console.reports.period import DateRange, PeriodError, day_of_ms
+from videohelp.console.reports.render_html import charts_of, render_html
+from videohelp.console.reports.render_pdf import chart_image, write_pdf
+
+log = logging.getLogger(__name__)
+FOLLOWUP_ROWS = 500  # shown in the table; exports hold every row
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReportDialog", text)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setWordWrap(True)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class ReportDialog(QDialog):
+    """The daily review for a day or a range of days."""
+
+    def __init__(self, database: Path, day: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = Path(database)
+        self.report: Report | None = None
+        self.job: BackgroundJob | None = None
+        self._last_job: BackgroundJob | None = None
+        self._partial: Path | None = None
+        self.setWindowTitle(_tr("Daily review"))
+        self.resize(1100, 800)
+        # "Today" is the show's day in Hangzhou, whatever the machine's time zone.
+        day = day or day_of_ms(int(time.time() * 1000))
+        today = QDate(day.year, day.month, day.day)
+        self.first_edit, self.last_edit = QDateEdit(today), QDateEdit(today)
+        for edit in (self.first_edit, self.last_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.compute_button = QPushButton(_tr("Compute"))
+        self.cancel_button = QPushButton(_tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.status = QLabel(_tr("Choose the days and press Compute."))
+        self.published = QLabel()
+        self.published.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.script_edit = QPlainTextEdit()
+        self.export_buttons = {name: QPushButton(label) for name, label in (
+            ("html", _tr("Export HTML…")), ("pdf", _tr("Export PDF…")),
+            ("followup", _tr("Export follow-up list…")), ("script", _tr("Export script…")))}
+        for button in self.export_buttons.values():
+            button.setEnabled(False)
+
+        top = QHBoxLayout()
+        for widget in (QLabel(_tr("From")), self.first_edit, QLabel(_tr("to")), self.last_edit,
+                       self.compute_button, self.cancel_button):
+            top.addWidget(widget)
+        top.addWidget(self.progress, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        for button in self.export_buttons.values():
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.published)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+        self.compute_button.clicked.connect(self.compute)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.export_buttons["html"].clicked.connect(lambda: self._ask_and_export("html"))
+        self.export_buttons["pdf"].clicked.connect(lambda: self._ask_and_export("pdf"))
+        self.export_buttons["followup"].clicked.connect(lambda: self._ask_and_export("followup"))
+        self.export_buttons["script"].clicked.connect(lambda: self._ask_and_export("script"))
+
+    # -- computing ------------------------------------------------------------------
+    def period(self) -> DateRange:
+        first, last = self.first_edit.date(), self.last_edit.date()
+        return DateRange(date(first.year(), first.month(), first.day()),
+                         date(last.year(), last.month(), last.day()))
+
+    def compute(self) -> None:
+        """Start building the report for the chosen days (off the main thread)."""
+        try:
+            period = self.period()
+        except PeriodError as exc:
+            self.status.setText(str(exc))
+            return
+        if self.job is not None:
+            return
+        self.status.setText(_tr("Computing the review for {days}…").format(days=period.label()))
+        self._start(ReportJob(self.database, period), self._on_finished)
+
+    def _start(self, job: BackgroundJob, on_finished: Callable[[Any], None]) -> None:
+        """Run ``job`` with the progress bar and the Cancel button."""
+        self.job = job
+        job.progress.connect(self._on_progress)
+        job.finished.connect(on_finished)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        self.compute_button.setEnabled(False)
+        for button in self.export_buttons.values():
+            button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)  # busy until the first step reports
+        self.progress.setVisible(True)
+        job.start()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"%v/%m {label}")
+
+    def _job_done(self) -> None:
+        if self.job is not None:
+            self.job.wait()
+            # Called from the job's own signal: keep it alive until the emission is over.
+            self._last_job, self.job = self.job, None
+        self.compute_button.setEnabled(True)
+        for button in self.export_buttons.values():
+            button.setEnabled(self.report is not None)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+
+    def _on_failed(self, message: str) -> None:
+        self._job_done()
+        self.status.setText(_tr("Failed: {why}").format(why=message))
+
+    def _on_cancelled(self) -> None:
+        self._job_done()
+        if self._partial is not None:  # a half-written export is worse than none
+            self._partial.unlink(missing_ok=True)
+            self._partial = None
+        self.status.setText(_tr("Cancelled."))
+
+    def _on_finished(self, report: Report) -> None:
+        self._job_done()
+        self.show_report(report)
+
+    # -- showing --------------------------------------------------------------------
+    def show_report(self, report: Report) -> None:
+        """Fill the tabs from ``report``'s model."""
+        self.report = report
+        self.status.setText(_tr("Review of {days}").format(days=report.period.label()))
+        self.published.setText(report.published.text())
+        self.tabs.clear()
+        self.tabs.addTab(self._figures_tab(report), _tr("Figures"))
+        self.tabs.addTab(self._questions_tab(report), _tr("Top questions"))
+        self.followup_table = _table(
+            [_tr("Time"), _tr("Platform"), _tr("Viewer"), _tr("Question"), _tr("Item"), _tr("Asked"),
+             _tr("State")],
+            [[present.stamp(r.received_ms), r.platform, r.viewer, r.text,
+              f"{r.item or ''} {r.item_name}", str(r.asked),
+              present.STATE.get(r.state, r.state) + (" ⏳" if r.carried_over else "")]
+             for r in report.followup[:FOLLOWUP_ROWS]])
+        self.tabs.addTab(self.followup_table,
+                         _tr("Follow-up ({count})").format(count=len(report.followup)))
+        self.script_edit.setPlainText(report.script)
+        self.tabs.addTab(self.script_edit, _tr("车管资讯 script"))
+        for button in self.export_buttons.values():
+            button.setEnabled(True)
+
+    def _figures_tab(self, report: Report) -> QWidget:
+        f = report.figures
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.figures_table = _table([_tr("Figure"), "", _tr("Value")],
+                                    [[zh, en, value] for zh, en, value in present.figure_rows(f)])
+        layout.addWidget(self.figures_table, 2)
+        layout.addWidget(_table([_tr("Platform"), _tr("Comments"), _tr("Share")],
+                                [[p, str(n), present.percent(n, f.comments)]
+                                 for p, n in f.by_platform.items()]), 1)
+        trends = report.trends
+        layout.addWidget(_table(
+            [_tr("Figure"), _tr("This period"), _tr("Previous"), "±", _tr("A week earlier"), "±"],
+            [[f"{row.label_zh} {row.label_en}", present.trend_value(row.key, row.value),
+              present.trend_value(row.key, row.previous), present.change(row.vs_previous),
+              present.trend_value(row.key, row.week_before), present.change(row.vs_week_before)]
+             for row in trends.rows]), 2)
+        return page
+
+    def _questions_tab(self, report: Report) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        charts = {chart.name: chart for chart in charts_of(report)}
+        self.chart_labels: list[QLabel] = []
+        ratio = self.devicePixelRatioF() or 1.0
+        for number, klass in enumerate(report.classes):
+            layout.addWidget(QLabel(_tr("<b>{klass}</b> {name}: asked {asked} times, {distinct} distinct "
+                                        "questions, {answered} answered").format(
+                klass=klass.klass, name=klass.name_en, asked=klass.asked, distinct=klass.distinct,
+                answered=klass.answered)))
+            chart = QLabel()
+            pixmap = QPixmap.fromImage(chart_image(charts[f"class-{number}"].svg, scale=max(1, round(ratio))))
+            pixmap.setDevicePixelRatio(max(1, round(ratio)))
+            chart.setPixmap(pixmap)
+            self.chart_labels.append(chart)
+            layout.addWidget(chart)
+            rows = [[item.code or "", item.name, str(item.counts.asked), str(item.counts.answered),
+                     " / ".join(text for text, _ in item.wordings),
+                     item.answer.text if item.answer else "—", present.answer_status(item.answer)]
+                    for item in klass.items]
+            table = _table([_tr("Item"), _tr("Name"), _tr("Asked"), _tr("Answered"), _tr("Wordings"),
+                            _tr("Answer given"), _tr("Review")], rows)
+            table.setMinimumHeight(min(400, 40 + 30 * len(rows)))
+            layout.addWidget(table)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
+    # -- exporting ------------------------------------------------------------------
+    def edited_report(self) -> Report:
+        """The report with the script as edited in the script tab."""
+        assert self.report is not None
+        return dataclasses.replace(self.report, script=self.script_edit.toPlainText())
+
+    def export(self, kind: str, path: Path) -> Path:
+        """Write ``kind`` (html, pdf, followup, script) to ``path``."""
+        report = self.edited_report()
+        if kind == "html":
+            path.write_text(render_html(report), encoding="utf-8")
+        elif kind == "pdf":
+            write_pdf(report, path)
+        elif kind == "followup":
+            write_followup(report.followup, path)
+        elif kind == "script":
+            write_script(report.script, path)
+        else:
+            raise ValueError(f"unknown export {kind!r}")
+        log.info("review exported: %s", path)
+        return path
+
+    def _ask_and_export(self, kind: str) -> None:
+        if self.report is None:
+            return
+        stem = f"每日复盘-{self.report.period.label().replace(' – ', '_')}"
+        filters = {"html": ("HTML (*.html)", ".html"), "pdf": ("PDF (*.pdf)", ".pdf"),
+                   "followup": ("Excel (*.xlsx);;CSV (*.csv)", ".xlsx"),
+                   "script": (_tr("Text (*.txt)"), ".txt")}[kind]
+        name, _ = QFileDialog.getSaveFileName(self, _tr("Export"), stem + filters[1], filters[0])
+        if not name:
+            return
+        if kind == "followup":
+            self.export_followup_in_background(Path(name))
+            return
+        try:
+            self.export(kind, Path(name))
+        except (OSError, ValueError) as exc:
+            self.status.setText(_tr("Export failed: {why}").format(why=exc))
+            return
+        self.status.setText(_tr("Exported to {path}").format(path=name))
+
+    def export_followup_in_background(self, path: Path) -> BackgroundJob | None:
+        """Write the follow-up list off the main thread (a month's is 100,000+ rows)."""
+        if self.report is None or self.job is not None:
+            return None
+        rows = self.report.followup
+        self._partial = path
+        job = BackgroundJob(lambda progress: write_followup(rows, path, progress),
+                            f"follow-up export to {path}")
+
+        def written(_: object) -> None:
+            self._partial = None
+            self._job_done()
+            self.status.setText(_tr("Exported to {path}").format(path=path))
+
+        self.status.setText(_tr("Writing {count} follow-ups…").format(count=len(rows)))
+        self._start(job, written)
+        return job
+
+    def done(self, result: int) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+        super().done(result)
+

@@ -1,0 +1,52 @@
+"""The desk's dark studio theme and a light one, switchable while running.
+
+A dark desk keeps the studio's light off the hosts' faces and the screens
+readable under studio lighting; the light theme is for daytime offices.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES = ("dark", "light")
+
+_DARK = {
+    QPalette.ColorRole.Window: "#1B1F27",
+    QPalette.ColorRole.WindowText: "#E6E9EF",
+    QPalette.ColorRole.Base: "#12151B",
+    QPalette.ColorRole.AlternateBase: "#1F242D",
+    QPalette.ColorRole.Text: "#E6E9EF",
+    QPalette.ColorRole.Button: "#2A303B",
+    QPalette.ColorRole.ButtonText: "#E6E9EF",
+    QPalette.ColorRole.Highlight: "#2F6FDB",
+    QPalette.ColorRole.HighlightedText: "#FFFFFF",
+    QPalette.ColorRole.ToolTipBase: "#2A303B",
+    QPalette.ColorRole.ToolTipText: "#E6E9EF",
+    QPalette.ColorRole.PlaceholderText: "#7D8696",
+}
+
+_STYLE = """
+QPushButton#panicButton { background: #C62828; color: white; border-radius: 6px;
+                          font-weight: bold; padding: 10px; }
+QPushButton#panicButton:pressed { background: #8E0000; }
+QLabel#onAirLabel { font-weight: bold; }
+"""
+
+
+def apply_theme(app: QApplication, name: str) -> str:
+    """Apply ``name`` (dark or light; unknown names fall back to dark); return the applied name."""
+    name = name if name in THEMES else "dark"
+    app.setStyle("Fusion")
+    if name == "dark":
+        palette = QPalette()
+        for role, colour in _DARK.items():
+            palette.setColor(role, QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6B7280"))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6B7280"))
+    else:
+        palette = app.style().standardPalette()
+    app.setPalette(palette)
+    app.setStyleSheet(_STYLE)
+    app.setProperty("videohelpTheme", name)
+    return name
