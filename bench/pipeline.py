@@ -92,13 +92,16 @@ def run_pipeline(app: QGuiApplication, server: NginxRtmp, width: int, height: in
     engine = ProgramEngine(TestPatternSource(width, height), fps=30)
     for name, card in cards(width, height).items():
         engine.take(name, card)
+    work = program_work_ms(engine, 150)
     output = Output(server.url(f"bench{height}"), settings)
     states: list[str] = []
     output.stateChanged.connect(lambda state, _message: states.append(state))
     engine.start()
     output.start(engine)
     pump(app, 2.0)  # connect, x264 warm-up
-    late0, frames0 = engine.late_frames, output.stats.frames if output.stats else 0
+    stats0 = output.stats
+    late0 = engine.late_frames
+    frames0, bytes0 = (stats0.frames, stats0.bytes) if stats0 else (0, 0)
     cpu0, wall0 = time.process_time(), time.monotonic()
     pump(app, seconds)
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
@@ -106,9 +109,23 @@ def run_pipeline(app: QGuiApplication, server: NginxRtmp, width: int, height: in
     output.stop()
     engine.stop()
     assert stats is not None and states.count("live") == 1 and "reconnecting" not in states, states
-    return {"cores": cpu / wall, "late": engine.late_frames - late0,
+    return {"work_median": statistics.median(work), "work_p99": work[int(len(work) * 0.99)],
+            "cores": cpu / wall, "late": engine.late_frames - late0,
             "dropped": stats.dropped, "fps": (stats.frames - frames0) / wall,
-            "kbps": stats.bitrate / 1000}
+            "kbps": (stats.bytes - bytes0) * 8 / wall / 1000}
+
+
+def program_work_ms(engine: ProgramEngine, frames: int) -> list[float]:
+    """What the program thread does per frame, without its pacing: read the source,
+    composite the layers, scale the preview (sorted, in ms)."""
+    times = []
+    for _ in range(frames):
+        started = time.perf_counter()
+        frame = engine.render_frame()
+        cv2.resize(frame, (engine.preview_width, engine.preview_width * frame.shape[0]
+                           // frame.shape[1]), interpolation=cv2.INTER_AREA)
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
 
 
 # -- versus ffmpeg -------------------------------------------------------------------
@@ -326,7 +343,9 @@ def main() -> int:
                     print(f"pipeline {height}p30 {preset:9s} {args.seconds:.0f} s: "
                           f"{result['cores']:.2f} cores, {result['late']:.0f} late frames, "
                           f"{result['dropped']:.0f} dropped, {result['fps']:.1f} fps encoded, "
-                          f"{result['kbps']:.0f} kbit/s")
+                          f"{result['kbps']:.0f} kbit/s; program thread work per frame "
+                          f"{result['work_median']:.1f} ms median, {result['work_p99']:.1f} ms "
+                          f"p99 of {1000 / 30:.1f} ms")
             if args.only in (None, "versus"):
                 results = run_versus(args.versus_seconds, args.rounds, work)
                 for suffix, label in ((".bgr", "raw BGR frames (camera case)"),

@@ -58,7 +58,8 @@ def input_lines() -> list[str]:
     files += sorted(p for p in (ROOT / "videohelp").rglob("*")
                     if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
     parts += [f"{p.relative_to(ROOT).as_posix()} {_file_digest(p)}" for p in files]
-    parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    # A set: the same distribution is listed once per sys.path entry that holds it.
+    parts += sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
     dpkg = shutil.which("dpkg-query")
     if dpkg:  # Qt's system libraries, libvlc and its plugins' libraries are copied from here
         parts += subprocess.run([dpkg, "-W", "-f", "dpkg ${Package} ${Version}\n"],

@@ -267,11 +267,12 @@ async def test_a_flood_does_not_delay_another_bridges_acks(database: Path) -> No
     """One bridge floods 500-item batches; a quiet one's acks stay within 50 ms (p99).
 
     The 50 ms hold on a machine that commits a row in 40 us (this one, idle,
-    takes ~30 us); a loaded machine gets proportionally more, plus the stalls of
-    the event loop measured meanwhile (the CPU taken away by other processes).
-    A quiet bridge queued behind the flood's 2,000 rows in flight would wait
-    ~2,000 rows' time; ``test_commits_share_rounds_fairly_between_bridges``
-    checks the scheduling itself without timing.
+    takes ~30 us); a loaded machine gets proportionally more, and the tail also
+    the worst stall of the event loop measured meanwhile (CPU taken away by
+    other processes). A quiet bridge queued behind the flood's 2,000 rows in
+    flight would wait ~2,000 rows' time every time, failing the median;
+    ``test_commits_share_rounds_fairly_between_bridges`` checks the scheduling
+    itself without timing.
     """
     async with running_console(database) as console, bridge(console, "app") as quiet:
         flooder = await asyncio.create_subprocess_exec(
@@ -307,11 +308,16 @@ async def test_a_flood_does_not_delay_another_bridges_acks(database: Path) -> No
     per_row = sorted(big)[len(big) // 2]
     assert flooding_after == 1, "the flood ended before the measurement did"
     assert flood_acked >= 5000
-    lag_p99 = sorted(lags)[int(len(lags) * 0.99)]
-    limit = 0.050 * max(1.0, per_row / 40e-6) + lag_p99
-    assert p99 <= limit, (f"quiet bridge's ack p99 {p99 * 1000:.1f} ms during a flood, limit "
-                          f"{limit * 1000:.0f} ms (commits at {per_row * 1e6:.0f} us/row, "
-                          f"loop stalls p99 {lag_p99 * 1000:.0f} ms)")
+    slowdown = max(1.0, per_row / 40e-6)
+    worst_stall = max(lags)
+    p50 = latencies[50]
+    report = (f"quiet bridge's acks during a flood: p50 {p50 * 1000:.1f} ms, p99 "
+              f"{p99 * 1000:.1f} ms (commits at {per_row * 1e6:.0f} us/row, worst loop stall "
+              f"{worst_stall * 1000:.0f} ms)")
+    # Typical waits: the commit in progress and its own, not the flood's backlog.
+    assert p50 <= 0.025 * slowdown, report
+    # The tail: within 50 ms, plus what the machine took from this process meanwhile.
+    assert p99 <= 0.050 * slowdown + worst_stall, report
 
 
 async def test_database_is_in_wal_with_full_sync(tmp_path: Path) -> None:

@@ -255,6 +255,17 @@ def test_tracker_memory_is_bounded() -> None:
     store = Store(RepeatRules(max_keys=100))
     for i in range(1000):
         store.add(incoming(str(i), f"text {i}", user=f"u{i}"), i)
+    store.tracker.expire(1000)  # the writer calls it before every batch
     assert len(store.tracker) <= 300
     store.tracker.expire(10_000_000)
     assert len(store.tracker) == 0
+
+
+def test_the_blocklist_sees_through_spacing_punctuation_and_width(tmp_path) -> None:
+    from videohelp.queue.persist import CommentWriter
+
+    writer = CommentWriter(tmp_path / "unused.sqlite3", ["代办驾照", "ＶＸ", "  "])
+    for text in ("低价代办驾照", "代 办-驾.照 联系我", "加vx详聊", "加VX"):
+        assert writer.is_blocked(text), text
+    assert not writer.is_blocked("驾照怎么代办")
+    assert not CommentWriter(tmp_path / "unused.sqlite3").is_blocked("代办驾照")

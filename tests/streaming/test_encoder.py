@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import subprocess
 import time
 
@@ -152,6 +153,8 @@ def test_mp4_recording_is_playable_with_the_right_duration(engine, outputs, qtbo
                           check_params_cb=lambda state, _m: state == "stopped"):
         output.stop()
     elapsed = time.monotonic() - started
+    assert output.stats is not None and output.stats.frames > 1.5 * FPS
+    assert 0.5 * path.stat().st_size < output.stats.bytes <= path.stat().st_size
     probe = ffprobe(str(path))
     codecs = {s["codec_type"]: s for s in probe["streams"]}
     assert codecs["video"]["codec_name"] == "h264" and codecs["audio"]["codec_name"] == "aac"
@@ -206,3 +209,31 @@ def test_opencv_i420_matches_pyav_conversion() -> None:
 def test_encoder_settings_reject_odd_sizes() -> None:
     with pytest.raises(ValueError, match="even"):
         EncoderSettings(641, 360)
+
+
+def test_a_server_that_never_answers_blocks_neither_the_program_nor_stop(engine, qtbot) -> None:
+    # A TCP listener that accepts and never speaks RTMP: the push hangs in its handshake.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    frames: list[int] = []
+    engine.add_sink(lambda _frame, frame_no: frames.append(frame_no))
+    output = Output(f"rtmp://127.0.0.1:{port}/live/{KEY}", SETTINGS)
+    output.start(engine)
+    connection, _ = listener.accept()
+    try:
+        late = engine.late_frames
+        qtbot.wait(1000)
+        assert output.state is OutputState.STARTING
+        assert len(frames) >= 20 and engine.late_frames - late <= 2  # the program kept time
+        worker = output._worker
+        assert worker is not None
+        started = time.monotonic()
+        with qtbot.waitSignal(output.stateChanged, timeout=3000,
+                              check_params_cb=lambda state, _m: state == "stopped") as blocker:
+            output.stop(timeout=0.5)
+        assert time.monotonic() - started < 1.5 and "abandoned" in blocker.args[1]
+    finally:
+        connection.close()  # the handshake read fails: the abandoned thread ends by itself
+        listener.close()
+    worker._thread.join(5)
+    assert not worker._thread.is_alive()

@@ -151,3 +151,36 @@ async def test_a_late_page_gets_what_is_on_air_and_viewer_text_is_never_markup(
         assert await page.evaluate("document.querySelectorAll('b, script:not([src])').length") == 0
         assert await page.evaluate("document.body.innerText.trim()") == ""
         assert await page.evaluate("document.querySelectorAll('#stage img').length") == 1
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_the_page_reconnects_by_itself_and_shows_nothing_while_cut_off(qapp, tmp_path: Path) -> None:
+    renderer = CardRenderer(WIDTH, HEIGHT)
+    engine = ProgramEngine(TestPatternSource(WIDTH, HEIGHT), fps=30)
+    graphics = ProgramGraphics(engine, renderer)
+    first = ConsoleServer("127.0.0.1", 0)
+    graphics.install(first)
+    await first.start()
+    await graphics.start()
+    port = first.port
+    card = renderer.render("lower_third", SAMPLES["lower_third"])
+    engine.take("lower_third", card)
+    second = ConsoleServer("127.0.0.1", port)
+    try:
+        async with Chromium.launch(tmp_path / "profile", WIDTH, HEIGHT) as page:
+            await _open(page, first)
+            await page.evaluate("window.__loaded_once = true")
+            _assert_shows(await _on_screen(page, "lower_third"), card)
+            await first.stop()  # the console goes away
+            await page.wait_for("document.documentElement.dataset.state === 'disconnected'")
+            assert (await _on_screen(page, ""))[:, :, 3].max() == 0, "no stale card while cut off"
+            graphics.install(second)  # and comes back on the same address
+            await second.start()
+            await page.wait_for("document.documentElement.dataset.state === 'connected'", timeout=20)
+            _assert_shows(await _on_screen(page, "lower_third"), card)
+            assert await page.evaluate("window.__loaded_once === true"), "reconnected, not reloaded"
+    finally:
+        await graphics.stop()
+        await second.stop()
+        await first.stop()

@@ -18,6 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from videohelp.console.knowledge import (
+    SHORT_ANSWER_MAX,
+    Entry,
+    NotAirableError,
+    check_airable,
+    record_on_air,
+)
 from videohelp.console.paths import DataPaths
 from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
@@ -66,6 +73,7 @@ class ShowSession(QObject):
         actionFailed(str): a desk action was refused or failed; the text says why.
         repeatsAdded(dict): comment id -> how many more repeats of it were stored
             (repeats are collapsed: they do not reach the feed as rows).
+        answerAired(str): a knowledge entry's answer went on air ("" for a free answer).
         commentsTriaged(list): ``StoredComment`` rows triage has just classified
             (is_question, item, confidence, repeat_of; state 'triaged').
     """
@@ -75,6 +83,7 @@ class ShowSession(QObject):
     onAirChanged = Signal(object)
     actionFailed = Signal(str)
     repeatsAdded = Signal(object)  # dict[int, int]; not Signal(dict): int keys
+    answerAired = Signal(str)
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -261,6 +270,47 @@ class ShowSession(QObject):
             await self._finish(previous)
         self.commentChanged.emit(updated)
         self.onAirChanged.emit(updated)
+        return True
+
+    async def change_state(self, comment: StoredComment, state: State,
+                           detail: str = "") -> StoredComment | None:
+        """Move ``comment`` to ``state`` (queued, flagged, dismissed, answered...), recorded
+        with who and when; None (and actionFailed) if the workflow refuses it."""
+        try:
+            updated = await self.pipeline.run_in_writer(set_state, comment.id, state,
+                                                        self.options.actor, detail)
+        except Exception as exc:
+            self.actionFailed.emit(str(exc))
+            return None
+        self.commentChanged.emit(updated)
+        return updated
+
+    async def take_answer(self, comment: StoredComment, entry: Entry | None, answer: str, *,
+                          officer_confirmed: bool) -> bool:
+        """Put ``comment`` on screen with ``answer`` (from ``entry``, perhaps edited).
+
+        A draft entry needs the officer's confirmation; the airing is counted
+        against the entry. False (and actionFailed) if refused.
+        """
+        item = entry.item if entry is not None else (comment.item or "")
+        if entry is not None:
+            try:
+                check_airable(entry, officer_confirmed)
+            except NotAirableError as exc:
+                self.actionFailed.emit(str(exc))
+                return False
+        if len(answer) > SHORT_ANSWER_MAX:
+            self.actionFailed.emit(f"on-air answer longer than {SHORT_ANSWER_MAX} characters")
+            return False
+        if not await self.take_question(comment, answer, item):
+            return False
+        if entry is not None:
+            try:
+                await self.pipeline.run_in_writer(record_on_air, entry.id, self.options.actor,
+                                                  confirmed_by_officer=officer_confirmed)
+            except Exception as exc:  # the card is on air; the count is bookkeeping
+                log.warning("airing of %s not counted: %s", entry.id, exc)
+        self.answerAired.emit(entry.id if entry is not None else "")
         return True
 
     async def clear_question(self) -> None:

@@ -180,25 +180,26 @@ class _BridgeConnection:
         self._room = asyncio.Event()
         self._room.set()
         self._acks: list[str] = []
-        self._errors: deque[str] = deque()
-        self._errors_drained = asyncio.Event()
-        self._errors_drained.set()
+        self._outbox: deque[str] = deque()  # hello and errors, sent before acks
+        self._outbox_drained = asyncio.Event()
+        self._outbox_drained.set()
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
-        config = self.handler.config
-        self._errors.append(hello_json(self.platform, config.limits))
+        self._outbox.append(hello_json(self.platform, self.handler.config.limits))
         self._wake.set()
-        sender = asyncio.get_running_loop().create_task(self._send_loop(),
-                                                        name=f"ingest-send-{self.platform}")
+        loop = asyncio.get_running_loop()
+        tasks = {loop.create_task(self._read_loop(), name=f"ingest-read-{self.platform}"),
+                 loop.create_task(self._send_loop(), name=f"ingest-send-{self.platform}")}
+        # Either ending ends both: a reader without a sender would pile up acks.
         try:
-            await self._read_loop()
-        except ConnectionClosed:
-            pass
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                await sender
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                    await task  # anything else is a bug: websockets logs it, closes 1011
 
     async def _read_loop(self) -> None:
         config, pipeline = self.handler.config, self.handler.pipeline
@@ -239,7 +240,7 @@ class _BridgeConnection:
         else:
             # Not stored: say so per id; the bridge keeps them and resends.
             for msg_id in ids:
-                self._errors.append(FrameError(msg_id, Code.STORE_FAILED,
+                self._outbox.append(FrameError(msg_id, Code.STORE_FAILED,
                                                f"not stored ({type(exc).__name__}); "
                                                "resend later").to_json())
         self._wake.set()
@@ -250,10 +251,10 @@ class _BridgeConnection:
         if self.rejected <= _LOGGED_ERRORS_PER_CONNECTION:
             log.info("bridge %s: %s %s", self.platform, error.code.value, error.message[:200])
         # A bridge sending garbage faster than it reads our answers waits here.
-        while len(self._errors) >= _MAX_QUEUED_ERRORS:
-            self._errors_drained.clear()
-            await self._errors_drained.wait()
-        self._errors.append(error.to_json())
+        while len(self._outbox) >= _MAX_QUEUED_ERRORS:
+            self._outbox_drained.clear()
+            await self._outbox_drained.wait()
+        self._outbox.append(error.to_json())
         self._wake.set()
 
     async def _send_loop(self) -> None:
@@ -261,9 +262,9 @@ class _BridgeConnection:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._errors or self._acks:
-                if self._errors:
-                    message = self._errors.popleft()
+            while self._outbox or self._acks:
+                if self._outbox:
+                    message = self._outbox.popleft()
                 else:
                     ids = self._acks[:_MAX_IDS_PER_ACK]
                     del self._acks[:_MAX_IDS_PER_ACK]
@@ -276,8 +277,8 @@ class _BridgeConnection:
                                 self.platform, timeout)
                     await self.connection.close(1008, "not reading acknowledgements")
                     return
-                if len(self._errors) < _MAX_QUEUED_ERRORS:
-                    self._errors_drained.set()
+                if len(self._outbox) < _MAX_QUEUED_ERRORS:
+                    self._outbox_drained.set()
 
 
 def build_ingest(server: ConsoleServer, pipeline: IngestPipeline,

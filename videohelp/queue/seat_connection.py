@@ -102,15 +102,6 @@ class SeatConnection:
         return True
 
     async def send_loop(self) -> None:
-        try:
-            await self._send_loop()
-        except BaseException as exc:
-            print("SENDER EXIT EXC", repr(exc)); import traceback; traceback.print_stack()
-            raise
-        else:
-            print("SENDER EXIT NORMAL", self.dropped)
-
-    async def _send_loop(self) -> None:
         timeout = self.hub.limits.send_timeout_s
         while not self.dropped:
             if not self.queue:
@@ -123,8 +114,7 @@ class SeatConnection:
                 await asyncio.wait_for(self.ws.send(text), timeout)
             except TimeoutError:
                 self.drop(CLOSE_LAGGING, f"a frame took over {timeout:g} s to send")
-            except ConnectionClosed as exc:
-                print("SENDER CLOSED", repr(exc))
+            except ConnectionClosed:
                 return
             except Exception:  # never leave a seat connected with nobody sending to it
                 log.exception("sending to seat %s failed", self.seat.name)

@@ -314,8 +314,8 @@ class SeatHub:
             if exc.action is not None:
                 await self._audit(seat, exc.action.value, exc.rid, None, exc.code.value, None, None)
             return exc.reply()
-        if isinstance(message, Ping):
-            return {"type": "pong", "rid": message.rid, "seq": self.state.log.last_seq}
+        if isinstance(message, Ping):  # answered ok, as the control channel always did
+            return ok(message.rid, seq=self.state.log.last_seq)
         if isinstance(message, Hello):
             self._greet(connection, message.since, message.epoch, message.rid or "hello")
             return None

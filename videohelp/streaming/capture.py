@@ -13,6 +13,7 @@ says what is missing. Files loop, or play once and hold their last frame.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -26,6 +27,13 @@ from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.urls import redact_url
 
 log = logging.getLogger(__name__)
+
+
+# By index: V4L2 on Linux, DirectShow on Windows (MSMF, the default there, is known
+# to take seconds to open a camera), the platform's default elsewhere. Only V4L2
+# honours CAP_PROP_BUFFERSIZE; elsewhere the reader thread alone keeps us current.
+_CAMERA_API = (cv2.CAP_V4L2 if sys.platform.startswith("linux")
+               else cv2.CAP_DSHOW if sys.platform == "win32" else cv2.CAP_ANY)
 
 
 class SourceUnavailable(RuntimeError):
@@ -133,7 +141,7 @@ class ThreadedSource:
 
 
 class CaptureSource(ThreadedSource):
-    """A camera or capture card through OpenCV (V4L2 on Linux).
+    """A camera or capture card through OpenCV (V4L2 on Linux, DirectShow on Windows).
 
     ``target`` is a device index (0 = /dev/video0) or a device path. The
     capture's own buffer is cut to one frame so that what we read is the
@@ -149,7 +157,7 @@ class CaptureSource(ThreadedSource):
 
     def _session(self) -> bool:
         if isinstance(self.target, int):
-            capture = cv2.VideoCapture(self.target, cv2.CAP_V4L2)
+            capture = cv2.VideoCapture(self.target, _CAMERA_API)
         else:
             capture = cv2.VideoCapture(self.target)
         try:

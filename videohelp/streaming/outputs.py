@@ -111,6 +111,7 @@ class OutputStats:
     bitrate: float  # bits per second, muxed (video + audio)
     dropped: int    # frames thrown away because the encoder fell behind
     frames: int     # frames encoded since the output started
+    bytes: int      # bytes muxed since the output started (all connections)
     queued: int
     reconnects: int
 
@@ -135,6 +136,7 @@ class OutputWorker:
         self.state = OutputState.STOPPED
         self.dropped = 0
         self.frames = 0
+        self.bytes_before = 0  # muxed by earlier connections
         self.reconnects = 0
         self._encoder: AVEncoder | None = None
         self._stop = threading.Event()
@@ -225,6 +227,9 @@ class OutputWorker:
             encoder.flush()
             clean = True
         finally:
+            if self._encoder is not None:
+                self.bytes_before += self._encoder.bytes
+                self._encoder = None
             try:
                 container.close()
             except Exception:
@@ -248,7 +253,8 @@ class OutputWorker:
                 elapsed = now - window_at
                 self._on_stats(OutputStats(
                     fps=window_frames / elapsed, bitrate=(encoder.bytes - window_bytes) * 8 / elapsed,
-                    dropped=self.dropped, frames=self.frames, queued=len(self.queue),
+                    dropped=self.dropped, frames=self.frames,
+                    bytes=self.bytes_before + encoder.bytes, queued=len(self.queue),
                     reconnects=self.reconnects))
                 window_at, window_frames, window_bytes = now, 0, encoder.bytes
 
@@ -317,14 +323,14 @@ class Output(QObject):
         if worker is not None:
             worker.submit(frame, frame_no)
 
-    def stop(self) -> None:
-        """Stop and wait (up to 5 s) for the recording's trailer or the stream's end."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop and wait (up to ``timeout`` s) for the recording's trailer or the stream's end."""
         if self._engine is not None:
             self._engine.remove_sink(self.submit)
             self._engine = None
         worker, self._worker = self._worker, None
         if worker is not None:
-            worker.stop()
+            worker.stop(timeout)
         if self._tap is not None:
             self._audio.untap(self._tap)
             self._tap = None

@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 
 from videohelp import __version__
-from videohelp.assets import asset_path
 from videohelp.console.crash import CrashHandler
 from videohelp.console.demo import DemoDirector
 from videohelp.console.logsetup import setup_logging
@@ -24,7 +23,10 @@ from videohelp.console.settings import Settings
 from videohelp.console.tls import TlsError, server_tls
 from videohelp.streaming.fonts import cjk_font
 from videohelp.ui.expert_panel import attach_expert_dock
+from videohelp.ui.i18n import set_language
+from videohelp.ui.layouts import person_name
 from videohelp.ui.main_window import MainWindow
+from videohelp.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +41,9 @@ class _CrashRelay(QObject):
     crashed = Signal(str, str)
 
 
-def install_translator(app: QApplication, language: str) -> QTranslator | None:
-    """Load the interface language; English is the source language and needs none."""
-    if language == "en":
-        return None
-    translator = QTranslator(app)
-    qm = asset_path("i18n", f"videohelp_{language}.qm")
-    if translator.load(str(qm)):
-        app.installTranslator(translator)
-        QLocale.setDefault(QLocale(language))
-        return translator
-    log.warning("translation %s not found; run ./run setup", qm)
-    return None
+def install_translator(app: QApplication, language: str) -> bool:
+    """Load the interface language (English is the source language and needs none)."""
+    return set_language(app, language)
 
 
 def run_desk(args: argparse.Namespace) -> int:
@@ -91,7 +84,9 @@ def run_desk(args: argparse.Namespace) -> int:
         demo=args.demo, seed=args.seed, listen=True, host=getattr(args, "host", None),
         port=getattr(args, "port", None), ingest_tokens=dict(getattr(args, "ingest_token", []))))
     session.server.ssl = tls_context
-    window = MainWindow(session, show_personal=args.role == "officer")
+    apply_theme(app, settings["ui.theme"])
+    window = MainWindow(session, show_personal=args.role == "officer", role=args.role,
+                        person=person_name(settings["desk.person"]))
     expert_dock = attach_expert_dock(window, session, args.role)  # /seat and the expert group
     if fingerprint:
         print(f"videohelp: seats pin this console with --fingerprint {fingerprint}", flush=True)

@@ -10,15 +10,19 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor
 
+from videohelp.console.catalog import Catalog, default_catalog
 from videohelp.queue.comments import State, StoredComment
 
 PLATFORM_LABELS = {"app": "视频帮", "zlb": "浙里办", "douyin": "抖音", "replay": "回放"}
 
 Index = QModelIndex | QPersistentModelIndex
+CommentRole = Qt.ItemDataRole.UserRole
+ChatterRole = Qt.ItemDataRole.UserRole + 1
 
 
 def _tr(text: str) -> str:
@@ -29,17 +33,21 @@ class CommentListModel(QAbstractTableModel):
     """Comments for the live feed. Row 0 is the newest.
 
     ``show_personal`` decides whether viewer names and texts are unmasked
-    (only the officer's layout sets it).
+    (only the officer's layout sets it). Repeats are not rows: they raise the
+    "asked" count of the comment they repeat.
     """
 
-    COLUMNS = ("time", "platform", "viewer", "text", "state")
+    COLUMNS = ("time", "platform", "viewer", "text", "item", "asked", "state")
     MAX_ROWS = 20_000  # older comments stay in the store, not in the view
 
-    def __init__(self, show_personal: bool = False, parent=None) -> None:
+    def __init__(self, show_personal: bool = False, catalog: Catalog | None = None,
+                 parent=None) -> None:
         super().__init__(parent)
         self._rows: list[StoredComment] = []  # oldest first; row r is _rows[-1 - r]
         self._index_of: dict[int, int] = {}
         self._offset = 0  # number of comments dropped from the front
+        self._askers: dict[int, int] = {}
+        self.catalog = catalog or default_catalog()
         self.show_personal = show_personal
 
     # -- updates ----------------------------------------------------------------
@@ -57,22 +65,45 @@ class CommentListModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), self.MAX_ROWS, len(self._rows) - 1)
             for comment in self._rows[:excess]:
                 self._index_of.pop(comment.id, None)
+                self._askers.pop(comment.id, None)
             del self._rows[:excess]
             self._offset += excess
             self.endRemoveRows()
 
     def update_comment(self, comment: StoredComment) -> None:
-        position = self._index_of.get(comment.id)
-        if position is None:
-            return
-        self._rows[position - self._offset] = comment
-        row = self.row_of(comment.id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        self.update_comments([comment])
+
+    def update_comments(self, comments: list[StoredComment]) -> None:
+        """Replace rows in place (triage results, state changes); one signal per run of rows."""
+        rows = []
+        for comment in comments:
+            position = self._index_of.get(comment.id)
+            if position is not None:
+                self._rows[position - self._offset] = comment
+                rows.append(self.row_of(comment.id))
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), len(self.COLUMNS) - 1))
+
+    def add_askers(self, counts: dict[int, int]) -> None:
+        """More viewers asked the same as these comments (repeats collapsed)."""
+        rows = []
+        for comment_id, count in counts.items():
+            self._askers[comment_id] = self._askers.get(comment_id, 1) + count
+            if comment_id in self._index_of:
+                rows.append(self.row_of(comment_id))
+        column = self.COLUMNS.index("asked")
+        for row in rows:
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def askers(self, comment_id: int) -> int:
+        return self._askers.get(comment_id, 1)
 
     def set_show_personal(self, show: bool) -> None:
         self.show_personal = show
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 4))
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1,
+                                                                len(self.COLUMNS) - 1))
 
     # -- access -----------------------------------------------------------------
     def comment_at(self, row: int) -> StoredComment:
@@ -80,6 +111,10 @@ class CommentListModel(QAbstractTableModel):
 
     def row_of(self, comment_id: int) -> int:
         return len(self._rows) - 1 - (self._index_of[comment_id] - self._offset)
+
+    def comment(self, comment_id: int) -> StoredComment | None:
+        position = self._index_of.get(comment_id)
+        return None if position is None else self._rows[position - self._offset]
 
     # -- Qt model API -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -91,7 +126,8 @@ class CommentListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (_tr("Time"), _tr("Platform"), _tr("Viewer"), _tr("Comment"), _tr("State"))[section]
+            return (_tr("Time"), _tr("Platform"), _tr("Viewer"), _tr("Comment"), _tr("Item"),
+                    _tr("Asked"), _tr("State"))[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -99,23 +135,84 @@ class CommentListModel(QAbstractTableModel):
             return None
         comment = self.comment_at(index.row())
         column = self.COLUMNS[index.column()]
+        chatter = comment.is_question is False
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == "time":
-                return time.strftime("%H:%M:%S", time.localtime(comment.ts_ms / 1000))
-            if column == "platform":
-                return PLATFORM_LABELS.get(comment.platform, comment.platform)
-            if column == "viewer":
-                return comment.user_name if self.show_personal else comment.user_name_masked
-            if column == "text":
-                return comment.text if self.show_personal else comment.text_masked
-            return state_label(comment.state)
-        if role == Qt.ItemDataRole.ForegroundRole and comment.state in (State.BLOCKED, State.DISMISSED):
-            return QColor("#888888")
+            return self._display(comment, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "item" and comment.item:
+            item = self.catalog.items.get(comment.item)
+            return f"{item.klass} · {item.name_zh}" if item else comment.item
+        if role == Qt.ItemDataRole.ForegroundRole and (
+                chatter or comment.state in (State.BLOCKED, State.DISMISSED)):
+            return QColor("#7D8696")
         if role == Qt.ItemDataRole.BackgroundRole and comment.state == State.ON_AIR:
             return QColor("#7A1F1F")
-        if role == Qt.ItemDataRole.UserRole:
+        if role == CommentRole:
             return comment
+        if role == ChatterRole:
+            return chatter
         return None
+
+    def _display(self, comment: StoredComment, column: str) -> str:
+        if column == "time":
+            return time.strftime("%H:%M:%S", time.localtime(comment.ts_ms / 1000))
+        if column == "platform":
+            return PLATFORM_LABELS.get(comment.platform, comment.platform)
+        if column == "viewer":
+            return comment.user_name if self.show_personal else comment.user_name_masked
+        if column == "text":
+            return comment.text if self.show_personal else comment.text_masked
+        if column == "item":
+            if comment.is_question is None:
+                return "…"
+            if not comment.is_question or not comment.item:
+                return _tr("chatter")
+            item = self.catalog.items.get(comment.item)
+            name = item.name_zh if item else comment.item
+            return f"{comment.item} {name} ({(comment.confidence or 0):.0%})"
+        if column == "asked":
+            count = self.askers(comment.id)
+            return _tr("{n} asked").format(n=count) if count > 1 else ""
+        return state_label(comment.state)
+
+
+class FeedFilter(QSortFilterProxyModel):
+    """Filters the live feed by platform, class, item, state and text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.platform = ""
+        self.klass = ""
+        self.item = ""
+        self.state = ""
+        self.text = ""
+        self.questions_only = False
+
+    def set_filters(self, **values: Any) -> None:
+        self.beginFilterChange()
+        for name, value in values.items():
+            if not hasattr(self, name):
+                raise AttributeError(name)
+            setattr(self, name, value)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CommentListModel)
+        comment = model.comment_at(source_row)
+        if self.platform and comment.platform != self.platform:
+            return False
+        if self.state and comment.state.value != self.state:
+            return False
+        if self.item and comment.item != self.item:
+            return False
+        if self.klass:
+            item = model.catalog.items.get(comment.item or "")
+            if item is None or item.klass != self.klass:
+                return False
+        if self.questions_only and not comment.is_question:
+            return False
+        shown = comment.text if model.show_personal else comment.text_masked
+        return not self.text or self.text in shown
 
 
 def state_label(state: State) -> str:

@@ -1,39 +1,51 @@
-"""The desk's main window: live feed, program preview, take / clear / clear-all."""
+"""The studio desk: live feed, question queue, answers, program, graphics rundown.
+
+Views are built from models (``CommentListModel``, ``QuestionQueueModel``) fed
+by the session's signals; every action is a QAction built from the shortcut
+table. The 全部下屏 (clear all) button sits in a toolbar that cannot be hidden.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QApplication,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QTableView,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from videohelp.console.session import ShowSession
-from videohelp.queue.comments import StoredComment
-from videohelp.ui.comment_model import CommentListModel
+from videohelp.queue.comments import State, StoredComment
+from videohelp.ui.answer_panel import AnswerPanel
+from videohelp.ui.comment_model import CommentListModel, FeedFilter
+from videohelp.ui.desk_actions import DeskActions
+from videohelp.ui.feed_filter_bar import FeedFilterBar
+from videohelp.ui.i18n import LANGUAGES, Retranslator, current_language
 from videohelp.ui.knowledge_view import KnowledgeDock
+from videohelp.ui.layouts import ROLE_LAYOUTS, RoleLayout, layout_file, save_layout
 from videohelp.ui.preview import ProgramPreview
+from videohelp.ui.queue_model import QuestionQueueModel
+from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
+from videohelp.ui.shortcuts import SHORTCUTS, translated
+from videohelp.ui.status_panel import StatusPanel
+from videohelp.ui.theme import THEMES
 
 log = logging.getLogger(__name__)
+CTX = "MainWindow"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(DeskActions, QMainWindow):
     """The studio desk.
 
     Signals:
@@ -42,141 +54,253 @@ class MainWindow(QMainWindow):
 
     operatorActed = Signal()
 
-    def __init__(self, session: ShowSession, *, show_personal: bool = False) -> None:
+    def __init__(self, session: ShowSession, *, show_personal: bool = False,
+                 role: str = "officer", person: str = "desk") -> None:
         super().__init__()
         self.session = session
-        self.model = CommentListModel(show_personal=show_personal, parent=self)
-        self.setWindowTitle(_tr("videohelp — Live desk"))
+        self.role = role if role in ROLE_LAYOUTS else "officer"
+        self.layout_spec: RoleLayout = ROLE_LAYOUTS[self.role]
+        self.person = person
+        self.rt = Retranslator(CTX)
+        self._confirm_armed: tuple[int, float] | None = None
+        self._selected: StoredComment | None = None
+        self.setObjectName("desk")
         self.resize(1600, 900)
+        self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Live desk"))
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        # -- the live feed (central) ----------------------------------------------------
+        self.model = CommentListModel(show_personal=show_personal, parent=self)
+        self.feed_filter = FeedFilter(self)
+        self.feed_filter.setSourceModel(self.model)
+        self.table = self._table(self.feed_filter)
+        self.table.setObjectName("feed")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._take_index)
+        self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
+        if self.layout_spec.feed_questions_only:
+            self.filter_bar.questions_only.setChecked(True)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        self.feed_title = QLabel()
+        self.rt.bind(self.feed_title.setText, QT_TRANSLATE_NOOP(CTX, "Live comments"))
+        column.addWidget(self.feed_title)
+        column.addWidget(self.filter_bar)
+        column.addWidget(self.table, 1)
+        self.setCentralWidget(central)
 
+        # -- docks ------------------------------------------------------------------------
+        self.queue_model = QuestionQueueModel(self.model.catalog, parent=self)
+        self.queue_view = self._table(self.queue_model)
+        self.queue_view.setObjectName("queue")
+        self.queue_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
+        self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
+        self.answers.pinnedTake.connect(self.take_pinned)
         self.preview = ProgramPreview()
-        self.on_air_label = QLabel(_tr("Nothing on air"))
-        self.on_air_label.setWordWrap(True)
-        self.take_button = QPushButton(_tr("On screen (Enter)"))
-        self.clear_button = QPushButton(_tr("Off screen (Esc)"))
-        self.panic_button = QPushButton(_tr("CLEAR ALL (F12)"))
-        self.panic_button.setObjectName("panicButton")
-        panic_font = QFont(self.panic_button.font())
-        panic_font.setPixelSize(28)
-        panic_font.setBold(True)
-        self.panic_button.setFont(panic_font)
-        self.panic_button.setMinimumHeight(64)
-        self.panic_button.setStyleSheet("QPushButton#panicButton { background: #B71C1C; color: white; }")
-        self.take_button.clicked.connect(self.take_selected)
-        self.clear_button.clicked.connect(self.clear_question)
-        self.panic_button.clicked.connect(self.panic)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.take_button)
-        buttons.addWidget(self.clear_button)
-        right = QVBoxLayout()
-        right.addWidget(QLabel(_tr("Program")))
-        right.addWidget(self.preview, 1)
-        right.addWidget(self.on_air_label)
-        right.addLayout(buttons)
-        right.addWidget(self.panic_button)
-        right_panel = QWidget()
-        right_panel.setLayout(right)
-
-        left = QVBoxLayout()
-        left.addWidget(QLabel(_tr("Live comments")))
-        left.addWidget(self.table)
-        left_panel = QWidget()
-        left_panel.setLayout(left)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left_panel)
-        splitter.addWidget(right_panel)
-        splitter.setSizes([900, 700])
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage(_tr("Ready"))
-
-        for keys, slot in (("Return", self.take_selected), ("Escape", self.clear_question),
-                           ("F12", self.panic), ("Ctrl+Shift+X", self.panic)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-
-        session.feed.commentsAdded.connect(self._on_comments)
-        session.commentChanged.connect(self.model.update_comment)
-        session.onAirChanged.connect(self._on_air_changed)
-        session.actionFailed.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        session.program.previewReady.connect(self.preview.show_frame)
-
-        # The knowledge base: a dock, hidden (and not opened) until F3 or its status-bar button.
+        self.rundown = self._rundown()
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("queue", QT_TRANSLATE_NOOP(CTX, "Question queue"), self.queue_view,
+                   Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("answers", QT_TRANSLATE_NOOP(CTX, "Answer"), self.answers,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("preview", QT_TRANSLATE_NOOP(CTX, "Program"), self.preview,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("rundown", QT_TRANSLATE_NOOP(CTX, "Graphics rundown"), self.rundown,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
                                             parent=self)
+        self.knowledge_dock.setObjectName("dock-knowledge")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
-        self.knowledge_dock.hide()
-        knowledge_toggle = self.knowledge_dock.toggleViewAction()
-        knowledge_toggle.setShortcut(QKeySequence("F3"))
-        self.addAction(knowledge_toggle)
-        knowledge_button = QToolButton()
-        knowledge_button.setDefaultAction(knowledge_toggle)
-        self.statusBar().addPermanentWidget(knowledge_button)
+        self.docks["knowledge"] = self.knowledge_dock
+        self.tabifyDockWidget(self.docks["preview"], self.docks["rundown"])
+        self.docks["preview"].raise_()
 
-        # The daily review (每日复盘), opened from the menu; it computes off the main thread.
-        self.review_action = self.menuBar().addMenu(_tr("&Review")).addAction(_tr("Daily review…"))
+        # -- the always-visible program bar: on-air line, take/clear, CLEAR ALL --------------
+        self.program_bar = QToolBar()
+        self.program_bar.setObjectName("programBar")
+        self.program_bar.setMovable(False)
+        self.program_bar.toggleViewAction().setEnabled(False)
+        self.program_bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        self.on_air_label = QLabel()
+        self.on_air_label.setObjectName("onAirLabel")
+        self.on_air_label.setMinimumWidth(400)
+        self.take_button = QPushButton()
+        self.clear_button = QPushButton()
+        self.panic_button = QPushButton()
+        self.panic_button.setObjectName("panicButton")
+        panic_font = QFont(self.panic_button.font())
+        panic_font.setPixelSize(26)
+        panic_font.setBold(True)
+        self.panic_button.setFont(panic_font)
+        self.panic_button.setMinimumSize(260, 56)
+        self.rt.bind(self.on_air_label.setText, QT_TRANSLATE_NOOP(CTX, "Nothing on air"))
+        self.rt.bind(self.take_button.setText, QT_TRANSLATE_NOOP(CTX, "On screen (Enter)"))
+        self.rt.bind(self.clear_button.setText, QT_TRANSLATE_NOOP(CTX, "Off screen (Esc)"))
+        self.rt.bind(self.panic_button.setText, QT_TRANSLATE_NOOP(CTX, "CLEAR ALL (F12)"))
+        self.take_button.clicked.connect(self.take_selected)
+        self.clear_button.clicked.connect(self.clear_question)
+        self.panic_button.clicked.connect(self.panic)
+        for widget in (self.on_air_label, self.take_button, self.clear_button):
+            self.program_bar.addWidget(widget)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        self.program_bar.addWidget(spacer)
+        self.program_bar.addWidget(self.panic_button)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self.status = StatusPanel(session, self.statusBar())
+        self._wire(session)
+        self._restore_layout()
+        self._apply_role()
+
+    # -- construction helpers ---------------------------------------------------------
+    def _table(self, model) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(28)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.setWordWrap(False)
+        table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous, t=table: self._row_selected(t, current))
+        return table
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        self.rt.bind(dock.setWindowTitle, title)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+
+    def _open_knowledge_base(self):
+        from videohelp.console.knowledge import KnowledgeBase
+
+        try:
+            return KnowledgeBase.open(self.session.paths.database)
+        except Exception as exc:  # the desk runs without suggestions rather than not at all
+            log.error("knowledge base unavailable: %s", exc)
+            return None
+
+    def _rundown(self) -> RundownPanel:
+        try:
+            entries = load_rundown(self.session.paths.root)
+        except RundownError as exc:
+            log.error("%s", exc)
+            entries = []
+        panel = RundownPanel(self.session.program, self.session.renderer, entries)
+        panel.failed.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        panel.acted.connect(self.operatorActed)
+        return panel
+
+    def _build_actions(self) -> None:
+        slots = {
+            "next_question": self.next_question, "take": self.take_selected,
+            "take_question_only": lambda: self.take_selected(question_only=True),
+            "answered": self.mark_answered, "clear_question": self.clear_question,
+            "panic": self.panic, "panic_alt": self.panic, "queue": self.queue_selected,
+            "move_up": lambda: self.move_selected(-1), "move_down": lambda: self.move_selected(1),
+            "flag": lambda: self._change_selected(State.FLAGGED),
+            "dismiss": lambda: self._change_selected(State.DISMISSED),
+            "refile": self.refile_selected,
+            "answer_1": lambda: self.answers.choose(1), "answer_2": lambda: self.answers.choose(2),
+            "answer_3": lambda: self.answers.choose(3), "pin": self.pin_answer,
+            "retake_pinned": self.retake_pinned, "edit_answer": self.answers.focus_editor,
+            "focus_feed": self.table.setFocus, "focus_queue": self.queue_view.setFocus,
+            "focus_rundown": self.rundown.list.setFocus,
+            "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
+            "knowledge": self.knowledge_dock.toggleViewAction().trigger,
+        }
+        for spec in SHORTCUTS:
+            action = QAction(translated(spec), self)
+            action.setShortcut(QKeySequence(spec.keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slots[spec.action])
+            self.addAction(action)
+            self.actions_by_name[spec.action] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus = {}
+        for key, title in (("show", QT_TRANSLATE_NOOP(CTX, "&Show")),
+                           ("view", QT_TRANSLATE_NOOP(CTX, "&View")),
+                           ("review", QT_TRANSLATE_NOOP(CTX, "&Review")),
+                           ("help", QT_TRANSLATE_NOOP(CTX, "&Help"))):
+            menu = bar.addMenu("")
+            self.rt.bind(menu.setTitle, title)
+            self.menus[key] = menu
+        for name in ("next_question", "take", "take_question_only", "answered", "clear_question",
+                     "panic"):
+            self.menus["show"].addAction(self.actions_by_name[name])
+        for dock in self.docks.values():
+            self.menus["view"].addAction(dock.toggleViewAction())
+        self.menus["view"].addSeparator()
+        themes = QActionGroup(self)
+        for theme in THEMES:
+            action = self.menus["view"].addAction("")
+            self.rt.bind(action.setText, {"dark": QT_TRANSLATE_NOOP(CTX, "Dark studio theme"),
+                                          "light": QT_TRANSLATE_NOOP(CTX, "Light theme")}[theme])
+            action.setCheckable(True)
+            action.setActionGroup(themes)
+            action.setChecked(theme == self.session.settings["ui.theme"])
+            action.triggered.connect(lambda _checked, t=theme: self.set_theme(t))
+        self.menus["view"].addSeparator()
+        languages = QActionGroup(self)
+        self.language_actions = {}
+        for language, label in zip(LANGUAGES, ("中文", "English"), strict=True):
+            action = self.menus["view"].addAction(label)
+            action.setCheckable(True)
+            action.setActionGroup(languages)
+            action.triggered.connect(lambda _checked, lang=language: self.set_language(lang))
+            self.language_actions[language] = action
+        self.menus["view"].addSeparator()
+        reset = self.menus["view"].addAction("")
+        self.rt.bind(reset.setText, QT_TRANSLATE_NOOP(CTX, "Reset layout for this role"))
+        reset.triggered.connect(self.reset_layout)
+        self.review_action = self.menus["review"].addAction("")
+        self.rt.bind(self.review_action.setText, QT_TRANSLATE_NOOP(CTX, "Daily review…"))
         self.review_action.triggered.connect(self.open_review)
+        self.menus["help"].addAction(self.actions_by_name["help"])
 
-    # -- slots ----------------------------------------------------------------------
-    def _on_comments(self, comments: list[StoredComment]) -> None:
-        self.model.add_comments(comments)
-        self.statusBar().showMessage(
-            _tr("{count} comments in the feed").format(count=self.model.rowCount()))
+    def _wire(self, session: ShowSession) -> None:
+        session.feed.commentsAdded.connect(self.model.add_comments)
+        session.commentsTriaged.connect(self.model.update_comments)
+        session.commentsTriaged.connect(self.queue_model.add_triaged)
+        session.repeatsAdded.connect(self.model.add_askers)
+        session.repeatsAdded.connect(self.queue_model.add_askers)
+        session.commentChanged.connect(self.model.update_comment)
+        session.commentChanged.connect(self.queue_model.comment_changed)
+        session.onAirChanged.connect(self._on_air_changed)
+        session.actionFailed.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        session.program.previewReady.connect(self.preview.show_frame)
 
-    def _on_air_changed(self, comment: StoredComment | None) -> None:
-        if comment is None:
-            self.on_air_label.setText(_tr("Nothing on air"))
-        else:
-            self.on_air_label.setText(_tr("On air: {text}").format(text=comment.text_masked))
-
-    def selected_comment(self) -> StoredComment | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.comment_at(rows[0].row()) if rows else None
-
-    def _take_index(self, index: QModelIndex) -> None:
-        self.table.selectRow(index.row())
-        self.take_selected()
-
-    def take_selected(self) -> None:
-        comment = self.selected_comment()
-        self.operatorActed.emit()
-        if comment is None:
-            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
-            return
-        self.session.spawn(self.session.take_question(comment))
-
-    def clear_question(self) -> None:
-        self.operatorActed.emit()
-        self.session.spawn(self.session.clear_question())
-
-    def panic(self) -> None:
-        self.operatorActed.emit()
-        self.session.panic()
-
-    def open_review(self) -> QWidget:
-        """Open the daily review for today (a window of its own, closed with the desk)."""
-        from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
-
-        dialog = ReportDialog(self.session.paths.database, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.rt.apply()
+            for spec in SHORTCUTS:
+                self.actions_by_name[spec.action].setText(translated(spec))
+            for model in (self.model, self.queue_model):
+                model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+            self.filter_bar.retranslate()
+            language = current_language(QApplication.instance())
+            if language in self.language_actions:
+                self.language_actions[language].setChecked(True)
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         log.info("main window closed")
+        save_layout(layout_file(self.session.paths.root, self.role, self.person),
+                    self.saveState(), self.saveGeometry())
         self.knowledge_dock.shutdown()
+        if self.answers.kb is not None:
+            self.answers.kb.close()
         super().closeEvent(event)
+

@@ -19,6 +19,7 @@ def _run(cmd: list[str], stdin: bytes, *args: str) -> subprocess.CompletedProces
                           timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_good_and_bad_lines_each_get_one_answer_in_order(videohelp_cmd) -> None:
     lines = [
         json.dumps({"id": 1, "text": "驾照丢了怎么补"}, ensure_ascii=False),
@@ -48,15 +49,16 @@ def test_good_and_bad_lines_each_get_one_answer_in_order(videohelp_cmd) -> None:
     assert bad_id["error"] == "bad_request" and bad_utf8["error"] == "invalid_utf8"
 
 
+@pytest.mark.slow
 def test_a_data_directory_brings_the_studios_corrections(videohelp_cmd, data_dir) -> None:
+    # Without the correction this text is filed elsewhere (test_corrections.py checks).
     store = Store(data_dir / "videohelp.sqlite3")
     record_correction(store, "本本上面的二维码扫不出来", "OL19", "王警官")
     store.close()
     stdin = json.dumps({"id": 1, "text": "本本上面的二维码扫不出来"}, ensure_ascii=False).encode()
-    plain = json.loads(_run(videohelp_cmd, stdin).stdout)
     taught = _run(videohelp_cmd, stdin, "--data-dir", str(data_dir))
     assert taught.returncode == 0, taught.stderr.decode()
-    assert plain["item"] != "OL19" and json.loads(taught.stdout)["item"] == "OL19"
+    assert json.loads(taught.stdout)["item"] == "OL19"
 
 
 @pytest.mark.slow
@@ -70,5 +72,5 @@ def test_ten_thousand_lines_take_a_few_seconds(videohelp_cmd, tmp_path: Path) ->
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode().splitlines()
     assert len(out) == 10_000 and json.loads(out[-1])["id"] == 9_999
-    # ~5 s of CPU measured, start-up included; generous for a busy 2-core machine.
+    # ~7 s of CPU measured, start-up included; generous for a busy 2-core machine.
     assert elapsed < 60

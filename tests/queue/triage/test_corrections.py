@@ -40,6 +40,7 @@ def test_a_correction_does_not_leak_into_other_engines(shared_engine) -> None:
     assert second.classify([TEXT])[0].item != TARGET
 
 
+@pytest.mark.slow
 def test_a_stored_correction_holds_after_reopening_the_store(tmp_path: Path,
                                                              knowledge: Knowledge) -> None:
     path = tmp_path / "videohelp.sqlite3"

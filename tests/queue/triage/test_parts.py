@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from videohelp.queue.triage import segment
-from videohelp.queue.triage.features import Csr, Transposed, Vectorizer
+from videohelp.queue.triage.features import Csr, Vectorizer
 from videohelp.queue.triage.memory import CorrectionMemory
 from videohelp.queue.triage.repeats import RepeatGrouper
 
@@ -26,8 +26,6 @@ def test_sparse_products_equal_dense_ones() -> None:
     X = _random_csr(rng, 300, 40)  # some rows are empty on purpose
     dense = rng.normal(size=(40, 7)).astype(np.float32)
     np.testing.assert_allclose(X.matmul(dense, chunk_rows=16), X.to_dense() @ dense, atol=1e-5)
-    G = rng.normal(size=(300, 5)).astype(np.float32)
-    np.testing.assert_allclose(Transposed(X).matmul(G), X.to_dense().T @ G, atol=1e-4)
     norms = np.linalg.norm(X.to_dense(), axis=1)
     assert np.allclose(norms[norms > 0], 1.0)
 

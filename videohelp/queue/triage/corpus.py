@@ -54,6 +54,7 @@ class Knowledge:
     kb: tuple[KbEntry, ...]
     chatter: tuple[str, ...]
     lexicon_path: Path
+    phrasings: tuple[tuple[str, str], ...] = ()  # (text, item): viewer-style training lines
 
     @classmethod
     def load(cls, assets: Path | None = None) -> Knowledge:
@@ -63,7 +64,8 @@ class Knowledge:
                                root / "catalog" / "details")
         return cls(catalog, tuple(load_kb(root / "kb", catalog)),
                    tuple(read_lines(root / "triage" / "chatter.txt")),
-                   root / "triage" / "lexicon.tsv")
+                   root / "triage" / "lexicon.tsv",
+                   tuple(load_phrasings(root / "triage" / "examples", catalog)))
 
 
     @classmethod
@@ -82,7 +84,7 @@ class Knowledge:
                            for e in entries if e.item in catalog)
         except sqlite3.Error as exc:  # a database without the knowledge tables
             log.warning("triage learns from the shipped knowledge only: %s", exc)
-        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path)
+        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path, shipped.phrasings)
 
 
 def read_lines(path: Path) -> list[str]:
@@ -114,13 +116,44 @@ def load_kb(kb_dir: Path, catalog: Catalog) -> Iterable[KbEntry]:
             yield entry
 
 
+def load_phrasings(examples_dir: Path, catalog: Catalog) -> Iterable[tuple[str, str]]:
+    """Viewer-style training lines ``{"text", "items"}``; the first item is the label.
+
+    Written apart from the held-out evaluation set, in viewers' words (typos,
+    pinyin, emoji), which the KB's tidy question variants lack.
+    """
+    for path in sorted(examples_dir.glob("*.jsonl")) if examples_dir.is_dir() else ():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                text, items = str(raw["text"]), [str(code) for code in raw["items"]]
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("%s:%d: unusable example (%s)", path.name, number, exc)
+                continue
+            if items and items[0] in catalog:
+                yield text, items[0]
+            elif not items:
+                yield text, CHATTER
+            else:
+                log.warning("%s:%d: example for unknown item %s", path.name, number, items[0])
+
+
 def name_phrases(name_zh: str) -> list[str]:
     """新车注册登记（上牌） -> the whole name, 新车注册登记, 上牌."""
     parts = [p for p in _NAME_PARTS.split(name_zh) if len(p) >= 2]
     return [name_zh, *parts] if len(parts) > 1 else [name_zh]
 
 
-def examples(knowledge: Knowledge, answer_weight: float = 0.0) -> list[Example]:
+# How viewers wrap an item's name into a question; with the catalog's synonyms
+# these make extra (weaker) examples, so a short question that names an item
+# reads as a question about it rather than as chatter.
+TEMPLATES = ("{}怎么办", "{}要带什么材料", "{}去哪里办", "{}要多久", "请问{}", "{}能网上办吗")
+
+
+def examples(knowledge: Knowledge, answer_weight: float = 0.0,
+             template_weight: float = 0.0) -> list[Example]:
     """The labelled examples from catalog, KB and chatter list (no corrections).
 
     With ``answer_weight`` > 0 the KB's answers count too, as weaker examples:
@@ -133,6 +166,11 @@ def examples(knowledge: Knowledge, answer_weight: float = 0.0) -> list[Example]:
             found.append(Example(phrase, item.code, 1.0, "name"))
         for synonym in item.synonyms:
             found.append(Example(synonym, item.code, 1.0, "synonym"))
+        if template_weight > 0:
+            for term in item.synonyms:
+                for template in TEMPLATES:
+                    found.append(Example(template.format(term), item.code, template_weight,
+                                         "template"))
     for entry in knowledge.kb:
         for question in entry.questions:
             found.append(Example(question, entry.item, 1.0, "kb"))
@@ -140,6 +178,8 @@ def examples(knowledge: Knowledge, answer_weight: float = 0.0) -> list[Example]:
             for answer in (entry.short_answer, entry.full_answer):
                 if answer:
                     found.append(Example(answer, entry.item, answer_weight, "answer"))
+    for text, label in knowledge.phrasings:
+        found.append(Example(text, label, 1.0, "phrasing"))
     for line in knowledge.chatter:
         found.append(Example(line, CHATTER, 1.0, "chatter"))
     return found

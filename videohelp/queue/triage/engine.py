@@ -37,6 +37,7 @@ class EngineParams:
     answer_item_prior: float = 0.5   # how much the item's probability ranks its answers
     chatter_bias: float = 0.0        # added to the chatter score (more or fewer questions)
     answer_weight: float = 0.3       # KB answers as (weaker) training examples
+    template_weight: float = 0.5     # synonyms wrapped in question templates (corpus.TEMPLATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class TriageEngine:
         self.lexicon = Lexicon.load(knowledge.lexicon_path)
         self.segmenter = segmenter or Segmenter(extra_words(knowledge, self.lexicon.canonical_terms))
         self.classes = [CHATTER, *sorted(knowledge.catalog.items)]
-        training = [e for e in examples(knowledge, params.answer_weight)
+        training = [e for e in examples(knowledge, params.answer_weight, params.template_weight)
                     if e.text not in exclude_texts]
         training += [Example(c.text, c.label, params.correction_weight, "correction")
                      for c in corrections if c.label in self.classes]
@@ -122,7 +123,7 @@ class TriageEngine:
         digest = hashlib.sha1(repr(params).encode())
         digest.update(knowledge.lexicon_path.read_bytes() if knowledge.lexicon_path.exists()
                       else b"")
-        for example in examples(knowledge, params.answer_weight):
+        for example in examples(knowledge, params.answer_weight, params.template_weight):
             digest.update(f"{example.label}\t{example.weight}\t{example.text}\n".encode())
         for entry in knowledge.kb:
             digest.update(f"{entry.id}\t{entry.item}\t{entry.questions}\n".encode())

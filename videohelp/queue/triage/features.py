@@ -1,9 +1,10 @@
 """Text -> sparse TF-IDF vectors (pure numpy, no scipy).
 
 A comment's features are its words (jieba, after the lexicon) and the
-character 1- to 3-grams of each run of letters: the words carry meaning, the
-n-grams survive what viewers do to words (typos, dropped characters, words
-jieba does not know). Emoji and punctuation only separate runs.
+character n-grams (1 to ``ngram_max``; the engine uses 2) of each run of
+letters: the words carry meaning, the n-grams survive what viewers do to
+words (typos, dropped characters, words jieba does not know). Emoji and
+punctuation only separate runs.
 
 Vectors are kept as CSR triples (indptr, indices, data), L2-normalised.
 """
@@ -81,18 +82,6 @@ class Csr:
         dense[self.row_ids(), self.indices] = self.data
         return dense
 
-    def take(self, rows: Sequence[int]) -> Csr:
-        parts_i, parts_d, indptr = [], [], [0]
-        for row in rows:
-            lo, hi = self.indptr[row], self.indptr[row + 1]
-            parts_i.append(self.indices[lo:hi])
-            parts_d.append(self.data[lo:hi])
-            indptr.append(indptr[-1] + hi - lo)
-        return Csr(np.asarray(indptr, dtype=np.int64),
-                   np.concatenate(parts_i) if parts_i else np.zeros(0, np.int64),
-                   np.concatenate(parts_d) if parts_d else np.zeros(0, np.float32),
-                   self.n_cols)
-
 
 class Vectorizer:
     """Vocabulary and IDF fitted on training texts; sublinear TF, L2 norm."""
@@ -142,20 +131,3 @@ class Vectorizer:
             indptr.append(len(indices))
         return Csr(np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
                    np.asarray(data, dtype=np.float32), self.n_features)
-
-class Transposed:
-    """self.T @ dense for a fixed Csr, precomputed for repeated use in training."""
-
-    def __init__(self, matrix: Csr) -> None:
-        order = np.argsort(matrix.indices, kind="stable")
-        self.rows = matrix.row_ids()[order]
-        self.data = matrix.data[order]
-        self.columns, self.starts = np.unique(matrix.indices[order], return_index=True)
-        self.n_cols = matrix.n_cols
-
-    def matmul(self, dense: np.ndarray) -> np.ndarray:
-        out = np.zeros((self.n_cols, dense.shape[1]), dtype=np.float32)
-        if len(self.rows):
-            products = dense[self.rows] * self.data[:, None]
-            out[self.columns] = np.add.reduceat(products, self.starts, axis=0)
-        return out

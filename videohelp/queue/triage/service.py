@@ -195,6 +195,19 @@ class TriageService(QObject):
             self._executor.submit(self.grouper.close, comment.id)
 
     # -- the studio's corrections ----------------------------------------------------
+    def learn(self, correction: Correction) -> None:
+        """Teach the running engine a correction already stored elsewhere (a seat's
+        re-filing, ``seat_actions.triage_comment``); returns at once, learns in the worker."""
+        if self.engine is not None:
+            self._executor.submit(self._learn, correction)
+
+    def _learn(self, correction: Correction) -> None:
+        try:
+            assert self.engine is not None
+            self.engine.learn(correction)
+        except Exception:
+            log.exception("triage could not learn %r", correction)
+
     async def correct(self, comment: StoredComment, item: str | None,
                       actor: str) -> StoredComment:
         """Re-file ``comment`` as ``item`` (None: chatter); learnt at once and kept."""

@@ -1,0 +1,213 @@
+"""The answer panel: for the selected question, the suggested answers ready to air.
+
+Shows triage's top knowledge-base answers (short on-air answer, full answer,
+source article, review status), the item's documents and 一键办理 link; the
+on-air answer can be edited before air (the original stays shown); answers
+can be pinned and go back on screen with one key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.console.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeBase, KnowledgeError
+from videohelp.queue.comments import StoredComment
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AnswerPanel", text)
+
+
+@dataclass(frozen=True)
+class ChosenAnswer:
+    """What would go on air: the entry (None for a free answer) and the text, perhaps edited."""
+
+    entry: Entry | None
+    text: str
+
+    @property
+    def edited(self) -> bool:
+        return self.entry is not None and self.text != self.entry.short_answer
+
+
+class AnswerPanel(QWidget):
+    """Suggested answers for one question.
+
+    Signals:
+        pinnedTake(object): the operator asked to put a pinned ``ChosenAnswer`` back on screen.
+    """
+
+    pinnedTake = Signal(object)
+
+    def __init__(self, kb: KnowledgeBase | None, catalog: Catalog | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.catalog = catalog or default_catalog()
+        self.comment: StoredComment | None = None
+        self.entries: list[Entry] = []
+        self.pinned: list[ChosenAnswer] = []
+
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setObjectName("answerQuestion")
+        self.suggestions = QListWidget()
+        self.suggestions.setMaximumHeight(110)
+        self.suggestions.currentRowChanged.connect(self._show_entry)
+        self.editor = QLineEdit()
+        self.editor.setMaxLength(SHORT_ANSWER_MAX)
+        self.editor.setPlaceholderText(_tr("On-air answer (at most 60 characters)"))
+        self.editor.textChanged.connect(self._text_changed)
+        self.original = QLabel()
+        self.original.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        self.pin_button = QPushButton(_tr("Pin (P)"))
+        self.pin_button.clicked.connect(self.pin)
+        self.pinned_list = QListWidget()
+        self.pinned_list.setMaximumHeight(90)
+        self.pinned_list.itemActivated.connect(self._take_pinned_item)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(QLabel(_tr("Suggested answers (1–3)")))
+        layout.addWidget(self.suggestions)
+        row = QHBoxLayout()
+        row.addWidget(self.editor, 1)
+        row.addWidget(self.pin_button)
+        layout.addLayout(row)
+        layout.addWidget(self.original)
+        layout.addWidget(self.status)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(QLabel(_tr("Pinned answers (Ctrl+P puts the last one back)")))
+        layout.addWidget(self.pinned_list)
+        self.show_comment(None, ())
+
+    # -- showing ------------------------------------------------------------------
+    def show_comment(self, comment: StoredComment | None, answer_ids: tuple[str, ...] | list[str],
+                     *, show_personal: bool = False) -> None:
+        """Show ``comment`` with the knowledge entries ``answer_ids`` (best first)."""
+        self.comment = comment
+        self.entries = []
+        for entry_id in answer_ids:
+            try:
+                if self.kb is not None:
+                    self.entries.append(self.kb.get(entry_id))
+            except (KnowledgeError, KeyError) as exc:
+                log.warning("suggested answer %s unavailable: %s", entry_id, exc)
+        self.suggestions.clear()
+        for number, entry in enumerate(self.entries, start=1):
+            mark = _tr("draft") if entry.is_draft else _tr("reviewed")
+            QListWidgetItem(f"{number}. {entry.short_answer}  [{mark}]", self.suggestions)
+        if comment is None:
+            self.question.setText(_tr("Select a question"))
+        else:
+            text = comment.text if show_personal else comment.text_masked
+            item = self.catalog.items.get(comment.item or "")
+            where = f"  ·  {item.klass} / {item.code} {item.name_zh}" if item else ""
+            self.question.setText(f"{text}{where}")
+        if self.entries:
+            self.suggestions.setCurrentRow(0)
+        else:
+            self._show_entry(-1)
+
+    def choose(self, number: int) -> None:
+        """Choose suggestion ``number`` (1-based); out of range does nothing."""
+        if 1 <= number <= len(self.entries):
+            self.suggestions.setCurrentRow(number - 1)
+
+    def _show_entry(self, row: int) -> None:
+        entry = self.entries[row] if 0 <= row < len(self.entries) else None
+        self.editor.blockSignals(True)
+        self.editor.setText(entry.short_answer if entry else "")
+        self.editor.blockSignals(False)
+        self.original.setText("")
+        if entry is None:
+            self.status.setText(_tr("No suggested answer: write one, or put the question up alone."))
+            self.details.setHtml(self._item_html())
+            return
+        if entry.is_draft:
+            status = _tr("Draft: needs the officer's confirmation before air.")
+        else:
+            status = _tr("Reviewed by {who} on {when}.").format(who=entry.reviewed_by,
+                                                                when=entry.reviewed_at)
+        if entry.change_note:
+            status += "  ⚠ " + entry.change_note
+        self.status.setText(status)
+        citation = f"《{entry.source_file.split('(')[0]}》{entry.source_article}"
+        self.details.setHtml(f"<p>{_escape(entry.full_answer)}</p>"
+                             f"<p><b>{_tr('Source')}</b>: {_escape(citation)}</p>"
+                             + self._item_html())
+
+    def _item_html(self) -> str:
+        item = self.catalog.items.get(self.comment.item or "") if self.comment else None
+        if item is None:
+            return ""
+        parts = []
+        if item.documents:
+            parts.append(f"<p><b>{_tr('Documents')}</b>: {_escape('、'.join(item.documents))}</p>")
+        if item.channels:
+            where = "；".join(f"{c.name} {c.path}".strip() for c in item.channels)
+            parts.append(f"<p><b>{_tr('Where')}</b>: {_escape(where)}</p>")
+        if item.link:
+            parts.append(f"<p><b>{_tr('Handle it online')}</b>: {_escape(item.link)}</p>")
+        return "".join(parts)
+
+    def _text_changed(self, text: str) -> None:
+        entry = self.current_entry()
+        if entry is not None and text != entry.short_answer:
+            self.original.setText(_tr("Original: {text}").format(text=entry.short_answer))
+        else:
+            self.original.setText("")
+
+    # -- choosing -----------------------------------------------------------------
+    def current_entry(self) -> Entry | None:
+        row = self.suggestions.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def chosen(self) -> ChosenAnswer | None:
+        text = self.editor.text().strip()
+        if not text:
+            return None
+        return ChosenAnswer(self.current_entry(), text)
+
+    def pin(self) -> ChosenAnswer | None:
+        chosen = self.chosen()
+        if chosen is None:
+            return None
+        self.pinned.append(chosen)
+        QListWidgetItem(chosen.text, self.pinned_list)
+        return chosen
+
+    def last_pinned(self) -> ChosenAnswer | None:
+        return self.pinned[-1] if self.pinned else None
+
+    def _take_pinned_item(self, item: QListWidgetItem) -> None:
+        self.pinnedTake.emit(self.pinned[self.pinned_list.row(item)])
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.selectAll()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

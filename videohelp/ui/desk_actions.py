@@ -1,0 +1,234 @@
+"""The desk's actions (slots of the main window), kept apart from its construction.
+
+The common path: N selects the next question and its best answer, Enter puts
+the question-and-answer card on screen (a draft answer needs the officer's
+second Enter within five seconds), A marks it answered and takes it off.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableView, QWidget
+
+from videohelp.queue.comments import State, StoredComment
+from videohelp.ui.answer_panel import ChosenAnswer
+from videohelp.ui.comment_model import CommentRole
+from videohelp.ui.i18n import set_language as switch_language
+from videohelp.ui.layouts import layout_file, load_layout
+from videohelp.ui.shortcuts import SHORTCUTS, translated
+from videohelp.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from videohelp.ui.main_window import MainWindow
+
+CONFIRM_WINDOW_S = 5.0
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class DeskActions:
+    """Mixin of ``MainWindow``: selection, program actions, queue actions, settings."""
+
+    # -- selection ------------------------------------------------------------------
+    def selected_comment(self: MainWindow) -> StoredComment | None:
+        return self._selected
+
+    def _row_selected(self: MainWindow, table: QTableView, current: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        comment = current.data(CommentRole) if table is self.table else (
+            self.queue_model.comment_at(current.row()))
+        self._select(comment)
+
+    def _select(self: MainWindow, comment: StoredComment | None) -> None:
+        self._selected = comment
+        self._confirm_armed = None
+        decision = None
+        if comment is not None and self.session.triage is not None:
+            decision = self.session.triage.decision(comment.id)
+        self.answers.show_comment(comment, decision.answers if decision else (),
+                                  show_personal=self.model.show_personal)
+
+    def _select_in_queue(self: MainWindow, row: int) -> None:
+        self.queue_view.selectRow(row)
+        self._select(self.queue_model.comment_at(row))
+
+    def _take_index(self: MainWindow, index: QModelIndex) -> None:
+        self.table.selectRow(index.row())
+        self.take_selected()
+
+    # -- the common path ----------------------------------------------------------------
+    def next_question(self: MainWindow) -> StoredComment | None:
+        self.operatorActed.emit()
+        comment = self.queue_model.pop_next()
+        if comment is None:
+            self.statusBar().showMessage(_tr("No question waiting"), 3000)
+            return None
+        self._select_in_queue(self.queue_model.row_of(comment.id))
+        return comment
+
+    def take_selected(self: MainWindow, question_only: bool = False) -> None:
+        comment = self.selected_comment()
+        self.operatorActed.emit()
+        if comment is None:
+            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            return
+        chosen = None if question_only else self.answers.chosen()
+        if chosen is None:
+            self.session.spawn(self.session.take_question(comment))
+            return
+        self._take_answer(comment, chosen)
+
+    def _take_answer(self: MainWindow, comment: StoredComment, chosen: ChosenAnswer) -> None:
+        confirmed = False
+        if chosen.entry is not None and chosen.entry.is_draft:
+            if self.role != "officer":
+                self.statusBar().showMessage(
+                    _tr("Draft answer: only the officer can confirm it for air"), 6000)
+                return
+            armed = self._confirm_armed
+            if armed is None or armed[0] != comment.id or time.monotonic() - armed[1] > CONFIRM_WINDOW_S:
+                self._confirm_armed = (comment.id, time.monotonic())
+                self.statusBar().showMessage(
+                    _tr("Draft answer, not yet reviewed: press Enter again to confirm it for air"),
+                    int(CONFIRM_WINDOW_S * 1000))
+                return
+            confirmed = True
+        self._confirm_armed = None
+        self.session.spawn(self.session.take_answer(comment, chosen.entry, chosen.text,
+                                                    officer_confirmed=confirmed))
+
+    def take_pinned(self: MainWindow, chosen: ChosenAnswer) -> None:
+        comment = self.selected_comment() or self.session.on_air
+        if comment is None:
+            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            return
+        self._take_answer(comment, chosen)
+
+    def retake_pinned(self: MainWindow) -> None:
+        pinned = self.answers.last_pinned()
+        if pinned is not None:
+            self.take_pinned(pinned)
+
+    def pin_answer(self: MainWindow) -> None:
+        if self.answers.pin() is None:
+            self.statusBar().showMessage(_tr("No answer to pin"), 3000)
+
+    def mark_answered(self: MainWindow) -> None:
+        """Answered: the card goes off if it is on air, else the selected comment is closed."""
+        self.operatorActed.emit()
+        if self.session.on_air is not None:
+            self.session.spawn(self.session.clear_question())
+            return
+        self._change_selected(State.ANSWERED)
+
+    def clear_question(self: MainWindow) -> None:
+        self.operatorActed.emit()
+        self.session.spawn(self.session.clear_question())
+
+    def panic(self: MainWindow) -> None:
+        # Synchronous: the program is empty before this returns, whatever else is pending.
+        self.session.panic()
+        self.operatorActed.emit()
+
+    def _on_air_changed(self: MainWindow, comment: StoredComment | None) -> None:
+        if comment is None:
+            self.on_air_label.setText(_tr("Nothing on air"))
+        else:
+            self.on_air_label.setText(_tr("On air: {text}").format(text=comment.text_masked))
+
+    # -- queue actions --------------------------------------------------------------------
+    def queue_selected(self: MainWindow) -> None:
+        comment = self.selected_comment()
+        self.operatorActed.emit()
+        if comment is None:
+            return
+        if comment.id not in self.queue_model.queue.questions:
+            self.queue_model.add_triaged([comment])
+        if comment.id in self.queue_model.queue.questions:
+            self.queue_model.push_next(comment.id)
+            if comment.state in (State.NEW, State.TRIAGED):
+                self.session.spawn(self.session.change_state(comment, State.QUEUED))
+
+    def move_selected(self: MainWindow, delta: int) -> None:
+        comment = self.selected_comment()
+        if comment is not None:
+            self.queue_model.move(comment.id, delta)
+            if comment.id in self.queue_model.queue.next_up:
+                self.queue_view.selectRow(self.queue_model.row_of(comment.id))
+
+    def _change_selected(self: MainWindow, state: State) -> None:
+        comment = self.selected_comment()
+        self.operatorActed.emit()
+        if comment is None:
+            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            return
+        self.session.spawn(self.session.change_state(comment, state))
+
+    def refile_selected(self: MainWindow) -> None:
+        comment = self.selected_comment()
+        if comment is None:
+            return
+        catalog = self.model.catalog
+        choices = [_tr("Chatter (not a question)")] + [
+            f"{item.code} {item.klass} · {item.name_zh}" for item in catalog.items.values()]
+        current = list(catalog.items).index(comment.item) + 1 if comment.item in catalog else 0
+        choice, ok = QInputDialog.getItem(self, _tr("Re-file"), _tr("File this comment under:"),
+                                          choices, current, False)
+        if ok:
+            code = None if choice == choices[0] else choice.split()[0]
+            self.session.spawn(self.session.refile(comment, code))
+
+    # -- settings while running ---------------------------------------------------------------
+    def set_theme(self: MainWindow, theme: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.session.settings.set("ui.theme", apply_theme(app, theme))
+
+    def set_language(self: MainWindow, language: str) -> None:
+        app = QApplication.instance()
+        if app is not None and switch_language(app, language):
+            self.session.settings.set("ui.language", language)
+
+    def show_shortcuts(self: MainWindow) -> QWidget:
+        rows = "".join(f"<tr><td><b>{spec.keys}</b></td><td>{translated(spec)}</td></tr>"
+                       for spec in SHORTCUTS)
+        box = QMessageBox(self)
+        box.setWindowTitle(_tr("Shortcuts"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing='6'>{rows}</table>")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        return box
+
+    def open_review(self: MainWindow) -> QWidget:
+        """Open the daily review for today (a window of its own, closed with the desk)."""
+        from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
+
+        dialog = ReportDialog(self.session.paths.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    # -- layouts --------------------------------------------------------------------------
+    def _apply_role(self: MainWindow) -> None:
+        self.model.set_show_personal(self.layout_spec.show_personal and self.model.show_personal)
+
+    def _restore_layout(self: MainWindow) -> None:
+        saved = load_layout(layout_file(self.session.paths.root, self.role, self.person))
+        self._default_state = self.saveState()
+        if saved is not None and self.restoreState(saved[0]):
+            self.restoreGeometry(saved[1])
+            return
+        for name, dock in self.docks.items():
+            dock.setVisible(name in self.layout_spec.visible)
+
+    def reset_layout(self: MainWindow) -> None:
+        self.restoreState(self._default_state)
+        for name, dock in self.docks.items():
+            dock.setVisible(name in self.layout_spec.visible)

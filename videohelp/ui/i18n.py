@@ -1,0 +1,73 @@
+"""Interface language: Qt translators, switchable while the desk runs.
+
+English is the source language; zh_CN (the default) comes from
+``assets/i18n/videohelp_zh_CN.qm``. Widgets bind their texts through a
+``Retranslator`` so a language change re-applies every bound text at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from videohelp.assets import asset_path
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh_CN", "en")
+_installed: dict[str, QTranslator] = {}
+
+
+def set_language(app: QCoreApplication, language: str) -> bool:
+    """Switch the interface to ``language``; False (and English) if it cannot be loaded.
+
+    Installing or removing a translator sends every widget a LanguageChange event.
+    """
+    for translator in _installed.values():
+        app.removeTranslator(translator)
+    _installed.clear()
+    app.setProperty("videohelpLanguage", "en")
+    if language == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+        return True
+    translator = QTranslator(app)
+    qm = asset_path("i18n", f"videohelp_{language}.qm")
+    if not translator.load(str(qm)):
+        log.warning("translation %s not found; run ./run setup", qm)
+        return False
+    app.installTranslator(translator)
+    _installed[language] = translator
+    QLocale.setDefault(QLocale(language))
+    app.setProperty("videohelpLanguage", language)
+    return True
+
+
+def current_language(app: QCoreApplication) -> str:
+    return str(app.property("videohelpLanguage") or "en")
+
+
+class Retranslator:
+    """Texts bound to setters, re-applied after a language change.
+
+    Pass source strings wrapped in ``QT_TRANSLATE_NOOP(context, text)`` so that
+    lupdate finds them.
+    """
+
+    def __init__(self, context: str) -> None:
+        self.context = context
+        self._bindings: list[tuple[Callable[[str], Any], str, dict[str, Any]]] = []
+
+    def tr(self, text: str, **values: Any) -> str:
+        translated = QCoreApplication.translate(self.context, text)
+        return translated.format(**values) if values else translated
+
+    def bind(self, setter: Callable[[str], Any], text: str, **values: Any) -> None:
+        self._bindings.append((setter, text, values))
+        setter(self.tr(text, **values))
+
+    def apply(self) -> None:
+        for setter, text, values in self._bindings:
+            setter(self.tr(text, **values))

@@ -1,0 +1,159 @@
+"""The graphics rundown: today's cards with take / update / clear per layer, and countdowns.
+
+Rundown entries come from ``rundown.json`` in the data directory (the studio's
+own, edited between shows) or the shipped default. The big 全部下屏 button is
+not here: it lives on the main window, always visible.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from videohelp.assets import asset_path
+from videohelp.streaming.cards import CardError, CardRenderer
+from videohelp.streaming.layers import LayerError
+from videohelp.streaming.program import ProgramEngine
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Rundown", text)
+
+
+@dataclass(frozen=True)
+class RundownEntry:
+    label: str
+    layer: str
+    template: str
+    data: dict[str, Any]
+    duration_s: float = 0.0
+
+
+class RundownError(ValueError):
+    """A rundown file that cannot be used."""
+
+
+def load_rundown(data_dir: Path | None) -> list[RundownEntry]:
+    """The studio's rundown (``rundown.json`` in ``data_dir``) or the shipped default."""
+    path = data_dir / "rundown.json" if data_dir else None
+    if path is None or not path.exists():
+        path = asset_path("rundown", "default.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [RundownEntry(str(e["label"]), str(e["layer"]), str(e["template"]),
+                             dict(e.get("data", {})), float(e.get("duration_s", 0)))
+                for e in raw]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RundownError(f"{path}: {exc}") from exc
+
+
+class RundownPanel(QWidget):
+    """Cards ready to take, and what is on air per layer with its countdown.
+
+    Signals:
+        failed(str): a take/update was refused; the text says why.
+        acted(): the operator used the rundown (the demo stands down).
+    """
+
+    failed = Signal(str)
+    acted = Signal()
+
+    def __init__(self, engine: ProgramEngine, renderer: CardRenderer, entries: list[RundownEntry],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.renderer = renderer
+        self.entries = entries
+        self.list = QListWidget()
+        for entry in entries:
+            QListWidgetItem(f"{entry.label}  [{entry.layer}]", self.list)
+        if entries:
+            self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _item: self.take_current())
+        self.take_button = QPushButton(_tr("Take"))
+        self.update_button = QPushButton(_tr("Update"))
+        self.clear_button = QPushButton(_tr("Clear layer"))
+        self.take_button.clicked.connect(self.take_current)
+        self.update_button.clicked.connect(self.update_current)
+        self.clear_button.clicked.connect(self.clear_current)
+        self.on_air = QLabel()
+        self.on_air.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.take_button, self.update_button, self.clear_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_tr("Graphics rundown")))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.on_air)
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self.refresh_on_air)
+        self._timer.start()
+        engine.layersChanged.connect(lambda _names: self.refresh_on_air())
+        self.refresh_on_air()
+
+    def current(self) -> RundownEntry | None:
+        row = self.list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def take_current(self) -> bool:
+        entry = self.current()
+        self.acted.emit()
+        if entry is None:
+            return False
+        try:
+            card = self.renderer.render(entry.template, entry.data)
+        except CardError as exc:
+            self.failed.emit(str(exc))
+            return False
+        motion = self.engine.transition("fade", 0.3)
+        self.engine.take(entry.layer, card, enter=motion, leave=motion, duration_s=entry.duration_s)
+        return True
+
+    def update_current(self) -> bool:
+        entry = self.current()
+        self.acted.emit()
+        if entry is None:
+            return False
+        try:
+            self.engine.update(entry.layer, self.renderer.render(entry.template, entry.data))
+        except (CardError, LayerError) as exc:
+            self.failed.emit(str(exc))
+            return False
+        return True
+
+    def clear_current(self) -> bool:
+        entry = self.current()
+        self.acted.emit()
+        return entry is not None and self.engine.clear(entry.layer)
+
+    def refresh_on_air(self) -> None:
+        """List the layers on air, with the seconds left before an automatic out."""
+        layers, frame = self.engine.layers()
+        lines = []
+        for layer in layers:
+            if layer.leaving:
+                continue
+            text = f"● {layer.name} ({layer.card.template})"
+            if layer.out_at is not None:
+                seconds = max(0.0, (layer.out_at - frame) / self.engine.fps)
+                text += "  " + _tr("out in {s:.0f}s").format(s=seconds)
+            lines.append(text)
+        self.on_air.setText("\n".join(lines) if lines else _tr("No graphics on air"))

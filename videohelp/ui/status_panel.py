@@ -1,0 +1,73 @@
+"""The status bar's live figures: bridges and their rates, seats, outputs, comments per minute."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from videohelp.console.session import ShowSession
+from videohelp.queue.comments import StoredComment
+from videohelp.ui.comment_model import PLATFORM_LABELS
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusPanel", text)
+
+
+class StatusPanel:
+    """Keeps permanent labels in ``bar`` up to date once a second."""
+
+    def __init__(self, session: ShowSession, bar: QStatusBar) -> None:
+        self.session = session
+        self.bridges = QLabel()
+        self.seats = QLabel()
+        self.outputs = QLabel()
+        self.rate = QLabel()
+        for label in (self.bridges, self.seats, self.outputs, self.rate):
+            bar.addPermanentWidget(label)
+        self._arrivals: deque[float] = deque()
+        self._acked: dict[str, int] = {}
+        self._output_states: dict[str, str] = {}
+        session.feed.commentsAdded.connect(self._count)
+        session.outputs.outputStateChanged.connect(self._output_state)
+        self._timer = QTimer(bar)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def _count(self, comments: list[StoredComment]) -> None:
+        now = time.monotonic()
+        self._arrivals.extend([now] * len(comments))
+
+    def _output_state(self, name: str, state: str, _detail: str) -> None:
+        self._output_states[name] = state
+
+    def comments_per_minute(self) -> int:
+        horizon = time.monotonic() - 60
+        while self._arrivals and self._arrivals[0] < horizon:
+            self._arrivals.popleft()
+        return len(self._arrivals)
+
+    def refresh(self) -> None:
+        parts = []
+        for platform, stats in sorted(self.session.ingest.stats.items()):
+            if stats.connections <= 0:
+                continue
+            rate = stats.acked - self._acked.get(platform, stats.acked)
+            self._acked[platform] = stats.acked
+            name = PLATFORM_LABELS.get(platform, platform)
+            parts.append(f"{name}×{stats.connections} {rate}/s")
+        self.bridges.setText(_tr("Bridges: {list}").format(
+            list=", ".join(parts) if parts else _tr("none")))
+        online = getattr(self.session, "experts_online", None)
+        experts = online() if callable(online) else 0
+        self.seats.setText(_tr("Experts online: {n}").format(n=experts))
+        states = [f"{name}: {state}" for name, state in self._output_states.items()
+                  if state != "stopped"]
+        self.outputs.setText(_tr("Outputs: {list}").format(
+            list=", ".join(states) if states else _tr("preview only")))
+        self.rate.setText(_tr("{n} comments/min").format(n=self.comments_per_minute()))
