@@ -157,8 +157,6 @@ async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: floa
             if message["type"] == "ack":
                 now = time.perf_counter()
                 latencies.extend(now - sent_at.pop(i) for i in message["ids"])
-            if len(latencies) >= total:
-                return
 
     readers = [asyncio.ensure_future(reader(ws)) for ws in bridges]
     start = time.perf_counter()
@@ -171,9 +169,14 @@ async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: floa
         message = item(platforms[k], n, run)
         sent_at[message["id"]] = time.perf_counter()
         await bridges[k].send(json.dumps(message, ensure_ascii=False))
-    await asyncio.wait_for(asyncio.gather(*readers, return_exceptions=True), 30)
+    deadline = time.perf_counter() + 30
+    while len(latencies) < total and time.perf_counter() < deadline:
+        await asyncio.sleep(0.01)
     for ws in bridges:
         await ws.close()
+    await asyncio.gather(*readers, return_exceptions=True)
+    if len(latencies) < total:
+        raise RuntimeError(f"only {len(latencies)} of {total} comments acknowledged")
     return latencies
 
 

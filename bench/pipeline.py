@@ -9,8 +9,9 @@ Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
 
 - pipeline: test pattern -> full card set (lower third, Q&A, ticker, QR) ->
   program engine at 30 fps -> x264 + AAC -> RTMP push, at 1080p30 ``ultrafast``
-  and 720p30 ``veryfast``. Cores = process CPU time / wall time (every thread:
-  source, compositing, preview, conversion, x264, muxing); late frames = frames
+  and 720p30 ``veryfast``. Cores = CPU time / wall time of this process (every
+  thread: source, compositing, preview, conversion, x264, muxing) plus the
+  output's pusher process (the RTMP connection); late frames = frames
   the program thread finished after their deadline; dropped = frames the
   encoder queue threw away.
 - versus: the same 1080p30 input, the same Q&A card PNG and the same x264/AAC
@@ -102,15 +103,19 @@ def run_pipeline(app: QGuiApplication, server: NginxRtmp, width: int, height: in
     stats0 = output.stats
     late0 = engine.late_frames
     frames0, bytes0 = (stats0.frames, stats0.bytes) if stats0 else (0, 0)
-    cpu0, wall0 = time.process_time(), time.monotonic()
+    pusher = output.pusher_pid
+    assert pusher is not None, "no pusher process"
+    cpu0, pusher0, wall0 = time.process_time(), process_cpu(pusher), time.monotonic()
     pump(app, seconds)
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    pusher_cpu = process_cpu(pusher) - pusher0
     stats = output.stats
     output.stop()
     engine.stop()
     assert stats is not None and states.count("live") == 1 and "reconnecting" not in states, states
     return {"work_median": statistics.median(work), "work_p99": work[int(len(work) * 0.99)],
-            "cores": cpu / wall, "late": engine.late_frames - late0,
+            "cores": (cpu + pusher_cpu) / wall, "pusher_cores": pusher_cpu / wall,
+            "late": engine.late_frames - late0,
             "dropped": stats.dropped, "fps": (stats.frames - frames0) / wall,
             "kbps": (stats.bytes - bytes0) * 8 / wall / 1000}
 
@@ -126,6 +131,12 @@ def program_work_ms(engine: ProgramEngine, frames: int) -> list[float]:
                            // frame.shape[1]), interpolation=cv2.INTER_AREA)
         times.append((time.perf_counter() - started) * 1000)
     return sorted(times)
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- versus ffmpeg -------------------------------------------------------------------
@@ -341,7 +352,8 @@ def main() -> int:
                     width, height, preset = runs[size]
                     result = run_pipeline(app, server, width, height, preset, args.seconds)
                     print(f"pipeline {height}p30 {preset:9s} {args.seconds:.0f} s: "
-                          f"{result['cores']:.2f} cores, {result['late']:.0f} late frames, "
+                          f"{result['cores']:.2f} cores (pusher process "
+                          f"{result['pusher_cores']:.2f}), {result['late']:.0f} late frames, "
                           f"{result['dropped']:.0f} dropped, {result['fps']:.1f} fps encoded, "
                           f"{result['kbps']:.0f} kbit/s; program thread work per frame "
                           f"{result['work_median']:.1f} ms median, {result['work_p99']:.1f} ms "

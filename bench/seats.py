@@ -171,6 +171,7 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=250.0,
                         help="batches of 20 comments published per second (250 = 5,000 comments/s)")
-    parser.add_argument("--actions", type=int, default=200)
+    parser.add_argument("--actions", type=int, default=50,
+                        help="at most the burst a seat may send (60) before it is rate-limited")
     app = QGuiApplication(sys.argv[:1])
     asyncio.run(main(parser.parse_args()))

@@ -35,12 +35,39 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def qloop(qapp):
-    """An asyncio loop running inside Qt's event loop (as the desk runs)."""
+def qloop(qapp, monkeypatch):
+    """An asyncio loop running inside Qt's event loop (as the desk runs).
+
+    qasync's ``run_until_complete`` processes Qt events once more *after* the
+    loop stopped running; asyncio code stepped in that pass finds no running
+    loop. The desk runs one long ``run_until_complete``; tests spin the loop
+    many times, so the loop stays marked running for that last pass.
+    """
     import asyncio
 
     import qasync
+    from PySide6.QtCore import QCoreApplication
 
+    original = qasync.QEventLoop.run_until_complete
+
+    def run_until_complete(self, future):
+        dispatcher = QCoreApplication.eventDispatcher()
+        process = dispatcher.processEvents
+
+        def process_running(flags):
+            asyncio.events._set_running_loop(self)
+            try:
+                return process(flags)
+            finally:
+                asyncio.events._set_running_loop(None)
+
+        dispatcher.processEvents = process_running
+        try:
+            return original(self, future)
+        finally:
+            del dispatcher.processEvents
+
+    monkeypatch.setattr(qasync.QEventLoop, "run_until_complete", run_until_complete)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
@@ -49,6 +76,18 @@ def qloop(qapp):
     loop.run_until_complete(asyncio.sleep(0))
     asyncio.set_event_loop(None)
     loop.close()
+
+
+@pytest.fixture(autouse=True)
+def collect_in_the_main_thread():
+    """Qt objects of earlier tests held in reference cycles must die here, in the main
+    thread: collected in a worker thread (the store writer, a server task) Qt warns
+    about their timers, and that warning would fail an unrelated test."""
+    import gc
+
+    gc.collect()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

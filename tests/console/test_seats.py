@@ -239,3 +239,10 @@ def _serve_session(videohelp_cmd, server, data: str, token: str) -> None:
         await asyncio.wait_for(control_runner, 10)
 
     asyncio.run(session())
+
+
+def test_the_expert_window_needs_a_console_and_a_token(videohelp_cmd, tmp_path: Path) -> None:
+    env = {k: v for k, v in _env().items() if k != "VIDEOHELP_SEAT_TOKEN"}
+    done = subprocess.run([*videohelp_cmd, "--role", "expert", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "--connect" in done.stderr and "--token" in done.stderr

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from videohelp.queue.question_queue import QueuedQuestion, QuestionQueue
+from videohelp.queue.question_queue import QuestionQueue, QueuedQuestion
 
 MIN = 60_000
 

@@ -87,6 +87,16 @@ async def test_revoking_a_connected_seat_disconnects_it(console) -> None:
                 await ws.recv()
     assert caught.value.rcvd is not None and caught.value.rcvd.code == CLOSE_REVOKED
     assert time.monotonic() - started < 1.5  # poll interval 0.2 s in this console
+    # Revoked from this process (the desk): dropped at once, no poll needed.
+    ws = await console.connect(console.add_seat("导播", "producer"))
+    await recv(ws)
+    seat = await console.hub.revoke("导播")
+    assert not seat.active
+    with pytest.raises(ConnectionClosed) as caught:
+        async with asyncio.timeout(1):
+            while True:
+                await ws.recv()
+    assert caught.value.rcvd is not None and caught.value.rcvd.code == CLOSE_REVOKED
 
 
 @pytest.mark.asyncio
@@ -499,3 +509,21 @@ async def test_tls_with_a_generated_certificate_and_a_pinned_fingerprint(qapp, t
                           additional_headers={"Authorization": f"Bearer {token}"})
     finally:
         await console.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_flooding_seat_is_rate_limited_and_told_so(console) -> None:
+    ws = await console.connect(console.add_seat("stream-deck", "automation"))
+    await recv(ws)
+    for n in range(100):  # far over the burst, faster than the sustained rate
+        await ws.send(json.dumps({"type": "ping", "rid": f"p{n}"}))
+    replies = []
+    while len(replies) < 100:
+        message = await recv(ws)
+        if message["type"] in ("ok", "error"):
+            replies.append(message)
+    limited = [r for r in replies if r["type"] == "error"]
+    assert limited and all(r["code"] == "rate_limited" for r in limited)
+    assert {r["rid"] for r in replies} == {f"p{n}" for n in range(100)}  # every one answered, by rid
+    assert sum(r["type"] == "ok" for r in replies) >= HubLimits().request_burst
+    await ws.close()

@@ -9,8 +9,10 @@ uses these helpers too.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -43,6 +45,14 @@ rtmp {{
 """
 
 
+_prctl = ctypes.CDLL(None).prctl  # looked up here: the child may not load libraries
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, killed or not (Linux)."""
+    _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -66,7 +76,7 @@ class NginxRtmp:
         self.process = subprocess.Popen(
             ["nginx", "-p", str(self.root), "-e", str(self.root / "error.log"),
              "-c", str(self.root / "nginx.conf"), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.stderr.read().decode()  # type: ignore[union-attr]

@@ -213,27 +213,26 @@ def test_encoder_settings_reject_odd_sizes() -> None:
 
 def test_a_server_that_never_answers_blocks_neither_the_program_nor_stop(engine, qtbot) -> None:
     # A TCP listener that accepts and never speaks RTMP: the push hangs in its handshake.
+    # (In-process, PyAV would hold the GIL there and freeze everything; the pusher process
+    # is what hangs instead.)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     frames: list[int] = []
     engine.add_sink(lambda _frame, frame_no: frames.append(frame_no))
     output = Output(f"rtmp://127.0.0.1:{port}/live/{KEY}", SETTINGS)
-    output.start(engine)
-    connection, _ = listener.accept()
     try:
-        late = engine.late_frames
+        output.start(engine)
+        listener.settimeout(10)
+        connection, _ = listener.accept()
+        late, before = engine.late_frames, len(frames)
         qtbot.wait(1000)
         assert output.state is OutputState.STARTING
-        assert len(frames) >= 20 and engine.late_frames - late <= 2  # the program kept time
-        worker = output._worker
-        assert worker is not None
+        assert len(frames) - before >= 20 and engine.late_frames - late <= 2  # kept time
         started = time.monotonic()
-        with qtbot.waitSignal(output.stateChanged, timeout=3000,
-                              check_params_cb=lambda state, _m: state == "stopped") as blocker:
-            output.stop(timeout=0.5)
-        assert time.monotonic() - started < 1.5 and "abandoned" in blocker.args[1]
+        with qtbot.waitSignal(output.stateChanged, timeout=6000,
+                              check_params_cb=lambda state, _m: state == "stopped"):
+            output.stop(timeout=2.0)
+        assert time.monotonic() - started < 1.5
+        connection.close()
     finally:
-        connection.close()  # the handshake read fails: the abandoned thread ends by itself
         listener.close()
-    worker._thread.join(5)
-    assert not worker._thread.is_alive()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import time
 
 import pytest
 
+from tests.streaming import rtmp_server
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.outputs import OutputError, parse_target
 from videohelp.streaming.urls import is_network_url, redact_url
+
+nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -89,3 +94,45 @@ def test_backoff_jitter_stays_within_its_fraction() -> None:
 def test_backoff_refuses_nonsense(kwargs) -> None:
     with pytest.raises(ValueError):
         Backoff(**kwargs)
+
+
+def _flv(path, seconds: float = 1.0) -> None:
+    """A short FLV (H.264 + AAC) as a network output's encoder writes it."""
+    import av
+
+    from videohelp.streaming.encoder import AVEncoder, EncoderSettings
+    from videohelp.streaming.sources import TestPatternSource
+
+    source = TestPatternSource(320, 180)
+    with av.open(str(path), "w", format="flv") as container:
+        encoder = AVEncoder(container, EncoderSettings(320, 180, 25, preset="ultrafast"))
+        for index in range(round(seconds * 25)):
+            encoder.encode(source.read(), index / 25)
+        encoder.flush()
+
+
+def _push(videohelp_cmd, url: str, flv) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VIDEOHELP_PUSH_URL": url}
+    with flv.open("rb") as stdin:
+        return subprocess.run([*videohelp_cmd, "push", "flv"], stdin=stdin, capture_output=True,
+                              text=True, timeout=60, env=env)
+
+
+def test_the_pusher_relays_stdin_to_the_server_and_says_so(videohelp_cmd, nginx_rtmp,
+                                                           tmp_path) -> None:
+    flv = tmp_path / "program.flv"
+    _flv(flv)
+    done = _push(videohelp_cmd, nginx_rtmp.url("relay"), flv)
+    assert (done.returncode, done.stdout) == (0, "live\n"), done.stderr
+    assert "publish: name='relay'" in nginx_rtmp.log()
+
+
+def test_the_pusher_reports_a_refused_server_without_the_key(videohelp_cmd, tmp_path) -> None:
+    from tests.streaming.rtmp_server import free_port
+
+    flv = tmp_path / "program.flv"
+    _flv(flv, seconds=0.2)
+    done = _push(videohelp_cmd, f"rtmp://127.0.0.1:{free_port()}/live/SECRET", flv)
+    assert done.returncode == 1
+    assert done.stdout.startswith("error transient ") and "refused" in done.stdout.lower()
+    assert "SECRET" not in done.stdout + done.stderr

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 
 from tests.queue.seat_support import start_console
 from videohelp.console.knowledge import KnowledgeBase
@@ -46,43 +45,6 @@ def record(signal) -> list:
     seen: list = []
     signal.connect(lambda *args: seen.append(args))
     return seen
-
-
-@pytest.fixture(autouse=True)
-def collect_in_the_main_thread():
-    """Widgets of earlier tests held in reference cycles must die here, in the main thread:
-    collected in a worker thread (the store writer, a server task) Qt warns about their timers."""
-    gc.collect()
-    yield
-    gc.collect()
-
-
-@pytest.fixture(autouse=True)
-def qloop_runs_its_last_pass(qloop, monkeypatch):
-    """qasync's ``run_until_complete`` processes Qt events once more *after* the loop stopped
-    running; asyncio code stepped in that pass finds no running loop and fails. The desk runs
-    one long ``run_until_complete``, but these tests spin the loop many times: keep the loop
-    marked running for that last pass."""
-    original = type(qloop).run_until_complete
-
-    def run_until_complete(self, future):
-        dispatcher = QCoreApplication.eventDispatcher()
-        process = dispatcher.processEvents
-
-        def process_running(flags):
-            asyncio.events._set_running_loop(self)
-            try:
-                return process(flags)
-            finally:
-                asyncio.events._set_running_loop(None)
-
-        dispatcher.processEvents = process_running
-        try:
-            return original(self, future)
-        finally:
-            del dispatcher.processEvents
-
-    monkeypatch.setattr(type(qloop), "run_until_complete", run_until_complete)
 
 
 @pytest.fixture
@@ -135,10 +97,12 @@ def test_an_expert_answers_from_the_window_over_a_real_connection(console, qloop
     window = ExpertWindow(link)
     qtbot.addWidget(window)
     window.show()
+    flagged, answered = record(link.questionFlagged), record(link.questionAnswered)
     link.start()
     spin_until(qloop, lambda: window.connection.text() == "Connected")
     comment = _flagged_question(console, qloop, note=f"观众电话{PHONE}，请答异地换证")
     spin_until(qloop, lambda: window.model.rowCount() == 1)
+    assert [q["comment"]["id"] for (q,) in flagged] == [comment.id]
     assert window.current_question()["comment"]["id"] == comment.id  # the open question is selected
     assert window.note.text() == "观众电话138****5678，请答异地换证"
     assert window.question_text.text() == "杭**王：驾驶证下月到期，电话138****5678，在外地能换吗"
@@ -159,6 +123,7 @@ def test_an_expert_answers_from_the_window_over_a_real_connection(console, qloop
     assert sent == [(comment.id,)]
     spin_until(qloop, lambda: window.answers.count() == 1)
     assert window.answers.item(0).text().startswith("★ 李专家")
+    assert [(cid, a["expert"]) for cid, a in answered] == [(comment.id, "李专家")]
     assert window.editor.toPlainText() == ""
     store = Store(console.database)
     (row,) = store.conn.execute("SELECT * FROM expert_answers WHERE comment_id = ?", (comment.id,))
@@ -288,3 +253,32 @@ def test_desk_flags_expert_answers_desk_airs_it(desk, qloop, qtbot) -> None:
     spin_until(qloop, lambda: window.model.comment_at(0).state == State.ANSWERED)
     spin_until(qloop, lambda: not expert.model.question(0)["open"])
     qloop.run_until_complete(link.stop())
+
+
+def test_a_comment_flagged_with_the_desk_key_reaches_the_experts(desk, qloop, qtbot) -> None:
+    """The desk's own flag (F) only changes the state: the hub still sends it to the experts."""
+    from videohelp.console import seats
+    from videohelp.queue.comments import IncomingComment
+
+    window, dock = desk
+    session = window.session
+    store = Store(session.paths.database)
+    token = seats.add_seat(store, "李专家", "expert")[1]
+    store.close()
+    client_link = SeatLink(session.server.url("/seat"), token)
+    flagged = record(client_link.questionFlagged)
+    client_link.start()
+    spin_until(qloop, lambda: session.experts_online() == 1)
+    qloop.run_until_complete(session.pipeline.submit(
+        [IncomingComment("app", "k9", "u9", "观众", "驾照扣满12分怎么办", 1_700_000_000_000)]))
+    spin_until(qloop, lambda: window.model.rowCount() == 1)
+    window.table.selectRow(0)
+    window.actions_by_name["flag"].trigger()
+    spin_until(qloop, lambda: flagged)
+    (question,) = flagged[0]
+    assert question["comment"]["text_masked"] == "驾照扣满12分怎么办" and question["flagged_by"] == "张警官"
+    reply = qloop.run_until_complete(client_link.client.request(
+        "answer", comment=question["comment"]["id"], text="参加满分学习和考试。"))
+    assert reply["first"] is True
+    spin_until(qloop, lambda: dock.answers.count() == 1)
+    qloop.run_until_complete(client_link.stop())

@@ -1,8 +1,8 @@
 """The regulation texts that knowledge-base answers cite, indexed by file and article.
 
 The texts are Markdown files (one per regulation, e.g. ``机动车登记规定(2021-12-17).md``) in
-which every article starts a line with its number: ``第二十五条 已注册登记的……``. They are
-not shipped in the package; :func:`regulations_dir` finds them from ``$VIDEOHELP_REGULATIONS_DIR``,
+which every article starts a line with its number: ``第二十五条 已注册登记的……``. A copy
+ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``,
 the ``kb.regulations_dir`` setting, or ``../shared/reference/regulations`` next to a checkout.
 
 Parsing is pure (``parse_regulation``); only :meth:`RegulationIndex.load` reads files.
@@ -14,6 +14,8 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from videohelp.assets import asset_path
 
 ENV_VAR = "VIDEOHELP_REGULATIONS_DIR"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -194,12 +196,15 @@ class RegulationIndex:
 def regulations_dir(configured: str | os.PathLike[str] | None = None) -> Path | None:
     """The regulation texts' directory, or None when none of the usual places has them.
 
-    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting, then
-    ``../shared/reference/regulations`` relative to the repository root.
+    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting,
+    ``../shared/reference/regulations`` relative to the repository root, then the
+    copy shipped in ``assets/regulations``.
     """
     candidates = [os.environ.get(ENV_VAR), configured]
     repo_root = Path(__file__).resolve().parents[2]
     candidates.append(str(repo_root.parent / "shared" / "reference" / "regulations"))
+    # The public texts also ship with the app (assets/regulations), for installs and bundles.
+    candidates.append(str(asset_path("regulations")))
     for candidate in candidates:
         if candidate and Path(candidate).expanduser().is_dir():
             return Path(candidate).expanduser().resolve()

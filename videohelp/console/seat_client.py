@@ -216,7 +216,14 @@ class SeatLink(QObject):
         stateChanged(str): connecting, online, offline or refused.
         snapshotReceived(dict): a full snapshot (on connect, or when a resume was impossible).
         resumed(int): reconnected and resumed; that many missed events follow.
-        eventReceived(str, dict): every event: its name and data.
+        eventReceived(str, dict): every event: its name and data (the typed signals below too).
+        questionFlagged(dict): a question sent to the experts (a question view).
+        questionAnswered(int, dict): comment id and an expert's answer (an answer view).
+        questionClosed(int, str): the question left the experts' list; the comment's new state.
+        cardOnAir(str, dict): a layer and its card (template, data, comment, by).
+        cardCleared(list): layers taken off air.
+        seatJoined(str, str): a seat's name and role came online.
+        seatLeft(str): a seat went offline.
         refused(str): the console refused this seat for good (token or certificate); why.
         requestFailed(str): an action was refused or failed; the text says why.
         requestDone(str, dict): an action succeeded: its type and the ok reply.
@@ -226,6 +233,13 @@ class SeatLink(QObject):
     snapshotReceived = Signal(dict)
     resumed = Signal(int)
     eventReceived = Signal(str, dict)
+    questionFlagged = Signal(dict)
+    questionAnswered = Signal(int, dict)
+    questionClosed = Signal(int, str)
+    cardOnAir = Signal(str, dict)
+    cardCleared = Signal(list)
+    seatJoined = Signal(str, str)
+    seatLeft = Signal(str)
     refused = Signal(str)
     requestFailed = Signal(str)
     requestDone = Signal(str, dict)
@@ -264,7 +278,22 @@ class SeatLink(QObject):
         elif kind == "resume":
             self.resumed.emit(int(message.get("missed", 0)))
         else:
-            self.eventReceived.emit(message["name"], message["data"])
+            name, data = message["name"], message["data"]
+            self.eventReceived.emit(name, data)
+            if name == "question.flagged":
+                self.questionFlagged.emit(data["question"])
+            elif name == "question.answered":
+                self.questionAnswered.emit(data["comment"], data["answer"])
+            elif name == "question.closed":
+                self.questionClosed.emit(data["comment"], data["state"])
+            elif name == "card.on_air":
+                self.cardOnAir.emit(data["layer"], data)
+            elif name == "card.cleared":
+                self.cardCleared.emit(data["layers"])
+            elif name == "seat.joined":
+                self.seatJoined.emit(data["name"], data["role"])
+            elif name == "seat.left":
+                self.seatLeft.emit(data["name"])
 
     def send(self, action: str, **fields: Any) -> asyncio.Task[None]:
         """Send an action in the background; the outcome arrives as requestDone or requestFailed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import weakref
 from collections.abc import Coroutine
@@ -306,8 +307,9 @@ class ShowSession(QObject):
             return False
         if entry is not None:
             try:
-                await self.pipeline.run_in_writer(record_on_air, entry.id, self.options.actor,
-                                                  confirmed_by_officer=officer_confirmed)
+                await self.pipeline.run_in_writer(
+                    functools.partial(record_on_air, confirmed_by_officer=officer_confirmed),
+                    entry.id, self.options.actor)
             except Exception as exc:  # the card is on air; the count is bookkeeping
                 log.warning("airing of %s not counted: %s", entry.id, exc)
         self.answerAired.emit(entry.id if entry is not None else "")

@@ -81,6 +81,20 @@ def flag_question(store: Store, comment_id: int, note: str, actor: str
     return before, after, flag, item
 
 
+def adopt_flag(store: Store, comment_id: int, actor: str) -> tuple[Flag, str | None]:
+    """The open flag of a comment flagged by another path (the desk's F key changes only the
+    state): create it, note empty, if there is none yet; return it and the comment's item."""
+    with store.transaction() as conn:
+        flag = open_flag(conn, comment_id)
+        if flag is None:
+            stamp = now_ms()
+            cursor = conn.execute("INSERT INTO expert_flags (comment_id, note, flagged_by, flagged_ms)"
+                                  " VALUES (?, '', ?, ?)", (comment_id, actor, stamp))
+            flag = Flag(int(cursor.lastrowid or 0), comment_id, "", actor, stamp)
+        item = conn.execute("SELECT item FROM comments WHERE id = ?", (comment_id,)).fetchone()[0]
+    return flag, item
+
+
 def open_flag(conn: sqlite3.Connection, comment_id: int) -> Flag | None:
     row = conn.execute("SELECT * FROM expert_flags WHERE comment_id = ? AND closed_ms IS NULL"
                        " ORDER BY id DESC LIMIT 1", (comment_id,)).fetchone()

@@ -20,13 +20,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
+from videohelp.console.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.persist import CommentWriter, PlatformEvent, WriteResult
 
@@ -34,6 +38,48 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Listener = Callable[[list[StoredComment]], None]
+
+
+class Checkpointer:
+    """Copies the WAL into the database file on its own thread and connection.
+
+    SQLite's automatic checkpoint runs inside a commit once the WAL reaches
+    1,000 pages, stalling that commit (and every ack waiting on it) for up to
+    ~100 ms with ``synchronous=FULL``. A PASSIVE checkpoint from another
+    connection does that work beside the writer without blocking it. It cannot
+    rewind the WAL while the writer keeps appending, though, so the writer
+    still checkpoints itself, rarely (``WRITER_AUTOCHECKPOINT_PAGES``), when
+    little is left to copy: that is what keeps the WAL file bounded.
+    """
+
+    WRITER_AUTOCHECKPOINT_PAGES = 16_384  # 64 MiB of WAL at 4 KiB pages
+
+    def __init__(self, database: Path | str, interval_s: float = 0.5) -> None:
+        self.database = database
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def _run(self) -> None:
+        store = Store(self.database, migrate=False)
+        try:
+            while not self._stop.wait(self.interval_s):
+                try:
+                    store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error as exc:  # busy or I/O: try again next interval
+                    log.warning("WAL checkpoint failed: %s", exc)
+        finally:
+            store.close()
 
 
 @dataclass
@@ -47,7 +93,7 @@ class IngestPipeline:
     """Group-committing front of the comment writer. Runs on one asyncio loop."""
 
     def __init__(self, writer: CommentWriter, *, max_pending: int = 256,
-                 max_batch_rows: int = 250) -> None:
+                 max_batch_rows: int = 250, checkpoint_interval_s: float | None = 0.5) -> None:
         self.writer = writer
         self.max_pending = max_pending
         self.max_batch_rows = max_batch_rows
@@ -63,6 +109,9 @@ class IngestPipeline:
         # Recent commits as (seconds, rows): what anyone's ack waits for, at most
         # twice over. For status displays, benchmarks and tests.
         self.commits: deque[tuple[float, int]] = deque(maxlen=1024)
+        self._checkpointer = (Checkpointer(writer.db_path, checkpoint_interval_s)
+                              if checkpoint_interval_s and str(writer.db_path) != ":memory:"
+                              else None)
 
     @property
     def pending(self) -> int:
@@ -81,8 +130,16 @@ class IngestPipeline:
         """
         if self._task is None:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._executor, getattr, self.writer, "store")
+            await loop.run_in_executor(self._executor, self._open_store)
+            if self._checkpointer is not None:
+                self._checkpointer.start()
             self._task = asyncio.get_running_loop().create_task(self._run(), name="ingest-commit")
+
+    def _open_store(self) -> None:
+        """Writer thread: open (and migrate) the store; checkpoints are not its job."""
+        conn = self.writer.store.conn
+        if self._checkpointer is not None:
+            conn.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.WRITER_AUTOCHECKPOINT_PAGES}")
 
     async def stop(self) -> None:
         """Commit what is queued, then stop the writer thread."""
@@ -93,6 +150,9 @@ class IngestPipeline:
                 await self._task
             self._task = None
         loop = asyncio.get_running_loop()
+        if self._checkpointer is not None:
+            await loop.run_in_executor(None, self._checkpointer.stop)
+        # Closing the last connection checkpoints the WAL and removes it.
         await loop.run_in_executor(self._executor, self.writer.close)
         self._executor.shutdown(wait=True)
 

@@ -26,8 +26,8 @@ from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.seat_events import Answer, Question
 from videohelp.queue.seat_protocol import DEFAULT_QA_LAYER, ErrorCode, ProtocolError, Request
 from videohelp.queue.states import TransitionError, check_transition
-from videohelp.queue.triage.storage import record_correction
 from videohelp.queue.triage.engine import Correction
+from videohelp.queue.triage.storage import record_correction
 from videohelp.streaming.cards import CardRenderer, RenderedCard
 from videohelp.streaming.control import CardControl
 from videohelp.streaming.program import ProgramEngine
@@ -73,6 +73,14 @@ def kb_suggestions(store: Store, text: str, item: str | None, limit: int = 3) ->
              "source": f"{e.source_file} {e.source_article}", "status": e.status} for e in entries]
 
 
+def seed_knowledge(store: Store) -> int:
+    """The shipped catalog and answers into an empty base (once per database), so that flagged
+    questions come with suggestions even on a console nobody has opened the base on yet."""
+    from videohelp.console.knowledge import KnowledgeBase
+
+    return KnowledgeBase(store).seed_if_empty()
+
+
 def triage_comment(store: Store, comment_id: int, item: str, actor: str
                    ) -> tuple[StoredComment, StoredComment, str | None]:
     """Re-file a comment under ``item``: a triage correction (triage learns from it) and, for a
@@ -114,6 +122,7 @@ class ShowControl:
         self.suggest = suggest
         self.item_of = item_of or (lambda _comment_id: None)
         self.on_air: dict[str, StoredComment] = {}  # layer -> the comment it shows
+        self.flagging: set[int] = set()  # comments being flagged here (not by another path)
         self.changed: Callable[[StoredComment, str | None], None] = lambda comment, item: None
         self.acting: tuple[str, int | None] | None = None  # (seat, comment) during a program change
         if session is not None:
@@ -151,15 +160,19 @@ class ShowControl:
     # -- comments and the expert group --------------------------------------------------------
     async def _do_flag(self, seat: Seat, r: Request) -> Outcome:
         assert r.comment is not None
+        self.flagging.add(r.comment)  # the hub removes it once the question is published
         before, after, flag, item = await self._writer(experts.flag_question, r.comment, r.note, seat.name)
         item = item or self.item_of(r.comment)
-        suggestions = []
-        if self.suggest is not None:
-            suggestions = await self.pipeline.run_in_writer(self.suggest, after.text_masked, item)
+        suggestions = await self.suggestions(after.text_masked, item)
         self.changed(after, None)
         question = Question(after, r.note, seat.name, flag.flagged_ms, item, suggestions)
         return Outcome(str(r.comment), {"state": before.state.value},
                        {"state": after.state.value, "note": r.note, "flag": flag.id}, question=question)
+
+    async def suggestions(self, text: str, item: str | None) -> list[dict[str, Any]]:
+        if self.suggest is None:
+            return []
+        return await self.pipeline.run_in_writer(self.suggest, text, item)
 
     async def _do_answer(self, seat: Seat, r: Request) -> Outcome:
         assert r.comment is not None

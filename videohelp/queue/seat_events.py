@@ -37,7 +37,8 @@ def comment_view(comment: StoredComment, personal: bool, item: str | None = None
     view: dict[str, Any] = {
         "id": comment.id, "platform": comment.platform, "state": comment.state.value,
         "ts": comment.ts_ms, "received": comment.received_ms, "blocked": comment.blocked,
-        "repeat_of": comment.repeat_of, "item": item if item is not None else getattr(comment, "item", None),
+        "repeat_of": comment.repeat_of, "item": item if item is not None else comment.item,
+        "is_question": comment.is_question, "confidence": comment.confidence,
         "viewer_masked": comment.user_name_masked, "text_masked": comment.text_masked,
     }
     if personal:
@@ -170,9 +171,14 @@ class SeatState:
         question = self.questions.get(comment.id)
         if question is not None:
             question.comment = comment
+            question.item = self.items.get(comment.id) or comment.item or question.item
 
     def item_of(self, comment_id: int) -> str | None:
-        return self.items.get(comment_id)
+        """The item a seat filed the comment under, else the one triage gave it."""
+        item = self.items.get(comment_id)
+        if item is None and comment_id in self.comments:
+            item = self.comments[comment_id].item
+        return item
 
     def comments_added(self, comments: Iterable[StoredComment]) -> Event | None:
         batch = list(comments)
@@ -182,6 +188,19 @@ class SeatState:
             self._remember(comment)
         return self.log.append(
             "comment.added",
+            {"comments": [comment_view(c, True, self.item_of(c.id)) for c in batch]},
+            {"comments": [comment_view(c, False, self.item_of(c.id)) for c in batch]})
+
+    def comments_triaged(self, comments: Iterable[StoredComment]) -> Event | None:
+        """Triage filed a batch (item, question or chatter, confidence): one event for all."""
+        batch = list(comments)
+        if not batch:
+            return None
+        for comment in batch:
+            self.items.pop(comment.id, None)  # triage's word is the latest: a re-filing included
+            self._remember(comment)
+        return self.log.append(
+            "comment.triaged",
             {"comments": [comment_view(c, True, self.item_of(c.id)) for c in batch]},
             {"comments": [comment_view(c, False, self.item_of(c.id)) for c in batch]})
 

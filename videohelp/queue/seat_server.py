@@ -23,22 +23,20 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request as HttpRequest
 
 from videohelp.console import seats as registry
 from videohelp.console.roles import Role, allowed, receives
 from videohelp.console.seats import Seat, SeatDirectory
 from videohelp.console.store import Store
 from videohelp.queue import experts
-from videohelp.queue.comments import StoredComment
-from videohelp.queue.seat_actions import ShowControl
+from videohelp.queue.comments import State, StoredComment
+from videohelp.queue.seat_actions import ShowControl, seed_knowledge
 from videohelp.queue.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
 from videohelp.queue.seat_events import Event, Question, SeatState
 from videohelp.queue.seat_protocol import (
@@ -53,7 +51,8 @@ from videohelp.queue.seat_protocol import (
     ok,
     parse,
 )
-from videohelp.queue.server import ConsoleServer, bearer_token
+from videohelp.queue.seat_registry import SeatGate
+from videohelp.queue.server import ConsoleServer
 from videohelp.streaming.program import ProgramEvent
 
 log = logging.getLogger(__name__)
@@ -69,34 +68,35 @@ class SeatHub:
                  directory: SeatDirectory | None = None, limits: HubLimits | None = None,
                  state: SeatState | None = None) -> None:
         self.control = control
-        self.database = database
-        self.directory = directory or SeatDirectory()
         self.limits = limits or HubLimits()
+        self.gate = SeatGate(database, self._gone, directory=directory, poll_s=self.limits.poll_s)
+        self.directory = self.gate.directory
         self.state = state or SeatState()
         self._connections: set[SeatConnection] = set()
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
-        self._reader = ThreadPoolExecutor(1, thread_name_prefix="seat-registry")
-        self._reader_store: Store | None = None
-        self._registry_version: tuple[int, int, int] | None = None
-        self._reloading: asyncio.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread = 0
-        self._poll: asyncio.Task[None] | None = None
         self._running = False
         control.changed = self._changed
         control.item_of = self.state.item_of
 
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
-        server.add_route(path, self.handle, authenticate=self.authenticate, max_bytes=MAX_FRAME_BYTES)
+        server.add_route(path, self.handle, authenticate=self.gate.authenticate,
+                         max_bytes=MAX_FRAME_BYTES)
 
     async def start(self) -> None:
         """Read the registry and the open questions; follow the pipeline, program and desk."""
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
-        await self.reload()
-        recent, items, questions = await self._read(_load_show)
+        await self.gate.start()
+        if self.control.suggest is not None:
+            try:
+                await self.control.pipeline.run_in_writer(seed_knowledge)
+            except Exception:  # suggestions are a help, not a condition: the seats still work
+                log.exception("could not seed the knowledge base for suggestions")
+        recent, items, questions = await self.gate.read(_load_show)
         self.state.items.update(items)
         self.state.comments_added(recent)
         for comment, flag, item, answers in questions:
@@ -106,80 +106,32 @@ class SeatHub:
         self.control.program.add_listener(self._program_event)
         if self.control.session is not None:
             self.control.session.commentChanged.connect(self._desk_changed)
+            triaged = getattr(self.control.session, "commentsTriaged", None)
+            if triaged is not None:  # the desk runs triage: seats see its items too
+                triaged.connect(self._triaged)
         self._running = True
-        self._poll = asyncio.get_running_loop().create_task(self._poll_registry(), name="seat-registry")
 
     async def stop(self) -> None:
         self._running = False
         self.control.program.remove_listener(self._program_event)
-        if self._poll is not None:
-            self._poll.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poll
         for connection in list(self._connections):
             connection.drop(1001, "console stopping")
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=6.0)
-        await self._read(_close_store)
-        self._reader.shutdown(wait=True)
+        await self.gate.stop()
 
     def background(self, task: asyncio.Future) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _read(self, func: Callable[..., Any], *args: Any) -> Any:
-        """Run ``func(store, *args)`` on the registry's own reader thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._reader, self._with_store, func, args)
-
-    def _with_store(self, func: Callable[..., Any], args: tuple) -> Any:
-        if func is _close_store:
-            if self._reader_store is not None:
-                self._reader_store.close()
-                self._reader_store = None
-            return None
-        if self._reader_store is None:
-            self._reader_store = Store(self.database)
-        return func(self._reader_store, *args)
-
     # -- the registry ------------------------------------------------------------------------------
     async def reload(self) -> None:
-        """Re-read the seats; drop connections of seats no longer valid.
+        """Re-read the registry now (a revocation made in this process: no need to wait)."""
+        await self.gate.reload()
 
-        Concurrent calls share one read (a burst of unknown tokens costs one query).
-        """
-        if self._reloading is None or self._reloading.done():
-            self._reloading = asyncio.ensure_future(self._reload())
-        await asyncio.shield(self._reloading)
-
-    async def _reload(self) -> None:
-        version, seats = await self._read(lambda store: (registry.registry_version(store),
-                                                         registry.active_seats(store)))
-        if version == self._registry_version:
-            return
-        self._registry_version = version
-        gone = self.directory.load(seats)
-        for name in gone:
+    def _gone(self, names: set[str]) -> None:
+        for name in names:
             self.disconnect(name, CLOSE_REVOKED, "token revoked")
-
-    async def _poll_registry(self) -> None:
-        while True:
-            await asyncio.sleep(self.limits.poll_s)
-            try:
-                await self.reload()
-            except Exception:
-                log.exception("reading the seat registry failed")
-
-    async def authenticate(self, request: HttpRequest) -> Seat | None:
-        token = bearer_token(request)
-        if token is None:
-            return None
-        # Always against the registry as it is now: a seat added or revoked a moment ago by
-        # `videohelp seat` in another process counts at once (a handshake costs one tiny query).
-        await self.reload()
-        seat = self.directory.authenticate(token)
-        if seat is None:
-            log.warning("seat refused: unknown or revoked token")
-        return seat
 
     async def revoke(self, name: str, by: str = "desk") -> Seat:
         seat = await self.control.pipeline.run_in_writer(registry.revoke_seat, name, by)
@@ -230,9 +182,31 @@ class SeatHub:
         else:
             self.publish(self.state.comment_changed(comment))
 
-    def _desk_changed(self, comment: StoredComment) -> None:
+    def _triaged(self, comments: list[StoredComment]) -> None:
         if self._running:
-            self.publish(self.state.comment_changed(comment))
+            self.publish(self.state.comments_triaged(comments))
+
+    def _desk_changed(self, comment: StoredComment) -> None:
+        if not self._running:
+            return
+        question = self.state.questions.get(comment.id)
+        was_open = question is not None and question.open
+        self.publish(self.state.comment_changed(comment))
+        if comment.state == State.FLAGGED and not was_open and comment.id not in self.control.flagging:
+            # Flagged at the desk without the hub (its F key): the experts must see it too.
+            self.background(asyncio.ensure_future(self._adopt_flag(comment)))
+
+    async def _adopt_flag(self, comment: StoredComment) -> None:
+        session = self.control.session
+        actor = session.options.actor if session is not None else "desk"
+        try:
+            flag, item = await self.control.pipeline.run_in_writer(experts.adopt_flag, comment.id, actor)
+            suggestions = await self.control.suggestions(comment.text_masked, item)
+        except Exception:
+            log.exception("could not send comment %d to the experts", comment.id)
+            return
+        self.publish(self.state.flagged(Question(comment, flag.note, flag.flagged_by, flag.flagged_ms,
+                                                 item, suggestions)))
 
     def _program_event(self, event: ProgramEvent) -> None:
         acting = self.control.acting  # read now: it is only set while the change is being made
@@ -305,15 +279,17 @@ class SeatHub:
 
     async def _message(self, connection: SeatConnection, raw: str | bytes) -> dict[str, Any] | None:
         seat = connection.seat
-        if not connection.allow_request():
-            return error(None, ErrorCode.RATE_LIMITED,
-                         f"more than {self.limits.requests_per_s:g} requests/s; slow down")
+        # Parsed first (cheap, no I/O) so that even a refusal for rate carries the request's rid.
         try:
             message = parse(raw, seat.role)
         except ProtocolError as exc:
+            if not connection.allow_request():
+                return self._rate_limited(exc.rid)
             if exc.action is not None:
                 await self._audit(seat, exc.action.value, exc.rid, None, exc.code.value, None, None)
             return exc.reply()
+        if not connection.allow_request():  # before anything reaches the writer or the audit log
+            return self._rate_limited(message.rid)
         if isinstance(message, Ping):  # answered ok, as the control channel always did
             return ok(message.rid, seq=self.state.log.last_seq)
         if isinstance(message, Hello):
@@ -321,8 +297,19 @@ class SeatHub:
             return None
         return await self.perform(seat, message)
 
+    def _rate_limited(self, rid: str | None) -> dict[str, Any]:
+        return error(rid, ErrorCode.RATE_LIMITED, f"more than {self.limits.requests_per_s:g} requests/s "
+                     f"(bursts of {self.limits.request_burst}); nothing was done, slow down")
+
     async def perform(self, seat: Seat, request: Request) -> dict[str, Any]:
         """Do ``request`` as ``seat`` (a connection or the local desk); audit it; return the reply."""
+        try:
+            return await self._perform(seat, request)
+        finally:  # a flag made here is published by now (or failed): not one to adopt
+            if request.comment is not None:
+                self.control.flagging.discard(request.comment)
+
+    async def _perform(self, seat: Seat, request: Request) -> dict[str, Any]:
         target = str(request.comment) if request.comment is not None else request.layer
         try:
             if not allowed(seat.role, request.action):  # parse() checked remote seats already
@@ -381,23 +368,20 @@ def _load_show(store: Store, recent: int = 500
     return comments, items, experts.open_questions(store)
 
 
-def _close_store(store: Store) -> None:  # a marker: _with_store closes its store
-    pass
-
-
 def desk_seat(role: Role | str, name: str = "desk") -> Seat:
     """The identity of the desk in this process when it acts through the hub."""
     return Seat(name, Role(role), static=True)
 
 
 def build_seat_hub(server: ConsoleServer, pipeline: Any, graphics: Any, database: Path | str, *,
-                   control_token: str | None = None, session: Any = None) -> SeatHub:
+                   control_token: str | None = None, session: Any = None,
+                   learn: Callable[[Any], Any] | None = None) -> SeatHub:
     """The seats of a console: ``/seat`` on ``server``, acting on ``graphics`` (a
     ``ProgramGraphics``: its engine, renderer and card control). ``control_token``
     (``serve --control-token``) is an automation seat named ``control``.
     Call ``await hub.start()`` once the pipeline runs, ``await hub.stop()`` before it stops."""
     control = ShowControl(pipeline, graphics.engine, graphics.renderer, cards=graphics.control,
-                          session=session)
+                          session=session, learn=learn)
     hub = SeatHub(control, database)
     if control_token:
         hub.directory.add_static("control", Role.AUTOMATION, control_token)

@@ -63,6 +63,9 @@ class QuestionListModel(QAbstractListModel):
             self._add_answer(data["comment"], data["answer"])
         elif name == "comment.changed":
             self._comment_changed(data["comment"])
+        elif name == "comment.triaged":
+            for comment in data["comments"]:
+                self._comment_changed(comment)
         elif name in ("question.closed", "question.reopened"):  # what experts get instead
             self._comment_changed({"id": data["comment"], "state": data["state"]})
 

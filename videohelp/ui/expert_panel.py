@@ -244,8 +244,10 @@ def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
     from videohelp.queue.seat_server import desk_seat
 
     graphics = getattr(session, "graphics", None)
+    triage = getattr(session, "triage", None)
     control = ShowControl(session.pipeline, session.program, session.renderer, session=session,
-                          cards=getattr(graphics, "control", None))
+                          cards=getattr(graphics, "control", None),
+                          learn=triage.learn if triage is not None else None)
     hub = SeatHub(control, session.paths.database)
     hub.install(session.server)
     dock = ExpertDock(hub, desk_seat(role, session.options.actor),
@@ -254,4 +256,6 @@ def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
         _tr("Done: {action}").format(action=action), 4000))
     dock.failed.connect(lambda text: window.statusBar().showMessage(text, 6000))
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    # The desk's status bar asks the session how many experts are online.
+    session.experts_online = lambda: sum(role == "expert" for role in hub.online.values())
     return dock

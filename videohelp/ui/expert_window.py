@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,8 +43,10 @@ from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_lab
 
 log = logging.getLogger(__name__)
 
-STATE_TEXT = {"connecting": "Connecting…", "online": "Connected", "offline": "Offline — reconnecting",
-              "refused": "Refused"}
+STATE_TEXT = {"connecting": QT_TRANSLATE_NOOP("ExpertWindow", "Connecting…"),
+              "online": QT_TRANSLATE_NOOP("ExpertWindow", "Connected"),
+              "offline": QT_TRANSLATE_NOOP("ExpertWindow", "Offline — reconnecting"),
+              "refused": QT_TRANSLATE_NOOP("ExpertWindow", "Refused")}
 
 
 def _tr(text: str) -> str:
@@ -90,7 +92,7 @@ class ExpertWindow(QMainWindow):
         self.save_kb = QCheckBox(_tr("Also save to the knowledge base as a draft"))
         self.send_button = QPushButton(_tr("Send answer (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send_answer)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send_answer)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.send_answer)
 
         form = QFormLayout()
         form.addRow(_tr("Studio's note"), self.note)
@@ -120,6 +122,11 @@ class ExpertWindow(QMainWindow):
         self.connection = QLabel(_tr(STATE_TEXT["connecting"]))
         self.statusBar().addPermanentWidget(self.connection)
 
+        # "waiting 2:31" is drawn when painted: repaint now and then so the times stay true.
+        self._clock = QTimer(self)
+        self._clock.setInterval(10_000)
+        self._clock.timeout.connect(self.list.viewport().update)
+        self._clock.start()
         link.snapshotReceived.connect(self._snapshot)
         link.eventReceived.connect(self._event)
         link.stateChanged.connect(self._state)
@@ -244,6 +251,7 @@ def run_expert(args: argparse.Namespace) -> int:
     from videohelp.console.settings import Settings
     from videohelp.streaming.fonts import cjk_font
     from videohelp.ui.app import _save_screenshot, install_translator
+    from videohelp.ui.theme import apply_theme
 
     if not args.connect or not args.token:
         print("videohelp: --role expert needs --connect wss://HOST:PORT and --token TOKEN "
@@ -255,6 +263,7 @@ def run_expert(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(cjk_font(14))
+    apply_theme(app, settings["ui.theme"])
     install_translator(app, args.language or settings["ui.language"])
     try:
         link = SeatLink(args.connect, args.token, args.fingerprint)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTranslator
 
 from videohelp.assets import asset_path
 
@@ -32,6 +32,7 @@ def set_language(app: QCoreApplication, language: str) -> bool:
     app.setProperty("videohelpLanguage", "en")
     if language == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English))
+        _deliver_language_change()
         return True
     translator = QTranslator(app)
     qm = asset_path("i18n", f"videohelp_{language}.qm")
@@ -42,7 +43,14 @@ def set_language(app: QCoreApplication, language: str) -> bool:
     _installed[language] = translator
     QLocale.setDefault(QLocale(language))
     app.setProperty("videohelpLanguage", language)
+    _deliver_language_change()
     return True
+
+
+def _deliver_language_change() -> None:
+    # Qt posts the LanguageChange events; deliver them now so every text has
+    # switched when this returns (and the next frame shows one language only).
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
 
 def current_language(app: QCoreApplication) -> str:

@@ -5,1027 +5,1043 @@
     <name>AnswerPanel</name>
     <message>
       <source>On-air answer (at most 60 characters)</source>
-      <translation type="unfinished" />
+      <translation>播出答案（最多60字）</translation>
     </message>
     <message>
       <source>Pin (P)</source>
-      <translation type="unfinished" />
+      <translation>置顶(P)</translation>
     </message>
     <message>
       <source>Draft: needs the officer's confirmation before air.</source>
-      <translation type="unfinished" />
+      <translation>草稿：须经民警主持确认后方可播出。</translation>
     </message>
     <message>
       <source>Suggested answers (1–3)</source>
-      <translation type="unfinished" />
+      <translation>推荐答案（1–3）</translation>
     </message>
     <message>
       <source>Pinned answers (Ctrl+P puts the last one back)</source>
-      <translation type="unfinished" />
+      <translation>置顶答案（Ctrl+P 重新上屏最近一条）</translation>
     </message>
     <message>
       <source>draft</source>
-      <translation type="unfinished" />
+      <translation>草稿</translation>
     </message>
     <message>
       <source>reviewed</source>
-      <translation type="unfinished" />
+      <translation>已审核</translation>
     </message>
     <message>
       <source>Select a question</source>
-      <translation type="unfinished" />
+      <translation>请选择问题</translation>
     </message>
     <message>
       <source>No suggested answer: write one, or put the question up alone.</source>
-      <translation type="unfinished" />
+      <translation>暂无推荐答案：请撰写答案，或仅将问题上屏。</translation>
     </message>
     <message>
       <source>Reviewed by {who} on {when}.</source>
-      <translation type="unfinished" />
+      <translation>{who} 于 {when} 审核。</translation>
     </message>
     <message>
       <source>Source</source>
-      <translation type="unfinished" />
+      <translation>依据</translation>
     </message>
     <message>
       <source>Documents</source>
-      <translation type="unfinished" />
+      <translation>所需材料</translation>
     </message>
     <message>
       <source>Where</source>
-      <translation type="unfinished" />
+      <translation>办理地点</translation>
     </message>
     <message>
       <source>Handle it online</source>
-      <translation type="unfinished" />
+      <translation>一键办理</translation>
     </message>
     <message>
       <source>Original: {text}</source>
-      <translation type="unfinished" />
+      <translation>原文：{text}</translation>
     </message>
   </context>
   <context>
     <name>CatalogEditor</name>
     <message>
       <source>one per line: name | where to click</source>
-      <translation type="unfinished" />
+      <translation>每行一条：名称 | 办理入口</translation>
     </message>
     <message>
       <source>one per line: file | 第N条</source>
-      <translation type="unfinished" />
+      <translation>每行一条：文件 | 第N条</translation>
     </message>
     <message>
       <source>why this change (kept in the history)</source>
-      <translation type="unfinished" />
+      <translation>修改原因（记入历史）</translation>
     </message>
     <message>
       <source>Save item</source>
-      <translation type="unfinished" />
+      <translation>保存事项</translation>
     </message>
     <message>
       <source>Name</source>
-      <translation type="unfinished" />
+      <translation>名称</translation>
     </message>
     <message>
       <source>English name</source>
-      <translation type="unfinished" />
+      <translation>英文名称</translation>
     </message>
     <message>
       <source>Viewer words</source>
-      <translation type="unfinished" />
+      <translation>观众说法</translation>
     </message>
     <message>
       <source>Documents</source>
-      <translation type="unfinished" />
+      <translation>所需材料</translation>
     </message>
     <message>
       <source>Where to apply</source>
-      <translation type="unfinished" />
+      <translation>办理渠道</translation>
     </message>
     <message>
       <source>一键办理 link</source>
-      <translation type="unfinished" />
+      <translation>一键办理链接</translation>
     </message>
     <message>
       <source>Regulations</source>
-      <translation type="unfinished" />
+      <translation>法规依据</translation>
     </message>
     <message>
       <source>Change note</source>
-      <translation type="unfinished" />
+      <translation>修改说明</translation>
     </message>
     <message>
       <source>Version</source>
-      <translation type="unfinished" />
+      <translation>版本</translation>
     </message>
     <message>
       <source>When</source>
-      <translation type="unfinished" />
+      <translation>时间</translation>
     </message>
     <message>
       <source>Who</source>
-      <translation type="unfinished" />
+      <translation>操作人</translation>
     </message>
     <message>
       <source>Action</source>
-      <translation type="unfinished" />
+      <translation>操作</translation>
     </message>
     <message>
       <source>Changed</source>
-      <translation type="unfinished" />
+      <translation>修改内容</translation>
     </message>
     <message>
       <source>created</source>
-      <translation type="unfinished" />
+      <translation>新建</translation>
     </message>
     <message>
       <source>History</source>
-      <translation type="unfinished" />
+      <translation>历史记录</translation>
     </message>
     <message>
       <source>an article line needs 'file | 第N条'</source>
-      <translation type="unfinished" />
+      <translation>法条一行须写作“文件 | 第N条”</translation>
     </message>
     <message>
       <source>Saved.</source>
-      <translation type="unfinished" />
+      <translation>已保存。</translation>
     </message>
     <message>
       <source>Nothing changed.</source>
-      <translation type="unfinished" />
+      <translation>没有改动。</translation>
     </message>
     <message>
       <source>version {n}</source>
-      <translation type="unfinished" />
+      <translation>第 {n} 版</translation>
     </message>
   </context>
   <context>
     <name>CommentListModel</name>
     <message>
       <source>chatter</source>
-      <translation type="unfinished" />
+      <translation>闲聊</translation>
     </message>
     <message>
       <source>Time</source>
-      <translation type="unfinished" />
+      <translation>时间</translation>
     </message>
     <message>
       <source>Platform</source>
-      <translation type="unfinished" />
+      <translation>平台</translation>
     </message>
     <message>
       <source>Viewer</source>
-      <translation type="unfinished" />
+      <translation>观众</translation>
     </message>
     <message>
       <source>Comment</source>
-      <translation type="unfinished" />
+      <translation>评论</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Asked</source>
-      <translation type="unfinished" />
+      <translation>同问</translation>
     </message>
     <message>
       <source>State</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <source>{n} asked</source>
-      <translation type="unfinished" />
+      <translation>{n} 人同问</translation>
     </message>
   </context>
   <context>
     <name>EntryEditor</name>
     <message>
       <source>one question per line, as viewers ask it</source>
-      <translation type="unfinished" />
+      <translation>每行一个问题，按观众原话填写</translation>
     </message>
     <message>
       <source>what changed and why; note 公安部令第172号 where it applies</source>
-      <translation type="unfinished" />
+      <translation>改了什么、为什么改；涉及公安部令第172号的请注明</translation>
     </message>
     <message>
       <source>Save (Ctrl+S)</source>
-      <translation type="unfinished" />
+      <translation>保存(Ctrl+S)</translation>
     </message>
     <message>
       <source>Mark reviewed</source>
-      <translation type="unfinished" />
+      <translation>标记为已审核</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Questions</source>
-      <translation type="unfinished" />
+      <translation>问题</translation>
     </message>
     <message>
       <source>On-air answer</source>
-      <translation type="unfinished" />
+      <translation>播出答案</translation>
     </message>
     <message>
       <source>Full answer</source>
-      <translation type="unfinished" />
+      <translation>完整答案</translation>
     </message>
     <message>
       <source>Source file</source>
-      <translation type="unfinished" />
+      <translation>依据文件</translation>
     </message>
     <message>
       <source>Article</source>
-      <translation type="unfinished" />
+      <translation>条款</translation>
     </message>
     <message>
       <source>Article text</source>
-      <translation type="unfinished" />
+      <translation>条文内容</translation>
     </message>
     <message>
       <source>Change note</source>
-      <translation type="unfinished" />
+      <translation>修改说明</translation>
     </message>
     <message>
       <source>Your name</source>
-      <translation type="unfinished" />
+      <translation>你的姓名</translation>
     </message>
     <message>
       <source>Draft: goes on air only with the officer's confirmation.</source>
-      <translation type="unfinished" />
+      <translation>草稿：须经民警主持确认后方可播出。</translation>
     </message>
     <message>
       <source>History</source>
-      <translation type="unfinished" />
+      <translation>历史记录</translation>
     </message>
     <message>
       <source>The rule has since changed (公安部令第172号): check before air.</source>
-      <translation type="unfinished" />
+      <translation>该规定已有变动（公安部令第172号）：播出前请核实。</translation>
     </message>
     <message>
       <source>The regulation texts are not available on this machine.</source>
-      <translation type="unfinished" />
+      <translation>本机没有法规原文。</translation>
     </message>
     <message>
       <source>An expert group's answer: cite the regulation file and article before review.</source>
-      <translation type="unfinished" />
+      <translation>专家团答案：审核前请注明法规文件和条款。</translation>
     </message>
     <message>
       <source>Reviewed by {name} at {time}.</source>
-      <translation type="unfinished" />
+      <translation>{name} 于 {time} 审核。</translation>
     </message>
     <message>
       <source>On air {count} times.</source>
-      <translation type="unfinished" />
+      <translation>已播出 {count} 次。</translation>
     </message>
     <message>
       <source>Enter your name: every change records who made it.</source>
-      <translation type="unfinished" />
+      <translation>请填写姓名：每次修改都会记录修改人。</translation>
     </message>
     <message>
       <source>Saved as version {n}.</source>
-      <translation type="unfinished" />
+      <translation>已保存为第 {n} 版。</translation>
     </message>
     <message>
       <source>Marked reviewed by {name}.</source>
-      <translation type="unfinished" />
+      <translation>已由 {name} 标记为已审核。</translation>
     </message>
     <message>
       <source>new, not saved yet</source>
-      <translation type="unfinished" />
+      <translation>新建，尚未保存</translation>
     </message>
     <message>
       <source>version {n}</source>
-      <translation type="unfinished" />
+      <translation>第 {n} 版</translation>
     </message>
   </context>
   <context>
     <name>ExpertDock</name>
     <message>
       <source>Expert group</source>
-      <translation type="unfinished" />
+      <translation>专家团</translation>
     </message>
     <message>
       <source>The expert's answer, as it will go on air (editable)</source>
-      <translation type="unfinished" />
+      <translation>专家答案，将按此内容播出（可编辑）</translation>
     </message>
     <message>
       <source>On air as expert card</source>
-      <translation type="unfinished" />
+      <translation>以专家卡片上屏</translation>
     </message>
     <message>
       <source>Note to the experts</source>
-      <translation type="unfinished" />
+      <translation>给专家的备注</translation>
     </message>
     <message>
       <source>Flag selected comment to experts</source>
-      <translation type="unfinished" />
+      <translation>将所选评论提交专家</translation>
     </message>
     <message>
       <source>No answer yet</source>
-      <translation type="unfinished" />
+      <translation>暂无答案</translation>
     </message>
     <message>
       <source>Choose a question with an answer first</source>
-      <translation type="unfinished" />
+      <translation>请先选择已有答案的问题</translation>
     </message>
     <message>
       <source>Select a comment in the live feed first</source>
-      <translation type="unfinished" />
+      <translation>请先在实时评论中选择一条评论</translation>
     </message>
     <message>
       <source>Experts online: {names}</source>
-      <translation type="unfinished" />
+      <translation>在线专家：{names}</translation>
     </message>
     <message>
       <source>note</source>
-      <translation type="unfinished" />
+      <translation>备注</translation>
     </message>
     <message>
       <source>Flag to first answer: {time}</source>
-      <translation type="unfinished" />
+      <translation>提交到首次答复：{time}</translation>
     </message>
     <message>
       <source>mean</source>
-      <translation type="unfinished" />
+      <translation>平均</translation>
     </message>
     <message>
       <source>Done: {action}</source>
-      <translation type="unfinished" />
+      <translation>已完成：{action}</translation>
     </message>
   </context>
   <context>
     <name>ExpertWindow</name>
     <message>
+      <source>Connecting…</source>
+      <translation>正在连接…</translation>
+    </message>
+    <message>
+      <source>Connected</source>
+      <translation>已连接</translation>
+    </message>
+    <message>
+      <source>Offline — reconnecting</source>
+      <translation>已断开 — 正在重连</translation>
+    </message>
+    <message>
+      <source>Refused</source>
+      <translation>已拒绝</translation>
+    </message>
+    <message>
       <source>videohelp — Expert group</source>
-      <translation type="unfinished" />
+      <translation>videohelp — 专家团</translation>
     </message>
     <message>
       <source>Write the answer, or pick a suggestion above</source>
-      <translation type="unfinished" />
+      <translation>撰写答案，或从上方选用推荐答案</translation>
     </message>
     <message>
       <source>Also save to the knowledge base as a draft</source>
-      <translation type="unfinished" />
+      <translation>同时作为草稿存入知识库</translation>
     </message>
     <message>
       <source>Send answer (Ctrl+Enter)</source>
-      <translation type="unfinished" />
+      <translation>发送答案(Ctrl+Enter)</translation>
     </message>
     <message>
       <source>Studio's note</source>
-      <translation type="unfinished" />
+      <translation>直播间备注</translation>
     </message>
     <message>
       <source>Viewer's question</source>
-      <translation type="unfinished" />
+      <translation>观众提问</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Answer sent</source>
-      <translation type="unfinished" />
+      <translation>答案已发送</translation>
     </message>
     <message>
       <source>Answer sent (another expert answered first)</source>
-      <translation type="unfinished" />
+      <translation>答案已发送（已有其他专家先行答复）</translation>
     </message>
     <message>
       <source>Suggested answers (double-click to use)</source>
-      <translation type="unfinished" />
+      <translation>推荐答案（双击选用）</translation>
     </message>
     <message>
       <source>Answers so far (the first is shown to the studio)</source>
-      <translation type="unfinished" />
+      <translation>已有答案（直播间显示第一条）</translation>
     </message>
     <message>
       <source>Flagged questions</source>
-      <translation type="unfinished" />
+      <translation>已提交专家的问题</translation>
     </message>
     <message>
       <source>reviewed</source>
-      <translation type="unfinished" />
+      <translation>已审核</translation>
     </message>
     <message>
       <source>draft</source>
-      <translation type="unfinished" />
+      <translation>草稿</translation>
     </message>
     <message>
       <source>Select a question and write an answer first</source>
-      <translation type="unfinished" />
+      <translation>请先选择问题并撰写答案</translation>
     </message>
     <message>
       <source>Refused: {why}</source>
-      <translation type="unfinished" />
+      <translation>已拒绝：{why}</translation>
     </message>
     <message>
       <source>{n} open questions</source>
-      <translation type="unfinished" />
+      <translation>{n} 个待答问题</translation>
     </message>
     <message>
       <source>Not sent: {why}</source>
-      <translation type="unfinished" />
+      <translation>未发送：{why}</translation>
     </message>
   </context>
   <context>
     <name>FeedFilterBar</name>
     <message>
       <source>All platforms</source>
-      <translation type="unfinished" />
+      <translation>全部平台</translation>
     </message>
     <message>
       <source>All classes</source>
-      <translation type="unfinished" />
+      <translation>全部类别</translation>
     </message>
     <message>
       <source>All items</source>
-      <translation type="unfinished" />
+      <translation>全部事项</translation>
     </message>
     <message>
       <source>All states</source>
-      <translation type="unfinished" />
+      <translation>全部状态</translation>
     </message>
     <message>
       <source>Filter text (Ctrl+F)</source>
-      <translation type="unfinished" />
+      <translation>筛选文字(Ctrl+F)</translation>
     </message>
     <message>
       <source>Questions only</source>
-      <translation type="unfinished" />
+      <translation>仅看提问</translation>
     </message>
   </context>
   <context>
     <name>KnowledgeModel</name>
     <message>
       <source>ID</source>
-      <translation type="unfinished" />
+      <translation>ID</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Question</source>
-      <translation type="unfinished" />
+      <translation>问题</translation>
     </message>
     <message>
       <source>On-air answer</source>
-      <translation type="unfinished" />
+      <translation>播出答案</translation>
     </message>
     <message>
       <source>Status</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <source>On air</source>
-      <translation type="unfinished" />
+      <translation>播出次数</translation>
     </message>
     <message>
       <source>Version</source>
-      <translation type="unfinished" />
+      <translation>版本</translation>
     </message>
     <message>
       <source>Business items</source>
-      <translation type="unfinished" />
+      <translation>业务事项</translation>
     </message>
     <message>
       <source>draft</source>
-      <translation type="unfinished" />
+      <translation>草稿</translation>
     </message>
     <message>
       <source>All items ({count})</source>
-      <translation type="unfinished" />
+      <translation>全部事项（{count}）</translation>
     </message>
     <message>
       <source>reviewed by {name}</source>
-      <translation type="unfinished" />
+      <translation>{name} 已审核</translation>
     </message>
   </context>
   <context>
     <name>KnowledgeView</name>
     <message>
       <source>Search questions and answers: 驾照 换证, 电驴 上牌 …</source>
-      <translation type="unfinished" />
+      <translation>搜索问题和答案：驾照 换证、电驴 上牌 …</translation>
     </message>
     <message>
       <source>New answer</source>
-      <translation type="unfinished" />
+      <translation>新建答案</translation>
     </message>
     <message>
       <source>A new entry for the item selected on the left</source>
-      <translation type="unfinished" />
+      <translation>为左侧所选事项新建一条答案</translation>
     </message>
     <message>
       <source>Answer</source>
-      <translation type="unfinished" />
+      <translation>答案</translation>
     </message>
     <message>
       <source>Business item</source>
-      <translation type="unfinished" />
+      <translation>业务事项</translation>
     </message>
     <message>
       <source>Knowledge base</source>
-      <translation type="unfinished" />
+      <translation>知识库</translation>
     </message>
     <message>
       <source>Select a business item on the left first.</source>
-      <translation type="unfinished" />
+      <translation>请先在左侧选择业务事项。</translation>
     </message>
   </context>
   <context>
     <name>MainWindow</name>
     <message>
       <source>Re-file</source>
-      <translation type="unfinished" />
+      <translation>重新归类</translation>
     </message>
     <message>
       <source>File this comment under:</source>
-      <translation type="unfinished" />
+      <translation>将此评论归入：</translation>
     </message>
     <message>
       <source>Shortcuts</source>
-      <translation type="unfinished" />
+      <translation>快捷键</translation>
     </message>
     <message>
       <source>No question waiting</source>
-      <translation type="unfinished" />
+      <translation>没有待答问题</translation>
     </message>
     <message>
       <source>Select a comment first</source>
-      <translation type="unfinished" />
+      <translation>请先选择一条评论</translation>
     </message>
     <message>
       <source>No answer to pin</source>
-      <translation type="unfinished" />
+      <translation>没有可置顶的答案</translation>
     </message>
     <message>
       <source>Nothing on air</source>
-      <translation type="unfinished" />
+      <translation>当前无上屏内容</translation>
     </message>
     <message>
       <source>Chatter (not a question)</source>
-      <translation type="unfinished" />
+      <translation>闲聊（非提问）</translation>
     </message>
     <message>
       <source>Draft answer: only the officer can confirm it for air</source>
-      <translation type="unfinished" />
+      <translation>草稿答案：只有民警主持可以确认播出</translation>
     </message>
     <message>
       <source>Draft answer, not yet reviewed: press Enter again to confirm it for air</source>
-      <translation type="unfinished" />
+      <translation>草稿答案，尚未审核：再按一次 Enter 确认播出</translation>
     </message>
     <message>
       <source>On air: {text}</source>
-      <translation type="unfinished" />
+      <translation>播出中：{text}</translation>
     </message>
     <message>
       <source>videohelp — Live desk</source>
-      <translation type="unfinished" />
+      <translation>videohelp — 直播台</translation>
     </message>
     <message>
       <source>Live comments</source>
-      <translation type="unfinished" />
+      <translation>实时评论</translation>
     </message>
     <message>
       <source>Question queue</source>
-      <translation type="unfinished" />
+      <translation>问题队列</translation>
     </message>
     <message>
       <source>Answer</source>
-      <translation type="unfinished" />
+      <translation>答案</translation>
     </message>
     <message>
       <source>Program</source>
-      <translation type="unfinished" />
+      <translation>节目画面</translation>
     </message>
     <message>
       <source>Graphics rundown</source>
-      <translation type="unfinished" />
+      <translation>图文串联单</translation>
     </message>
     <message>
       <source>On screen (Enter)</source>
-      <translation type="unfinished" />
+      <translation>上屏(Enter)</translation>
     </message>
     <message>
       <source>Off screen (Esc)</source>
-      <translation type="unfinished" />
+      <translation>下屏(Esc)</translation>
     </message>
     <message>
       <source>CLEAR ALL (F12)</source>
-      <translation type="unfinished" />
+      <translation>全部下屏(F12)</translation>
     </message>
     <message>
       <source>Reset layout for this role</source>
-      <translation type="unfinished" />
+      <translation>恢复本席位默认布局</translation>
     </message>
     <message>
       <source>Daily review…</source>
-      <translation type="unfinished" />
+      <translation>每日复盘…</translation>
     </message>
     <message>
       <source>&amp;Show</source>
-      <translation type="unfinished" />
+      <translation>节目(&amp;S)</translation>
     </message>
     <message>
       <source>&amp;View</source>
-      <translation type="unfinished" />
+      <translation>视图(&amp;V)</translation>
     </message>
     <message>
       <source>&amp;Review</source>
-      <translation type="unfinished" />
+      <translation>复盘(&amp;R)</translation>
     </message>
     <message>
       <source>&amp;Help</source>
-      <translation type="unfinished" />
+      <translation>帮助(&amp;H)</translation>
     </message>
     <message>
       <source>Dark studio theme</source>
-      <translation type="unfinished" />
+      <translation>深色演播室主题</translation>
     </message>
     <message>
       <source>Light theme</source>
-      <translation type="unfinished" />
+      <translation>浅色主题</translation>
     </message>
   </context>
   <context>
     <name>QuestionListModel</name>
     <message>
       <source>answered by {expert} in {time}</source>
-      <translation type="unfinished" />
+      <translation>{expert} 用时 {time} 答复</translation>
     </message>
     <message>
       <source>waiting {time}</source>
-      <translation type="unfinished" />
+      <translation>已等待 {time}</translation>
     </message>
     <message>
       <source> (+{n} more)</source>
-      <translation type="unfinished" />
+      <translation>（另有 {n} 条）</translation>
     </message>
   </context>
   <context>
     <name>QuestionQueueModel</name>
     <message>
       <source>Next</source>
-      <translation type="unfinished" />
+      <translation>待答</translation>
     </message>
     <message>
       <source>Question</source>
-      <translation type="unfinished" />
+      <translation>问题</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Asked</source>
-      <translation type="unfinished" />
+      <translation>同问</translation>
     </message>
     <message>
       <source>Waited</source>
-      <translation type="unfinished" />
+      <translation>已等待</translation>
     </message>
   </context>
   <context>
     <name>ReportDialog</name>
     <message>
       <source>Daily review</source>
-      <translation type="unfinished" />
+      <translation>每日复盘</translation>
     </message>
     <message>
       <source>Compute</source>
-      <translation type="unfinished" />
+      <translation>统计</translation>
     </message>
     <message>
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>取消</translation>
     </message>
     <message>
       <source>Choose the days and press Compute.</source>
-      <translation type="unfinished" />
+      <translation>请选择日期，然后点击“统计”。</translation>
     </message>
     <message>
       <source>Cancelled.</source>
-      <translation type="unfinished" />
+      <translation>已取消。</translation>
     </message>
     <message>
       <source>Figures</source>
-      <translation type="unfinished" />
+      <translation>数据</translation>
     </message>
     <message>
       <source>Top questions</source>
-      <translation type="unfinished" />
+      <translation>热点问题</translation>
     </message>
     <message>
       <source>车管资讯 script</source>
-      <translation type="unfinished" />
+      <translation>车管资讯稿</translation>
     </message>
     <message>
       <source>Export</source>
-      <translation type="unfinished" />
+      <translation>导出</translation>
     </message>
     <message>
       <source>From</source>
-      <translation type="unfinished" />
+      <translation>从</translation>
     </message>
     <message>
       <source>to</source>
-      <translation type="unfinished" />
+      <translation>至</translation>
     </message>
     <message>
       <source>Time</source>
-      <translation type="unfinished" />
+      <translation>时间</translation>
     </message>
     <message>
       <source>Platform</source>
-      <translation type="unfinished" />
+      <translation>平台</translation>
     </message>
     <message>
       <source>Viewer</source>
-      <translation type="unfinished" />
+      <translation>观众</translation>
     </message>
     <message>
       <source>Question</source>
-      <translation type="unfinished" />
+      <translation>问题</translation>
     </message>
     <message>
       <source>Item</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Asked</source>
-      <translation type="unfinished" />
+      <translation>提问数</translation>
     </message>
     <message>
       <source>State</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <source>Figure</source>
-      <translation type="unfinished" />
+      <translation>指标</translation>
     </message>
     <message>
       <source>Value</source>
-      <translation type="unfinished" />
+      <translation>数值</translation>
     </message>
     <message>
       <source>Computing the review for {days}…</source>
-      <translation type="unfinished" />
+      <translation>正在统计 {days} 的复盘…</translation>
     </message>
     <message>
       <source>Failed: {why}</source>
-      <translation type="unfinished" />
+      <translation>失败：{why}</translation>
     </message>
     <message>
       <source>Review of {days}</source>
-      <translation type="unfinished" />
+      <translation>{days} 复盘</translation>
     </message>
     <message>
       <source>Follow-up ({count})</source>
-      <translation type="unfinished" />
+      <translation>待跟进（{count}）</translation>
     </message>
     <message>
       <source>Comments</source>
-      <translation type="unfinished" />
+      <translation>评论数</translation>
     </message>
     <message>
       <source>Share</source>
-      <translation type="unfinished" />
+      <translation>占比</translation>
     </message>
     <message>
       <source>This period</source>
-      <translation type="unfinished" />
+      <translation>本期</translation>
     </message>
     <message>
       <source>Previous</source>
-      <translation type="unfinished" />
+      <translation>上期</translation>
     </message>
     <message>
       <source>A week earlier</source>
-      <translation type="unfinished" />
+      <translation>上周同期</translation>
     </message>
     <message>
       <source>Name</source>
-      <translation type="unfinished" />
+      <translation>名称</translation>
     </message>
     <message>
       <source>Answered</source>
-      <translation type="unfinished" />
+      <translation>已答复</translation>
     </message>
     <message>
       <source>Wordings</source>
-      <translation type="unfinished" />
+      <translation>观众说法</translation>
     </message>
     <message>
       <source>Answer given</source>
-      <translation type="unfinished" />
+      <translation>播出答案</translation>
     </message>
     <message>
       <source>Review</source>
-      <translation type="unfinished" />
+      <translation>审核状态</translation>
     </message>
     <message>
       <source>Text (*.txt)</source>
-      <translation type="unfinished" />
+      <translation>文本文件 (*.txt)</translation>
     </message>
     <message>
       <source>Exported to {path}</source>
-      <translation type="unfinished" />
+      <translation>已导出到 {path}</translation>
     </message>
     <message>
       <source>Writing {count} follow-ups…</source>
-      <translation type="unfinished" />
+      <translation>正在写入 {count} 条待跟进…</translation>
     </message>
     <message>
       <source>Export HTML…</source>
-      <translation type="unfinished" />
+      <translation>导出 HTML…</translation>
     </message>
     <message>
       <source>Export PDF…</source>
-      <translation type="unfinished" />
+      <translation>导出 PDF…</translation>
     </message>
     <message>
       <source>Export follow-up list…</source>
-      <translation type="unfinished" />
+      <translation>导出待跟进清单…</translation>
     </message>
     <message>
       <source>Export script…</source>
-      <translation type="unfinished" />
+      <translation>导出稿件…</translation>
     </message>
     <message>
       <source>&lt;b&gt;{klass}&lt;/b&gt; {name}: asked {asked} times, {distinct} distinct questions, {answered} answered</source>
-      <translation type="unfinished" />
+      <translation>&lt;b&gt;{klass}&lt;/b&gt; {name}：提问 {asked} 次，不同问题 {distinct} 个，已答复 {answered} 个</translation>
     </message>
     <message>
       <source>Export failed: {why}</source>
-      <translation type="unfinished" />
+      <translation>导出失败：{why}</translation>
     </message>
   </context>
   <context>
     <name>Rundown</name>
     <message>
       <source>Take</source>
-      <translation type="unfinished" />
+      <translation>上屏</translation>
     </message>
     <message>
       <source>Update</source>
-      <translation type="unfinished" />
+      <translation>更新</translation>
     </message>
     <message>
       <source>Clear layer</source>
-      <translation type="unfinished" />
+      <translation>本层下屏</translation>
     </message>
     <message>
       <source>Graphics rundown</source>
-      <translation type="unfinished" />
+      <translation>图文串联单</translation>
     </message>
     <message>
       <source>No graphics on air</source>
-      <translation type="unfinished" />
+      <translation>当前无图文上屏</translation>
     </message>
     <message>
       <source>out in {s:.0f}s</source>
-      <translation type="unfinished" />
+      <translation>{s:.0f} 秒后下屏</translation>
     </message>
   </context>
   <context>
     <name>Shortcuts</name>
     <message>
       <source>Next question (selects its best answer)</source>
-      <translation type="unfinished" />
+      <translation>下一个问题（自动选中最佳答案）</translation>
     </message>
     <message>
       <source>Question-and-answer card on screen</source>
-      <translation type="unfinished" />
+      <translation>问答卡片上屏</translation>
     </message>
     <message>
       <source>Question card on screen without an answer</source>
-      <translation type="unfinished" />
+      <translation>仅问题卡片上屏（不带答案）</translation>
     </message>
     <message>
       <source>Mark answered (card off screen)</source>
-      <translation type="unfinished" />
+      <translation>标记为已答复（卡片下屏）</translation>
     </message>
     <message>
       <source>Question card off screen</source>
-      <translation type="unfinished" />
+      <translation>问题卡片下屏</translation>
     </message>
     <message>
       <source>CLEAR ALL: every card off screen at once</source>
-      <translation type="unfinished" />
+      <translation>全部下屏：所有卡片立即下屏</translation>
     </message>
     <message>
       <source>CLEAR ALL (second key)</source>
-      <translation type="unfinished" />
+      <translation>全部下屏（备用键）</translation>
     </message>
     <message>
       <source>Add the selected comment to next up</source>
-      <translation type="unfinished" />
+      <translation>将所选评论加入待答</translation>
     </message>
     <message>
       <source>Move up in next up</source>
-      <translation type="unfinished" />
+      <translation>待答中上移</translation>
     </message>
     <message>
       <source>Move down in next up</source>
-      <translation type="unfinished" />
+      <translation>待答中下移</translation>
     </message>
     <message>
       <source>Flag the selected question to the experts</source>
-      <translation type="unfinished" />
+      <translation>将所选问题提交专家</translation>
     </message>
     <message>
       <source>Dismiss the selected comment</source>
-      <translation type="unfinished" />
+      <translation>忽略所选评论</translation>
     </message>
     <message>
       <source>Re-file the selected comment to another item</source>
-      <translation type="unfinished" />
+      <translation>将所选评论重新归入其他事项</translation>
     </message>
     <message>
       <source>Choose suggested answer 1</source>
-      <translation type="unfinished" />
+      <translation>选用推荐答案 1</translation>
     </message>
     <message>
       <source>Choose suggested answer 2</source>
-      <translation type="unfinished" />
+      <translation>选用推荐答案 2</translation>
     </message>
     <message>
       <source>Choose suggested answer 3</source>
-      <translation type="unfinished" />
+      <translation>选用推荐答案 3</translation>
     </message>
     <message>
       <source>Pin the chosen answer</source>
-      <translation type="unfinished" />
+      <translation>置顶所选答案</translation>
     </message>
     <message>
       <source>Put the last pinned answer back on screen</source>
-      <translation type="unfinished" />
+      <translation>将最近置顶的答案重新上屏</translation>
     </message>
     <message>
       <source>Edit the on-air answer before it goes on screen</source>
-      <translation type="unfinished" />
+      <translation>上屏前修改播出答案</translation>
     </message>
     <message>
       <source>Go to the live feed</source>
-      <translation type="unfinished" />
+      <translation>转到实时评论</translation>
     </message>
     <message>
       <source>Go to the question queue</source>
-      <translation type="unfinished" />
+      <translation>转到问题队列</translation>
     </message>
     <message>
       <source>Go to the graphics rundown</source>
-      <translation type="unfinished" />
+      <translation>转到图文串联单</translation>
     </message>
     <message>
       <source>Filter the live feed</source>
-      <translation type="unfinished" />
+      <translation>筛选实时评论</translation>
     </message>
     <message>
       <source>Knowledge base</source>
-      <translation type="unfinished" />
+      <translation>知识库</translation>
     </message>
     <message>
       <source>List of shortcuts</source>
-      <translation type="unfinished" />
+      <translation>快捷键列表</translation>
     </message>
   </context>
   <context>
     <name>StatusPanel</name>
     <message>
       <source>Bridges: {list}</source>
-      <translation type="unfinished" />
+      <translation>接入桥：{list}</translation>
     </message>
     <message>
       <source>Experts online: {n}</source>
-      <translation type="unfinished" />
+      <translation>在线专家：{n}</translation>
     </message>
     <message>
       <source>Outputs: {list}</source>
-      <translation type="unfinished" />
+      <translation>输出：{list}</translation>
     </message>
     <message>
       <source>{n} comments/min</source>
-      <translation type="unfinished" />
+      <translation>每分钟 {n} 条评论</translation>
     </message>
     <message>
       <source>none</source>
-      <translation type="unfinished" />
+      <translation>无</translation>
     </message>
     <message>
       <source>preview only</source>
-      <translation type="unfinished" />
+      <translation>仅预览</translation>
     </message>
   </context>
   <context>
     <name>app</name>
     <message>
       <source>⚠ Error recorded; report: {path}</source>
-      <translation type="unfinished" />
+      <translation>⚠ 已记录错误；报告：{path}</translation>
     </message>
   </context>
 </TS>
