@@ -16,7 +16,7 @@ from tests.streaming.rtmp_server import FrameGrabber, ffprobe
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.encoder import EncoderSettings, FrameQueue, bgr_to_video_frame
-from videohelp.streaming.outputs import Output, OutputState
+from videohelp.streaming.outputs import Output, OutputState, OutputWorker
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.sources import TestPatternSource
 
@@ -234,5 +234,21 @@ def test_a_server_that_never_answers_blocks_neither_the_program_nor_stop(engine,
             output.stop(timeout=2.0)
         assert time.monotonic() - started < 1.5
         connection.close()
+    finally:
+        listener.close()
+
+
+def test_a_server_that_never_answers_is_given_up_and_retried(engine, outputs, qtbot,
+                                                             monkeypatch) -> None:
+    monkeypatch.setattr(OutputWorker, "CONNECT_TIMEOUT_S", 0.5)
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        output = Output(f"rtmp://127.0.0.1:{listener.getsockname()[1]}/live/{KEY}", SETTINGS,
+                        backoff=Backoff(initial=5, maximum=5, jitter=0))
+        outputs.append(output)
+        with qtbot.waitSignal(output.stateChanged, timeout=5000,
+                              check_params_cb=lambda state, _m: state == "reconnecting") as blocker:
+            output.start(engine)
+        assert blocker.args[1].startswith("no answer from the server within 0.5 s")
     finally:
         listener.close()

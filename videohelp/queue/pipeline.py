@@ -52,7 +52,7 @@ class Checkpointer:
     little is left to copy: that is what keeps the WAL file bounded.
     """
 
-    WRITER_AUTOCHECKPOINT_PAGES = 16_384  # 64 MiB of WAL at 4 KiB pages
+    WRITER_AUTOCHECKPOINT_PAGES = 4096  # 16 MiB of WAL at 4 KiB pages
 
     def __init__(self, database: Path | str, interval_s: float = 0.5) -> None:
         self.database = database

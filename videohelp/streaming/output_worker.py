@@ -81,6 +81,7 @@ class OutputWorker:
     STATS_INTERVAL_S = 1.0
     RESET_BACKOFF_AFTER_S = 10.0  # live this long = the next failure starts a fresh backoff
     PUSHER_EXIT_S = 3.0  # after the end of its input, for the server to take the trailer
+    CONNECT_TIMEOUT_S = 15.0  # TCP + TLS + RTMP handshake + publish, across the country
 
     def __init__(self, target: OutputTarget, settings: EncoderSettings, audio: AudioTap,
                  on_state: StateCallback, on_stats: StatsCallback, *, queue_len: int = 8,
@@ -197,6 +198,10 @@ class OutputWorker:
         self._pusher = process
         report = _PusherReport(process.stdout, on_live=lambda: self._set_state(
             OutputState.LIVE, self.target.name))
+        watchdog = threading.Timer(self.CONNECT_TIMEOUT_S, report.give_up, args=(
+            process, f"no answer from the server within {self.CONNECT_TIMEOUT_S:g} s"))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             # flush_packets: each packet goes into the pipe at once, not when 32 KB collected.
             container = av.open(_Pipe(process.stdin), "w", format="flv",
@@ -212,6 +217,7 @@ class OutputWorker:
                 raise PushError(report.error, report.permanent) from exc
             raise
         finally:
+            watchdog.cancel()
             with contextlib.suppress(OSError):
                 process.stdin.close()
             if process.poll() is None:
@@ -288,14 +294,22 @@ class _PusherReport:
         self.error: str | None = None
         self.permanent = False
         self.finished = threading.Event()
+        self.live = threading.Event()
         self._stdout, self._on_live = stdout, on_live
         threading.Thread(target=self._read, name="pusher report", daemon=True).start()
+
+    def give_up(self, process: subprocess.Popen[bytes], reason: str) -> None:
+        """The watchdog: a pusher not live in time is killed, with ``reason`` as the error."""
+        if not self.live.is_set() and process.poll() is None:
+            self.error = reason
+            process.kill()
 
     def _read(self) -> None:
         try:
             for raw in self._stdout:
                 line = raw.decode("utf-8", "replace").rstrip("\n")
                 if line == "live":
+                    self.live.set()
                     self._on_live()
                 elif line.startswith("error "):
                     kind, _, message = line[len("error "):].partition(" ")

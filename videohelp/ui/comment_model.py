@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -216,7 +217,16 @@ class FeedFilter(QSortFilterProxyModel):
 
 
 def state_label(state: State) -> str:
-    labels = {State.NEW: "New", State.TRIAGED: "Triaged", State.QUEUED: "Queued",
-              State.ON_AIR: "On air", State.ANSWERED: "Answered", State.FLAGGED: "Flagged",
-              State.DISMISSED: "Dismissed", State.BLOCKED: "Blocked"}
-    return QCoreApplication.translate("CommentState", labels[state])
+    return QCoreApplication.translate("CommentState", _STATE_LABELS[state])
+
+
+_STATE_LABELS = {
+    State.NEW: QT_TRANSLATE_NOOP("CommentState", "New"),
+    State.TRIAGED: QT_TRANSLATE_NOOP("CommentState", "Triaged"),
+    State.QUEUED: QT_TRANSLATE_NOOP("CommentState", "Queued"),
+    State.ON_AIR: QT_TRANSLATE_NOOP("CommentState", "On air"),
+    State.ANSWERED: QT_TRANSLATE_NOOP("CommentState", "Answered"),
+    State.FLAGGED: QT_TRANSLATE_NOOP("CommentState", "Flagged"),
+    State.DISMISSED: QT_TRANSLATE_NOOP("CommentState", "Dismissed"),
+    State.BLOCKED: QT_TRANSLATE_NOOP("CommentState", "Blocked"),
+}

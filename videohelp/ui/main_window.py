@@ -93,7 +93,10 @@ class MainWindow(DeskActions, QMainWindow):
         self.queue_model = QuestionQueueModel(self.model.catalog, parent=self)
         self.queue_view = self._table(self.queue_model)
         self.queue_view.setObjectName("queue")
-        self.queue_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        queue_header = self.queue_view.horizontalHeader()
+        queue_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 40), (2, 150), (3, 50), (4, 60)):
+            self.queue_view.setColumnWidth(column, width)
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
         self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
@@ -116,6 +119,8 @@ class MainWindow(DeskActions, QMainWindow):
         self.docks["knowledge"] = self.knowledge_dock
         self.tabifyDockWidget(self.docks["preview"], self.docks["rundown"])
         self.docks["preview"].raise_()
+        self.resizeDocks([self.docks["queue"], self.docks["answers"]], [460, 480],
+                         Qt.Orientation.Horizontal)
 
         # -- the always-visible program bar: on-air line, take/clear, CLEAR ALL --------------
         self.program_bar = QToolBar()

@@ -199,6 +199,41 @@
     </message>
   </context>
   <context>
+    <name>CommentState</name>
+    <message>
+      <source>New</source>
+      <translation>新</translation>
+    </message>
+    <message>
+      <source>Triaged</source>
+      <translation>已分拣</translation>
+    </message>
+    <message>
+      <source>Queued</source>
+      <translation>待答</translation>
+    </message>
+    <message>
+      <source>On air</source>
+      <translation>播出中</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>已答复</translation>
+    </message>
+    <message>
+      <source>Flagged</source>
+      <translation>已提交专家</translation>
+    </message>
+    <message>
+      <source>Dismissed</source>
+      <translation>已忽略</translation>
+    </message>
+    <message>
+      <source>Blocked</source>
+      <translation>已屏蔽</translation>
+    </message>
+  </context>
+  <context>
     <name>EntryEditor</name>
     <message>
       <source>one question per line, as viewers ask it</source>
