@@ -76,6 +76,7 @@ def check_frame_result(raw: bytes, platform: str = "douyin") -> None:
         json.dumps(e.payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None)
 @given(frames)
 def test_the_parser_never_raises_and_only_passes_valid_comments(raw: bytes) -> None:

@@ -327,3 +327,45 @@ async def test_database_is_in_wal_with_full_sync(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     writer.close()
+
+
+async def test_checkpoints_happen_beside_the_writer(tmp_path: Path) -> None:
+    """The WAL is copied into the database by the checkpoint thread, not inside commits."""
+    database = tmp_path / "videohelp.sqlite3"
+    pipeline = IngestPipeline(CommentWriter(database), checkpoint_interval_s=0.05)
+    await pipeline.start()
+    try:
+        empty = database.stat().st_size
+        for n in range(40):
+            await pipeline.submit([IncomingComment("app", f"c{n}-{i}", f"u{i}", "x",
+                                                   f"问题 {n} {i}", now_ms()) for i in range(50)])
+        assert pipeline.writer.store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] \
+            == 4096
+        deadline = time.monotonic() + 10
+        while database.stat().st_size <= empty and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert database.stat().st_size > empty, "nothing was checkpointed into the database"
+    finally:
+        await pipeline.stop()
+    assert not Path(f"{database}-wal").exists() or Path(f"{database}-wal").stat().st_size == 0
+
+
+async def test_event_ids_are_kept_once_when_the_schema_has_them(tmp_path: Path) -> None:
+    """With ``platform_events.msg_id`` (a later migration), a resent event is stored once."""
+    database = tmp_path / "videohelp.sqlite3"
+    writer = CommentWriter(database)
+    writer.store.conn.executescript(
+        "ALTER TABLE platform_events ADD COLUMN msg_id TEXT;"
+        "CREATE UNIQUE INDEX platform_events_key ON platform_events(platform, msg_id)"
+        " WHERE msg_id IS NOT NULL;")
+    async with running_console(database, writer=writer) as console, bridge(console) as dy:
+        like = {"type": "event", "id": "e1", "kind": "like", "ts": now_ms(), "data": {"count": 1}}
+        for _ in range(2):
+            await dy.send(like)
+            assert await dy.acked(1) == ["e1"]
+        await dy.send({**like, "id": None})
+        await dy.send({**like, "id": None})
+        await dy.send(comment("after"))
+        assert await dy.acked(1) == ["after"]
+    rows = console.rows("SELECT msg_id FROM platform_events ORDER BY id")
+    assert rows == [("e1",), (None,), (None,)]

@@ -9,6 +9,7 @@ uses these helpers too.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import shutil
@@ -199,3 +200,57 @@ def make_clip(path: Path, seconds: float = 1.0, fps: int = 10, size: tuple[int, 
                 chunk.sample_rate, chunk.pts = 48000, start
                 container.mux(sound.encode(chunk))
             container.mux(sound.encode(None))
+
+
+class TlsProxy:
+    """RTMPS in front of the nginx RTMP port: TLS terminated here, bytes relayed (threads).
+
+    Platforms take pushes on rtmps://; nginx's RTMP module speaks plain RTMP only.
+    """
+
+    def __init__(self, cert_dir: Path, backend_port: int) -> None:
+        import ssl
+
+        from videohelp.console.tls import generate_certificate, server_context
+
+        cert, key = generate_certificate(cert_dir, ["127.0.0.1"])
+        self._context: ssl.SSLContext = server_context(cert, key)
+        self._backend = backend_port
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.handshakes = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                raw, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+
+    def _serve(self, raw: socket.socket) -> None:
+        try:
+            client = self._context.wrap_socket(raw, server_side=True)
+        except OSError:
+            raw.close()
+            return
+        self.handshakes += 1
+        backend = socket.create_connection(("127.0.0.1", self._backend))
+        threading.Thread(target=self._pump, args=(backend, client), daemon=True).start()
+        self._pump(client, backend)
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def close(self) -> None:
+        self._listener.close()

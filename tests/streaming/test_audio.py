@@ -75,7 +75,7 @@ def test_a_generated_input_is_captured_in_real_time() -> None:
         assert audio.status == "live"
         # About 0.25 s arrived: paced like a device, not as fast as the CPU makes it.
         arrived = np.flatnonzero(samples[0])[-1] + 1
-        assert 0.15 * SAMPLE_RATE < arrived < 0.3 * SAMPLE_RATE and tap.overruns == 0
+        assert 0.1 * SAMPLE_RATE < arrived < 0.3 * SAMPLE_RATE and tap.overruns == 0
         assert np.sqrt((samples[:, :arrived] ** 2).mean()) > 0.05
     finally:
         audio.close()

@@ -229,3 +229,33 @@ def test_the_worker_thread_composites_a_take_within_a_frame_or_two(qtbot, engine
         assert np.array_equal(_region(latest, card), _region(_full(engine, card), card))
     finally:
         engine.stop()
+
+
+class FailingSource(StillSource):
+    """Works once, then raises (a camera unplugged mid-show)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def read(self) -> np.ndarray:
+        self.calls += 1
+        if self.calls > 1:
+            raise OSError("camera gone")
+        return super().read()
+
+
+def test_a_failing_source_keeps_the_program_running_with_cards_drawn_once(qapp, qtbot,
+                                                                          small_renderer) -> None:
+    source = FailingSource()
+    engine = ProgramEngine(source, fps=FPS)
+    card = small_renderer.render("qa", SAMPLES["qa"])
+    engine.take("qa", card)
+    engine.render_frame()
+    with qtbot.waitSignal(engine.sourceFailed, timeout=1000) as failed:
+        first = engine.render_frame().copy()
+    assert "camera gone" in failed.args[0]
+    second = engine.render_frame()
+    expected = np.zeros_like(second)
+    composite(expected, prepare_layer(card.rgba, card.x, card.y))
+    assert np.array_equal(first, expected) and np.array_equal(second, expected)

@@ -229,8 +229,10 @@ class ProgramEngine(QObject):
         except Exception as exc:  # a dead camera must not stop the program
             log.exception("source failed")
             self.sourceFailed.emit(str(exc))
-            frame = self._latest.copy() if self._latest is not None else np.zeros(
-                (source.height, source.width, 3), np.uint8)
+            # Black, not the last program frame: that one already carries the cards, and
+            # compositing them again would double them. Capture sources show their own
+            # NO SIGNAL slate; only a source that raises lands here.
+            frame = np.zeros((source.height, source.width, 3), np.uint8)
         height, width = frame.shape[:2]
         for layer in layers:
             self._draw(frame, layer, frame_no, width, height)
