@@ -14,7 +14,8 @@
   ``ShowSession`` listening, its ``CommentFeed`` and the desk's ``MainWindow``
   (feed table, preview), while a bridge in another process sends 1,000
   comments/s. A 10 ms QTimer measures how late the main thread serves it
-  (stall = lateness); also the bridge's ack latency meanwhile.
+  (stall = lateness); also the bridge's ack latency meanwhile. Run twice: with
+  triage off (what ingest costs the desk) and on (the desk as shipped).
 
 Machine speed matters, so the script also times the writer alone (250-row
 commits into a fresh file) and prints the batch figure as a ratio of it.
@@ -189,7 +190,7 @@ def latency(data_dir: Path, seconds: float) -> list[float]:
 
 
 # -- the desk's main thread ------------------------------------------------------------------
-def desk(data_dir: Path, seconds: float) -> tuple[list[float], list[float], int]:
+def desk(data_dir: Path, seconds: float, triage: bool) -> tuple[list[float], list[float], int]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtCore import QTimer
@@ -204,7 +205,7 @@ def desk(data_dir: Path, seconds: float) -> tuple[list[float], list[float], int]
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     session = ShowSession(data_paths(data_dir), Settings(), SessionOptions(
-        listen=True, port=0, ingest_tokens={"douyin": TOKENS["douyin"]}))
+        listen=True, port=0, ingest_tokens={"douyin": TOKENS["douyin"]}, triage=triage))
     window = MainWindow(session, show_personal=True)
     window.show()
     stalls: list[float] = []
@@ -289,12 +290,13 @@ def main() -> None:
                   f"p50 {pct(values, .5) * 1000:.1f} ms, p99 {pct(values, .99) * 1000:.1f} ms, "
                   f"max {max(values) * 1000:.1f} ms (goal p99 <= 50)")
         if args.only in (None, "desk"):
-            stalls, acks, rows = desk(base / "desk", args.seconds)
-            print(f"desk main thread at 1000 comments/s ({len(stalls)} probes, {rows} rows "
-                  f"listed): stall p50 {pct(stalls, .5) * 1000:.1f} ms, "
-                  f"p99 {pct(stalls, .99) * 1000:.1f} ms, max {max(stalls) * 1000:.1f} ms "
-                  f"(goal p99 <= 50); ack p99 meanwhile {pct(acks, .99) * 1000:.1f} ms, "
-                  f"mean {statistics.mean(acks) * 1000:.1f} ms")
+            for triage, label in ((False, "triage off"), (True, "triage on, as shipped")):
+                stalls, acks, rows = desk(base / f"desk-{triage}", args.seconds, triage)
+                print(f"desk main thread at 1000 comments/s, {label} ({rows} rows listed): "
+                      f"stall p50 {pct(stalls, .5) * 1000:.1f} ms, "
+                      f"p99 {pct(stalls, .99) * 1000:.1f} ms, max {max(stalls) * 1000:.1f} ms "
+                      f"(goal p99 <= 50); ack p99 meanwhile {pct(acks, .99) * 1000:.1f} ms, "
+                      f"mean {statistics.mean(acks) * 1000:.1f} ms")
         print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

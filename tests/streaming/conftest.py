@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import pytest_asyncio
 
+from videohelp.queue.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer
+from videohelp.streaming.control import token_auth
+from videohelp.streaming.graphics import ProgramGraphics
+from videohelp.streaming.program import ProgramEngine
+from videohelp.streaming.sources import TestPatternSource
 
 # One valid card of every shipped template (used by several test modules).
 SAMPLES: dict[str, dict] = {
@@ -35,3 +41,23 @@ def renderer(qapp) -> CardRenderer:
 def small_renderer(qapp) -> CardRenderer:
     """640x360: fast for the program-engine tests."""
     return CardRenderer(640, 360, clock=lambda: FIXED_NOW)
+
+
+CONTROL_TOKEN = "s3cret-control-token"
+
+
+@pytest_asyncio.fixture
+async def console(qapp):
+    """A console's server with the program graphics and the control channel (CONTROL_TOKEN)."""
+    renderer = CardRenderer(640, 360)
+    engine = ProgramEngine(TestPatternSource(640, 360), fps=25)
+    graphics = ProgramGraphics(engine, renderer)
+    server = ConsoleServer("127.0.0.1", 0)
+    graphics.install(server, control=token_auth(CONTROL_TOKEN))
+    await server.start()
+    await graphics.start()
+    try:
+        yield server, engine
+    finally:
+        await graphics.stop()
+        await server.stop()

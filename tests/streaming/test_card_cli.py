@@ -11,17 +11,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import pytest_asyncio
 
-from tests.streaming.conftest import SAMPLES
-from videohelp.queue.server import ConsoleServer
+from tests.streaming.conftest import CONTROL_TOKEN, SAMPLES
 from videohelp.streaming.cards import CardRenderer
-from videohelp.streaming.control import token_auth
-from videohelp.streaming.graphics import ProgramGraphics
-from videohelp.streaming.program import ProgramEngine
-from videohelp.streaming.sources import TestPatternSource
 
-TOKEN = "cli-test-token"
+TOKEN = CONTROL_TOKEN
 
 
 def _env() -> dict[str, str]:
@@ -91,20 +85,6 @@ def test_templates_lists_every_template_and_field(videohelp_cmd) -> None:
             assert f"  {key} " in done.stdout
 
 
-@pytest_asyncio.fixture
-async def console(qapp):
-    renderer = CardRenderer(640, 360)
-    engine = ProgramEngine(TestPatternSource(640, 360), fps=25)
-    graphics = ProgramGraphics(engine, renderer)
-    server = ConsoleServer("127.0.0.1", 0)
-    graphics.install(server, control=token_auth(TOKEN))
-    await server.start()
-    await graphics.start()
-    try:
-        yield server, engine
-    finally:
-        await graphics.stop()
-        await server.stop()
 
 
 async def _card(cmd: list[str], *args: str, token: str = TOKEN) -> tuple[int, str, str]:

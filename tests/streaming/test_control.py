@@ -5,35 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-import pytest_asyncio
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.streaming.conftest import SAMPLES
-from videohelp.queue.server import ConsoleServer
+from tests.streaming.conftest import CONTROL_TOKEN, SAMPLES
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.control import CardControl, token_auth
-from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.sources import TestPatternSource
 
-TOKEN = "s3cret-control-token"
+TOKEN = CONTROL_TOKEN
 
 
-@pytest_asyncio.fixture
-async def console(qapp):
-    renderer = CardRenderer(640, 360)
-    engine = ProgramEngine(TestPatternSource(640, 360), fps=25)
-    graphics = ProgramGraphics(engine, renderer)
-    server = ConsoleServer("127.0.0.1", 0)
-    graphics.install(server, control=token_auth(TOKEN))
-    await server.start()
-    await graphics.start()
-    try:
-        yield server, engine
-    finally:
-        await graphics.stop()
-        await server.stop()
 
 
 async def _ask(socket, request: dict) -> dict:

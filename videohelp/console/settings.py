@@ -51,6 +51,8 @@ REGISTRY: dict[str, Setting] = {
         Setting("ui.theme", str, "dark", "Studio theme: dark or light."),
         Setting("desk.person", str, "",
                 "Who sits at this desk (layouts are saved per role and person); default: login name."),
+        Setting("monitor.return_url", str, "",
+                "The platform's pull URL for the return monitor (what viewers see)."),
         Setting("ui.font_family", str, "Noto Sans CJK SC", "Font for the UI and cards."),
         Setting("demo.auto_take_after_s", float, 4.0,
                 "In demo mode, seconds before the demo puts a question on screen by itself."),

@@ -225,6 +225,9 @@ class _BridgeConnection:
                 self.in_flight -= count
                 raise
             future.add_done_callback(partial(self._committed, frame.ids, count))
+            # recv() returns buffered frames without yielding: let other bridges and
+            # commit callbacks in between a flood's frames.
+            await asyncio.sleep(0)
 
     def _committed(self, ids: list[str], count: int, future: asyncio.Future[WriteResult]) -> None:
         self.in_flight -= count

@@ -36,6 +36,7 @@ from videohelp.ui.knowledge_view import KnowledgeDock
 from videohelp.ui.layouts import ROLE_LAYOUTS, RoleLayout, layout_file, save_layout
 from videohelp.ui.preview import ProgramPreview
 from videohelp.ui.queue_model import QuestionQueueModel
+from videohelp.ui.return_monitor import ReturnMonitor
 from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
 from videohelp.ui.shortcuts import SHORTCUTS, translated
 from videohelp.ui.status_panel import StatusPanel
@@ -111,6 +112,9 @@ class MainWindow(DeskActions, QMainWindow):
                    Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("rundown", QT_TRANSLATE_NOOP(CTX, "Graphics rundown"), self.rundown,
                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.return_monitor = ReturnMonitor(session.settings["monitor.return_url"])
+        self._dock("return", QT_TRANSLATE_NOOP(CTX, "Return monitor"), self.return_monitor,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
                                             parent=self)
@@ -118,6 +122,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
         self.docks["knowledge"] = self.knowledge_dock
         self.tabifyDockWidget(self.docks["preview"], self.docks["rundown"])
+        self.tabifyDockWidget(self.docks["rundown"], self.docks["return"])
         self.docks["preview"].raise_()
         self.resizeDocks([self.docks["queue"], self.docks["answers"]], [460, 480],
                          Qt.Orientation.Horizontal)
@@ -305,6 +310,7 @@ class MainWindow(DeskActions, QMainWindow):
         save_layout(layout_file(self.session.paths.root, self.role, self.person),
                     self.saveState(), self.saveGeometry())
         self.knowledge_dock.shutdown()
+        self.return_monitor.shutdown()
         if self.answers.kb is not None:
             self.answers.kb.close()
         super().closeEvent(event)

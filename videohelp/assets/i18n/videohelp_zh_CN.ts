@@ -658,6 +658,10 @@
       <translation>图文串联单</translation>
     </message>
     <message>
+      <source>Return monitor</source>
+      <translation>回看监视</translation>
+    </message>
+    <message>
       <source>On screen (Enter)</source>
       <translation>上屏(Enter)</translation>
     </message>
@@ -913,6 +917,29 @@
     <message>
       <source>Export failed: {why}</source>
       <translation>导出失败：{why}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReturnMonitor</name>
+    <message>
+      <source>Platform pull URL (rtmp://, https://…flv, .m3u8)</source>
+      <translation>平台拉流地址（rtmp://、https://…flv、.m3u8）</translation>
+    </message>
+    <message>
+      <source>Play</source>
+      <translation>播放</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <source>Enter the platform's pull URL first</source>
+      <translation>请先填写平台拉流地址</translation>
     </message>
   </context>
   <context>
