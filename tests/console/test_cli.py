@@ -50,3 +50,15 @@ def test_demo_screenshot_shows_the_desk_with_comments_and_a_card_on_air(
     assert count >= 12, "the simulated feed should have delivered comments"
     assert aired >= 1, "the demo should have put a question on screen by itself"
     assert (data / "logs" / "videohelp.log").exists()
+
+
+def test_common_options_before_the_subcommand_are_kept(videohelp_cmd, tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    after = tmp_path / "after"
+    for argv in (["--data-dir", str(before), "kb", "stats", "--json"],
+                 ["kb", "stats", "--json", "--data-dir", str(after)]):
+        done = subprocess.run([*videohelp_cmd, *argv], capture_output=True, text=True, timeout=120,
+                              env=_env())
+        assert done.returncode == 0, done.stderr
+    assert (before / "videohelp.sqlite3").exists()
+    assert (after / "videohelp.sqlite3").exists()

@@ -355,14 +355,10 @@ async def test_checkpoints_happen_beside_the_writer(tmp_path: Path) -> None:
     assert not Path(f"{database}-wal").exists() or Path(f"{database}-wal").stat().st_size == 0
 
 
-async def test_event_ids_are_kept_once_when_the_schema_has_them(tmp_path: Path) -> None:
-    """With ``platform_events.msg_id`` (a later migration), a resent event is stored once."""
+async def test_a_resent_event_is_stored_once(tmp_path: Path) -> None:
+    """``platform_events.msg_id`` is unique per platform (migration 0006)."""
     database = tmp_path / "videohelp.sqlite3"
     writer = CommentWriter(database)
-    writer.store.conn.executescript(
-        "ALTER TABLE platform_events ADD COLUMN msg_id TEXT;"
-        "CREATE UNIQUE INDEX platform_events_key ON platform_events(platform, msg_id)"
-        " WHERE msg_id IS NOT NULL;")
     async with running_console(database, writer=writer) as console, bridge(console) as dy:
         like = {"type": "event", "id": "e1", "kind": "like", "ts": now_ms(), "data": {"count": 1}}
         for _ in range(2):

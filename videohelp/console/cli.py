@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from videohelp import __version__
 from videohelp.console import commands
+from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the SHA-256 fingerprint the console printed: trust exactly that "
                              "certificate")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Subcommands take the common options too, without defaults of their own, so that
+    # ``videohelp --data-dir D serve`` keeps D (a subparser's default would reset it).
+    sub_common = nested_common(common)
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        module.register(subparsers, common)
+        module.register(subparsers, sub_common)
     return parser
 
 

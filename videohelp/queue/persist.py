@@ -70,7 +70,6 @@ class CommentWriter:
         self.repeat_rules = repeats
         self._tracker: RepeatTracker | None = None
         self._store: Store | None = None
-        self._event_keys: bool | None = None
 
     @property
     def store(self) -> Store:
@@ -100,13 +99,6 @@ class CommentWriter:
                                r["received_ms"], r["repeat_of"]) for r in rows)
             self._tracker = tracker
         return self._tracker
-
-    def _events_have_keys(self) -> bool:
-        if self._event_keys is None:
-            columns = {row["name"] for row in
-                       self.store.conn.execute("PRAGMA table_info(platform_events)")}
-            self._event_keys = "msg_id" in columns
-        return self._event_keys
 
     def write(self, comments: Sequence[IncomingComment],
               events: Sequence[PlatformEvent] = ()) -> WriteResult:
@@ -154,24 +146,17 @@ class CommentWriter:
         return WriteResult(stored, duplicates)
 
     def _write_events(self, conn: sqlite3.Connection, events: Sequence[PlatformEvent]) -> None:
-        if self._events_have_keys():
-            conn.executemany(
-                "INSERT INTO platform_events (platform, kind, ts_ms, payload, msg_id)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(e.platform, e.kind, e.ts_ms, json.dumps(e.payload, ensure_ascii=False),
-                  e.msg_id) for e in events])
-        else:
-            conn.executemany(
-                "INSERT INTO platform_events (platform, kind, ts_ms, payload) VALUES (?, ?, ?, ?)",
-                [(e.platform, e.kind, e.ts_ms, json.dumps(e.payload, ensure_ascii=False))
-                 for e in events])
+        conn.executemany(
+            "INSERT INTO platform_events (platform, kind, ts_ms, payload, msg_id)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(e.platform, e.kind, e.ts_ms, json.dumps(e.payload, ensure_ascii=False), e.msg_id)
+             for e in events])
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
             self._tracker = None
-            self._event_keys = None
 
 
 def _stored_keys(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
