@@ -238,3 +238,13 @@ def test_every_shortcut_is_an_action_and_documented(make_desk) -> None:
         assert desk.actions_by_name[spec.action].shortcut().toString() != ""
     doc = (REPO / "docs" / "shortcuts.md").read_text(encoding="utf-8")
     assert markdown_table() in doc
+
+
+def test_the_question_on_air_is_highlighted_in_the_queue(make_desk, qloop, run_until_signal) -> None:
+    desk = make_desk("officer")
+    (question,) = [c for c in _ask(qloop, run_until_signal, desk, "年检可以异地办吗") if c.is_question]
+    run_until_signal(desk.session.onAirChanged,
+                     lambda: desk.session.spawn(desk.session.take_question(question)))
+    row = desk.queue_model.row_of(question.id)
+    colour = desk.queue_model.index(row, 1).data(Qt.ItemDataRole.BackgroundRole)
+    assert colour is not None and colour.red() > colour.green()

@@ -96,8 +96,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.queue_view.setObjectName("queue")
         queue_header = self.queue_view.horizontalHeader()
         queue_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 40), (2, 150), (3, 50), (4, 60)):
+        for column, width in ((0, 36), (2, 120), (3, 44), (4, 52)):
             self.queue_view.setColumnWidth(column, width)
+        self.queue_view.setMinimumWidth(420)  # room for the question itself
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
         self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
