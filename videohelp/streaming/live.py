@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.layers import LayerError
 from videohelp.streaming.program import ProgramEngine
+from videohelp.streaming.workers import LoopThread
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +47,16 @@ class LiveCards:
     def __init__(self, engine: ProgramEngine, renderer: CardRenderer,
                  interval_s: float = CHECK_INTERVAL_S) -> None:
         self.engine, self.renderer, self.interval_s = engine, renderer, interval_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = LoopThread("live-cards", self._run)
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="live-cards", daemon=True)
-            self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5.0)
-            self._thread = None
+        self._worker.stop()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        while not self._worker.stopping.wait(self.interval_s):
             try:
                 refresh_stale(self.engine, self.renderer)
             except Exception:  # a failing clock must not take the program down

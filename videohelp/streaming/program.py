@@ -37,6 +37,7 @@ from videohelp.streaming.cards import RenderedCard
 from videohelp.streaming.compositor import composite
 from videohelp.streaming.layers import CUT, Layer, LayerError, Transition, new_layer
 from videohelp.streaming.sources import Source
+from videohelp.streaming.workers import LoopThread
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,7 @@ class ProgramEngine(QObject):
         self.preview_width = preview_width
         self._layers: tuple[Layer, ...] = ()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = LoopThread("program", self._run)
         self._latest: np.ndarray | None = None
         self._frame_no = 0
         self._sinks: list[FrameSink] = []
@@ -258,21 +258,15 @@ class ProgramEngine(QObject):
         return self._latest
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="program", daemon=True)
-            self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5.0)
-            self._thread = None
+        self._worker.stop()
 
     def _run(self) -> None:
         period = 1.0 / self.fps
         deadline = time.monotonic()
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             frame = self.render_frame()
             for sink in list(self._sinks):
                 try:
@@ -289,5 +283,5 @@ class ProgramEngine(QObject):
             if delay < 0:
                 self.late_frames += 1
                 deadline = time.monotonic()  # don't try to catch up with a burst
-            elif self._stop.wait(delay):
+            elif self._worker.stopping.wait(delay):
                 break

@@ -14,6 +14,7 @@ import atexit
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -44,3 +45,29 @@ def stop_all(timeout: float = EXIT_WAIT_S) -> None:
 
 
 atexit.register(stop_all)
+
+
+class LoopThread:
+    """A named daemon thread running ``target`` until asked to stop.
+
+    ``target`` loops while ``stopping`` is not set (waiting on it between rounds, so
+    a stop is seen at once); ``stop`` sets it and joins with a timeout.
+    """
+
+    def __init__(self, name: str, target: Callable[[], None]) -> None:
+        self.name = name
+        self.target = target
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self.stopping.clear()
+            self._thread = threading.Thread(target=self.target, name=self.name, daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+            self._thread = None
