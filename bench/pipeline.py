@@ -46,6 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import av
 import cv2
 import numpy as np
+
+# The same card set as the compositing benchmark, so the figures compare.
+from compose import CARDS
 from PySide6.QtGui import QGuiApplication
 
 from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp
@@ -61,15 +64,6 @@ from videohelp.streaming.encoder import (
 from videohelp.streaming.outputs import Output
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.sources import TestPatternSource
-
-CARDS = {
-    "lower_third": {"name": "张警官", "rank": "一级警长", "unit": "杭州市公安局交通警察支队"},
-    "qa": {"question": "驾驶证丢了在外地能补办吗？需要带什么材料", "viewer": "杭**王",
-           "answer": "可在全国任一车管所或交管12123补领，带身份证即可。", "item": "DL01"},
-    "ticker": {"text": ["拒绝非法中介：驾驶证业务请通过交管12123或车管所窗口办理",
-                        "谨防“包过”“代办”诈骗"], "level": "warning"},
-    "qr": {"url": "https://gab.122.gov.cn/", "caption": "扫码一键办理驾驶证补领"},
-}
 
 
 def pump(app: QGuiApplication, seconds: float) -> None:

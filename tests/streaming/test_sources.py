@@ -82,6 +82,16 @@ def test_a_file_plays_at_its_rate_scaled_to_the_program_and_loops(clip, closing)
     assert source.status == "live" and 12 <= source.frames <= 20
 
 
+def _until(condition, timeout: float = 5.0) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` s pass (the reader runs in its thread)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def test_a_clip_plays_once_and_holds_its_last_frame(clip, closing) -> None:
     source = MediaSource(str(clip), W, H, loop=False).start()
     closing(source)
@@ -110,8 +120,7 @@ def test_a_capture_device_that_appears_late_and_disappears_is_reopened(tmp_path,
     source = CaptureSource(str(device), W, H, hold_s=0.2,
                            backoff=Backoff(initial=0.1, maximum=0.2, jitter=0)).start()
     closing(source)
-    time.sleep(0.4)
-    assert source.status == "reconnecting" and "cannot open" in source.error
+    assert _until(lambda: source.status == "reconnecting" and "cannot open" in source.error)
     slate = source.read()
     assert slate.shape == (H, W, 3) and slate.std() < 30  # a flat grey slate with text
     shutil.copy(clip, device)
@@ -122,9 +131,8 @@ def test_a_capture_device_that_appears_late_and_disappears_is_reopened(tmp_path,
     assert "stopped delivering" in source.error
     reconnects = source.reconnects
     device.unlink()
-    time.sleep(0.6)
-    assert source.reconnects > reconnects and source.status == "reconnecting"
-    assert source.read().std() < 30  # past hold_s: the slate, not a frozen picture
+    assert _until(lambda: source.reconnects > reconnects and source.status == "reconnecting"
+                  and source.read().std() < 30)  # past hold_s: the slate, not a frozen picture
 
 
 def test_a_missing_camera_shows_a_slate_instead_of_stopping_the_program(closing) -> None:

@@ -9,42 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import random
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from videohelp.assets import asset_path
+from videohelp.console.knowledge import load_shipped
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.normalize import normalize_text
 from videohelp.queue.pipeline import IngestPipeline
+from videohelp.queue.triage.corpus import read_lines
 
 log = logging.getLogger(__name__)
 
 PLATFORMS = (("app", 0.3), ("zlb", 0.2), ("douyin", 0.5))
-_FALLBACK_QUESTIONS = ("驾照到期了怎么换", "二手车过户要带什么材料", "电动车上牌去哪里",
-                       "12123怎么交罚款", "科目三预约不上怎么办")
-_FALLBACK_CHATTER = ("来了来了", "666", "主播好", "支持交警", "打卡")
-_FALLBACK_NAMES = ("杭州小王", "西湖边的猫", "追风少年", "钱塘江的风")
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
-    except OSError:
-        return []
-
-
-def _kb_questions(kb_dir: Path) -> list[str]:
-    questions: list[str] = []
-    for path in sorted(kb_dir.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                questions.extend(json.loads(line).get("questions", []))
-    return questions
 
 
 class CommentSimulator:
@@ -53,9 +32,9 @@ class CommentSimulator:
     def __init__(self, seed: int | None = None, question_ratio: float = 0.45) -> None:
         self.rng = random.Random(seed)
         self.question_ratio = question_ratio
-        self.questions = _kb_questions(asset_path("kb")) or list(_FALLBACK_QUESTIONS)
-        self.chatter = _read_lines(asset_path("triage", "chatter.txt")) or list(_FALLBACK_CHATTER)
-        self.names = _read_lines(asset_path("demo", "viewers.txt")) or list(_FALLBACK_NAMES)
+        self.questions = [q for entry in load_shipped() for q in entry.questions]
+        self.chatter = read_lines(asset_path("triage", "chatter.txt"))
+        self.names = read_lines(asset_path("demo", "viewers.txt"))
         self._serial = itertools.count(1)
         self._run = f"{int(time.time()):x}"
 
