@@ -18,10 +18,10 @@ Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
   settings, as fast as possible, alternating rounds: videohelp (source thread
   -> composite -> OpenCV I420 -> x264 thread) against ``ffmpeg -filter_complex
   overlay``; frames per second, their ratio and CPU per frame. Two inputs:
-  raw BGR frames (what a camera source gives the program; ffmpeg converts them
-  with swscale) and an H.264 file (both decode; videohelp also converts I420 ->
-  BGR -> I420 around its BGR compositing). Also the BGR->I420 conversion,
-  OpenCV vs PyAV's swscale.
+  raw BGR frames (what a camera gives; videohelp converts them to I420 with
+  OpenCV on the source thread, as its camera reader does, ffmpeg with swscale)
+  and an H.264 file (both decode and blend in I420). Also the BGR->I420
+  conversion, OpenCV vs PyAV's swscale.
 - latency: take -> next composited frame (frames and ms), and take -> first
   frame showing the card decoded by ffmpeg pulling from the RTMP server.
 """
@@ -52,7 +52,8 @@ from compose import CARDS
 from PySide6.QtGui import QGuiApplication
 
 from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp
-from videohelp.streaming.capture import to_bgr
+from videohelp.streaming import frames as program_frames
+from videohelp.streaming.capture import to_i420
 from videohelp.streaming.cards import CardRenderer, RenderedCard
 from videohelp.streaming.compositor import composite, prepare_layer
 from videohelp.streaming.encoder import (
@@ -121,8 +122,7 @@ def program_work_ms(engine: ProgramEngine, frames: int) -> list[float]:
     for _ in range(frames):
         started = time.perf_counter()
         frame = engine.render_frame()
-        cv2.resize(frame, (engine.preview_width, engine.preview_width * frame.shape[0]
-                           // frame.shape[1]), interpolation=cv2.INTER_AREA)
+        program_frames.preview_bgr(frame, engine.preview_width)
         times.append((time.perf_counter() - started) * 1000)
     return sorted(times)
 
@@ -172,21 +172,20 @@ def _children_cpu() -> float:
 
 
 def read_frames(source: Path, settings: EncoderSettings, out: queue.Queue) -> None:
-    """The source thread: decode the H.264 file (PyAV, OpenCV I420->BGR) or read raw BGR."""
+    """The source thread, as the live sources do it: decode the H.264 file to I420 (PyAV), or
+    read raw BGR and convert it to I420 with OpenCV (the camera reader)."""
     if source.suffix == ".bgr":
         size = settings.width * settings.height * 3
+        frame = np.empty((settings.height, settings.width, 3), np.uint8)
         with source.open("rb") as raw:
-            while True:
-                frame = np.empty((settings.height, settings.width, 3), np.uint8)
-                if raw.readinto(memoryview(frame).cast("B")) < size:
-                    break
-                out.put(frame)
+            while raw.readinto(memoryview(frame).cast("B")) == size:
+                out.put(program_frames.from_bgr(frame))
     else:
         with av.open(str(source)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             for decoded in container.decode(stream):
-                out.put(to_bgr(decoded))
+                out.put(to_i420(decoded))
     out.put(None)
 
 
@@ -227,7 +226,7 @@ def videohelp_compose(source: Path, card: RenderedCard, settings: EncoderSetting
 
 
 def conversion_ms() -> tuple[float, float]:
-    bgr = TestPatternSource(1920, 1080).read()
+    bgr = program_frames.to_bgr(TestPatternSource(1920, 1080).read())
 
     def timed(func) -> float:
         func()

@@ -10,6 +10,8 @@ from tests.streaming.rtmp_server import FrameGrabber, ffprobe, make_clip
 from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.console.settings import Settings
+from videohelp.streaming.audio import SAMPLE_RATE
+from videohelp.streaming.source_audio import SourceAudio
 
 nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture
 
@@ -69,3 +71,23 @@ def test_bad_sources_outputs_and_audio_are_refused_with_a_reason(session, qtbot,
         assert reason in blocker.args[0]
     assert session.outputs.names() == []
     assert session.set_audio("silent")
+
+
+def test_a_clip_switched_to_program_brings_its_sound_and_takes_it_away(session, qtbot,
+                                                                      tmp_path) -> None:
+    clip = tmp_path / "tone.mp4"
+    make_clip(clip, seconds=2, fps=10, tone_hz=1000)
+    tap = session.outputs.mixer.tap()  # what an output started now would read
+    try:
+        assert session.switch_source(f"clip:{clip}")
+        sound_of_clip = session.outputs.mixer.source
+        assert isinstance(sound_of_clip, SourceAudio)
+        qtbot.waitUntil(lambda: sound_of_clip.pushed >= SAMPLE_RATE // 2, timeout=5000)
+        assert sound_of_clip.present
+        sound = tap.read(SAMPLE_RATE // 10)
+        assert np.sqrt((sound ** 2).mean()) > 0.1  # make_clip's tone is 0.3 of full scale
+        assert session.switch_source("test")
+        assert session.outputs.mixer.source is None
+        assert not tap.read(SAMPLE_RATE // 10).any()  # cut with the picture
+    finally:
+        session.outputs.mixer.untap(tap)

@@ -48,3 +48,16 @@ def test_bad_entries_are_reported_one_by_one(tmp_path: Path) -> None:
     assert settings["server.port"] == 8765
     assert settings["ui.theme"] == "light"
     assert len(settings.problems) == 2
+
+
+def test_program_sizes_the_frames_cannot_carry_fall_back_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"program.width": 1279, "program.height": 720, "program.fps": 0}',
+                    encoding="utf-8")
+    settings = Settings(path)
+    assert (settings["program.width"], settings["program.height"]) == (1920, 720)
+    assert settings["program.fps"] == 30
+    assert any("program.width" in problem and "even" in problem for problem in settings.problems)
+    assert any("program.fps" in problem for problem in settings.problems)
+    with pytest.raises(ValueError, match="even"):
+        Settings().set("program.height", 1081)

@@ -57,6 +57,18 @@ def test_a_fast_device_drops_its_oldest_samples_instead_of_adding_delay() -> Non
     assert np.isclose(out[0, 0], 0.10) and np.isclose(out[0, -1], 0.19)
 
 
+def test_a_cleared_tap_forgets_its_queue_and_waits_for_a_new_cushion() -> None:
+    tap = AudioTap(prebuffer=100, maximum=1000)
+    tap.push(_chunk(0.5, 300))
+    assert np.allclose(tap.read(50), 0.5)
+    tap.clear()  # the sound it belonged to was cut
+    assert not tap.read(50).any()
+    tap.push(_chunk(0.2, 60))
+    assert not tap.read(50).any()  # below the cushion: not primed
+    tap.push(_chunk(0.2, 60))
+    assert np.allclose(tap.read(100), 0.2)
+
+
 def test_silence_is_what_no_input_gives() -> None:
     for spec in ("silent", "none", ""):
         audio = open_audio(spec)

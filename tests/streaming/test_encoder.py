@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import time
@@ -13,6 +14,7 @@ import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import FrameGrabber, TlsProxy, ffprobe
+from videohelp.streaming import frames
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.encoder import EncoderSettings, FrameQueue, bgr_to_video_frame
@@ -53,6 +55,9 @@ def _start(outputs, engine, qtbot, target, **kwargs) -> Output:
 
 
 def _region(frame: np.ndarray, card) -> np.ndarray:
+    """The card's box of a program frame (I420) or of a decoded picture (BGR), as BGR."""
+    if frame.ndim == 2:
+        frame = frames.to_bgr(frame)
     width, height = card.size
     return frame[card.y:card.y + height, card.x:card.x + width].astype(np.int16)
 
@@ -176,8 +181,8 @@ def test_mp4_recording_is_playable_with_the_right_duration(engine, outputs, qtbo
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stderr == ""
     with av.open(str(path)) as container:
-        frames = sum(1 for _ in container.decode(video=0))
-    assert abs(frames - elapsed * FPS) <= 0.1 * elapsed * FPS + 3
+        decoded = sum(1 for _ in container.decode(video=0))
+    assert abs(decoded - elapsed * FPS) <= 0.1 * elapsed * FPS + 3
 
 
 def test_a_recording_whose_directory_vanished_fails_with_a_reason(engine, outputs, qtbot,
@@ -196,9 +201,9 @@ def test_a_recording_whose_directory_vanished_fails_with_a_reason(engine, output
 
 def test_frame_queue_drops_the_oldest_and_never_blocks() -> None:
     queue = FrameQueue(maxlen=3)
-    frames = [np.full((2, 2, 3), index, np.uint8) for index in range(5)]
+    pictures = [np.full((2, 2, 3), index, np.uint8) for index in range(5)]
     started = time.monotonic()
-    dropped = [queue.put(frame, float(index)) for index, frame in enumerate(frames)]
+    dropped = [queue.put(frame, float(index)) for index, frame in enumerate(pictures)]
     assert time.monotonic() - started < 0.1
     assert dropped == [False, False, False, True, True] and queue.dropped == 2
     kept = [queue.get(timeout=0.01) for _ in range(3)]
@@ -207,7 +212,7 @@ def test_frame_queue_drops_the_oldest_and_never_blocks() -> None:
 
 
 def test_opencv_i420_matches_pyav_conversion() -> None:
-    bgr = TestPatternSource(640, 360).read()  # flat bars: chroma subsampling filters agree
+    bgr = frames.to_bgr(TestPatternSource(640, 360).read())  # flat bars: subsampling filters agree
     ours = bgr_to_video_frame(bgr).to_ndarray().astype(np.int16)
     theirs = av.VideoFrame.from_ndarray(bgr, format="bgr24").reformat(
         format="yuv420p").to_ndarray().astype(np.int16)
@@ -228,18 +233,18 @@ def test_a_server_that_never_answers_blocks_neither_the_program_nor_stop(engine,
     # is what hangs instead.)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    frames: list[int] = []
-    engine.add_sink(lambda _frame, frame_no: frames.append(frame_no))
+    seen: list[int] = []
+    engine.add_sink(lambda _frame, frame_no: seen.append(frame_no))
     output = Output(f"rtmp://127.0.0.1:{port}/live/{KEY}", SETTINGS)
     try:
         output.start(engine)
         listener.settimeout(10)
         connection, _ = listener.accept()
-        late, before = engine.late_frames, len(frames)
+        late, before = engine.late_frames, len(seen)
         qtbot.wait(1000)
         assert output.state is OutputState.STARTING
         # The program kept time (frozen by the GIL, it would have made none).
-        assert len(frames) - before >= 20 and engine.late_frames - late <= 10
+        assert len(seen) - before >= 20 and engine.late_frames - late <= 10
         started = time.monotonic()
         with qtbot.waitSignal(output.stateChanged, timeout=6000,
                               check_params_cb=lambda state, _m: state == "stopped"):
@@ -264,3 +269,21 @@ def test_a_server_that_never_answers_is_given_up_and_retried(engine, outputs, qt
         assert blocker.args[1].startswith("no answer from the server within 0.5 s")
     finally:
         listener.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="per-thread nice values are Linux's")
+def test_encoders_yield_the_cpu_to_the_program_thread(engine, outputs, qtbot, tmp_path) -> None:
+    """x264's threads (started by the output's thread) run nicer than the program thread."""
+    def nice(tid: int) -> int:
+        return os.getpriority(os.PRIO_PROCESS, tid)
+
+    def nicer_threads() -> list[int]:
+        return [int(tid) for tid in os.listdir("/proc/self/task") if nice(int(tid)) == base + 5]
+
+    base = nice(engine._worker._thread.native_id)
+    before = len(nicer_threads())
+    output = _start(outputs, engine, qtbot, str(tmp_path / "nice.mp4"))
+    assert nice(output._worker._thread.native_id) == base + 5
+    assert nice(engine._worker._thread.native_id) == base
+    # The output's thread and the encoder threads x264 started from it.
+    assert len(nicer_threads()) - before >= 2

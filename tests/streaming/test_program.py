@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.streaming.conftest import SAMPLES
+from videohelp.streaming import frames as program_frames
 from videohelp.streaming import layers as layers_module
 from videohelp.streaming.compositor import composite, prepare_layer
 from videohelp.streaming.layers import LayerError, pixels_per_frame
@@ -17,12 +18,12 @@ FPS = 25
 
 
 class StillSource:
-    """A fixed picture (so every pixel change is the engine's doing)."""
+    """A fixed picture (I420, so every change is the engine's doing)."""
 
     width, height = 640, 360
 
     def __init__(self) -> None:
-        self.frame = np.random.default_rng(3).integers(0, 256, (360, 640, 3), dtype=np.uint8)
+        self.frame = np.random.default_rng(3).integers(0, 256, (540, 640), dtype=np.uint8)
 
     def read(self) -> np.ndarray:
         return self.frame.copy()
@@ -37,6 +38,7 @@ def engine(qapp) -> ProgramEngine:
 
 
 def _region(frame: np.ndarray, card) -> np.ndarray:
+    """The card's box in the luma plane."""
     width, height = card.size
     return frame[card.y:card.y + height, card.x:card.x + width]
 
@@ -84,7 +86,8 @@ def test_slide_in_moves_the_card_from_its_edge(engine, small_renderer) -> None:
     lefts = []
     for _ in range(5):
         frame = engine.render_frame()
-        changed = np.argwhere((frame != engine._source.frame).any(axis=2))
+        changed = np.argwhere(program_frames.planes(frame)[0]
+                              != program_frames.planes(engine._source.frame)[0])
         lefts.append(changed[:, 1].max() if changed.size else -1)
         # Only the card's rows are touched while it slides.
         if changed.size:
@@ -256,6 +259,6 @@ def test_a_failing_source_keeps_the_program_running_with_cards_drawn_once(qapp, 
         first = engine.render_frame().copy()
     assert "camera gone" in failed.args[0]
     second = engine.render_frame()
-    expected = np.zeros_like(second)
+    expected = program_frames.blank(640, 360)
     composite(expected, prepare_layer(card.rgba, card.x, card.y))
     assert np.array_equal(first, expected) and np.array_equal(second, expected)

@@ -10,6 +10,7 @@ import pytest
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import ffprobe, make_clip
 from videohelp.streaming.audio import AudioError
+from videohelp.streaming.mixer import source_audio_of
 from videohelp.streaming.outputs import OutputError
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.program_outputs import add_output_arguments, start_from_args
@@ -44,6 +45,8 @@ def test_source_push_recording_and_audio_from_the_command_line(engine, nginx_rtm
     outputs = start_from_args(args, engine, W, H, FPS)
     try:
         assert len(outputs.outputs()) == 2
+        # The source's sound (this file has none) is what the mix follows.
+        assert outputs.mixer.source is source_audio_of(outputs.source) is not None
         for output in outputs.outputs():
             qtbot.waitUntil(lambda output=output: output.state == "live", timeout=10_000)
         assert outputs.settings.preset == "veryfast"  # 360p: the small-size default

@@ -11,6 +11,7 @@ import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import make_clip
+from videohelp.streaming import frames
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.capture import CaptureSource, MediaSource
 from videohelp.streaming.encoder import EncoderSettings
@@ -22,6 +23,7 @@ from videohelp.streaming.urls import redact_url
 nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture (the helpers' module is shared)
 
 W, H = 640, 360
+I420_SHAPE = (H * 3 // 2, W)
 RED, GREEN, BLUE = (0, 0, 255), (0, 255, 0), (255, 0, 0)
 
 
@@ -41,7 +43,8 @@ def closing():
 
 
 def _colour(frame: np.ndarray) -> tuple[int, int, int]:
-    return tuple(round(v / 255) * 255 for v in frame[H // 2, W // 2])
+    """The colour at the centre of an I420 frame, as saturated BGR."""
+    return tuple(round(v / 255) * 255 for v in frames.to_bgr(frame)[H // 2, W // 2])
 
 
 def test_specs_name_sources_and_bad_specs_say_what_is_accepted(tmp_path, clip, closing) -> None:
@@ -73,7 +76,7 @@ def test_a_file_plays_at_its_rate_scaled_to_the_program_and_loops(clip, closing)
     deadline = time.monotonic() + 1.6  # the clip is 0.9 s long
     while time.monotonic() < deadline:
         frame = source.read()
-        assert frame.shape == (H, W, 3)
+        assert frame.shape == I420_SHAPE
         if not seen or seen[-1] != _colour(frame):
             seen.append(_colour(frame))
         time.sleep(0.03)
@@ -122,7 +125,7 @@ def test_a_capture_device_that_appears_late_and_disappears_is_reopened(tmp_path,
     closing(source)
     assert _until(lambda: source.status == "reconnecting" and "cannot open" in source.error)
     slate = source.read()
-    assert slate.shape == (H, W, 3) and slate.std() < 30  # a flat grey slate with text
+    assert slate.shape == I420_SHAPE and frames.planes(slate)[0].std() < 30  # a flat grey slate with text
     shutil.copy(clip, device)
     assert source.wait_frame(5)
     deadline = time.monotonic() + 5
@@ -131,8 +134,9 @@ def test_a_capture_device_that_appears_late_and_disappears_is_reopened(tmp_path,
     assert "stopped delivering" in source.error
     reconnects = source.reconnects
     device.unlink()
+    # Past hold_s: the slate, not a frozen picture.
     assert _until(lambda: source.reconnects > reconnects and source.status == "reconnecting"
-                  and source.read().std() < 30)  # past hold_s: the slate, not a frozen picture
+                  and frames.planes(source.read())[0].std() < 30)
 
 
 def test_a_missing_camera_shows_a_slate_instead_of_stopping_the_program(closing) -> None:
@@ -140,7 +144,7 @@ def test_a_missing_camera_shows_a_slate_instead_of_stopping_the_program(closing)
     closing(source)
     assert isinstance(source, CaptureSource)
     frame = source.read()
-    assert frame.shape == (H, W, 3)
+    assert frame.shape == I420_SHAPE
     time.sleep(0.3)
     assert source.status in ("connecting", "reconnecting")
 
@@ -175,9 +179,9 @@ def test_a_network_stream_is_pulled_and_reopened_when_the_publisher_returns(
         assert np.abs(source.read().astype(int) - TestPatternSource(W, H).read()).mean() < 12
         push.stop()
         qtbot.waitUntil(lambda: source.status == "reconnecting", timeout=10_000)
-        frames = source.frames
+        received = source.frames
         push.start(publisher)
-        qtbot.waitUntil(lambda: source.frames > frames + 5, timeout=15_000)
+        qtbot.waitUntil(lambda: source.frames > received + 5, timeout=15_000)
         assert source.status == "live" and source.reconnects >= 1
     finally:
         push.stop()

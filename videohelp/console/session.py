@@ -229,7 +229,7 @@ class ShowSession(QObject):
         except SourceError as exc:
             self.actionFailed.emit(str(exc))
             return False
-        self.program.set_source(source)
+        self.outputs.set_source(source)  # the picture and, with it, the source's sound
         self._source = source
         return True
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,17 @@ class Setting:
     type: type
     default: Any
     description: str
+    check: Callable[[Any], str | None] | None = None  # what is wrong with a value, or None
 
     def coerce(self, value: Any) -> Any:
         """Return ``value`` as this setting's type or raise ``ValueError``."""
+        value = self._typed(value)
+        problem = self.check(value) if self.check is not None else None
+        if problem:
+            raise ValueError(f"{self.name}: {problem}, got {value!r}")
+        return value
+
+    def _typed(self, value: Any) -> Any:
         if self.type is bool:
             if isinstance(value, bool):
                 return value
@@ -42,6 +51,15 @@ class Setting:
         if isinstance(value, self.type) and not isinstance(value, bool):
             return value
         raise ValueError(f"{self.name}: expected {self.type.__name__}, got {value!r}")
+
+
+def _frame_side(value: int) -> str | None:
+    # I420 program frames (videohelp.streaming.frames) need even sides.
+    return None if 16 <= value <= 8192 and value % 2 == 0 else "expected an even number 16..8192"
+
+
+def _frame_rate(value: int) -> str | None:
+    return None if 1 <= value <= 120 else "expected 1..120 frames per second"
 
 
 REGISTRY: dict[str, Setting] = {
@@ -78,9 +96,9 @@ REGISTRY: dict[str, Setting] = {
                 "Comments a viewer may send per spam window before the rest collapse."),
         Setting("ingest.spam_window_s", float, 10.0, "The spam window, in seconds."),
         Setting("ingest.blocklist", list, [], "Words that may never go on air."),
-        Setting("program.width", int, 1920, "Program frame width in pixels."),
-        Setting("program.height", int, 1080, "Program frame height in pixels."),
-        Setting("program.fps", int, 30, "Program frame rate."),
+        Setting("program.width", int, 1920, "Program frame width in pixels (even).", _frame_side),
+        Setting("program.height", int, 1080, "Program frame height in pixels (even).", _frame_side),
+        Setting("program.fps", int, 30, "Program frame rate.", _frame_rate),
         Setting("cards.default_duration_s", float, 0.0,
                 "Automatic out after this many seconds on air (0 = stays until cleared)."),
         Setting("kb.regulations_dir", str, "",

@@ -11,6 +11,10 @@ video time it has encoded: the tap pads with silence when the device is late
 and drops the oldest samples when it runs ahead, so the wall clock (the
 video's clock) stays the master and audio never drifts out of sync.
 
+Outputs do not tap the input directly: ``videohelp.streaming.mixer`` adds the
+sound of the program source (``videohelp.streaming.source_audio``) to it. Any
+``AudioFeed`` (an object that hands out and takes back taps) can feed an output.
+
 Specs (``videohelp serve --audio``):
 
 ``silent`` / ``none``  a silent track
@@ -27,6 +31,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from typing import Protocol
 
 import av
 import numpy as np
@@ -43,6 +48,14 @@ SYSTEM_ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
 
 class AudioError(ValueError):
     """An audio spec we cannot use; the text says what is accepted."""
+
+
+class AudioFeed(Protocol):
+    """Something outputs take sound from: an input, a source's sound, the program mix."""
+
+    def tap(self) -> AudioTap: ...
+
+    def untap(self, tap: AudioTap) -> None: ...
 
 
 class AudioTap:
@@ -71,6 +84,13 @@ class AudioTap:
             while self._buffered - self._chunks[0].shape[1] >= self.maximum:
                 self._buffered -= self._chunks.popleft().shape[1]
                 self.overruns += 1
+
+    def clear(self) -> None:
+        """Drop what is queued (the sound it belonged to was cut) and wait for a new cushion."""
+        with self._lock:
+            self._chunks.clear()
+            self._buffered = 0
+            self._primed = False
 
     def read(self, count: int) -> np.ndarray:
         """``count`` samples as a (2, count) float32 array; silence where there are none."""

@@ -2,7 +2,8 @@
 
 Each source has a reader thread that takes frames as they arrive and keeps
 only the newest one, so the program thread never waits on a device or the
-network: ``read()`` returns a copy of the newest frame at once. A copy,
+network: ``read()`` returns a copy of the newest frame (I420, see
+``videohelp.streaming.frames``) at once. A copy,
 because the program composites in place and the same frame may be read twice
 when the source is slower than the program. A source that goes away (camera
 unplugged, stream ended, server gone) is reopened with exponential backoff;
@@ -22,8 +23,14 @@ import av
 import cv2
 import numpy as np
 
-from videohelp.streaming import workers
+from videohelp.streaming import frames, workers
 from videohelp.streaming.backoff import Backoff
+from videohelp.streaming.source_audio import (
+    PICTURE_DELAY_S,
+    MediaPacer,
+    SourceAudio,
+    play_through,
+)
 from videohelp.streaming.urls import redact_url
 
 log = logging.getLogger(__name__)
@@ -102,12 +109,18 @@ class ThreadedSource:
         self.status = "closed"
 
     # -- reader thread --------------------------------------------------------------
-    def _publish(self, frame: np.ndarray) -> None:
+    def _publish_bgr(self, frame: np.ndarray) -> None:
+        """Scale and convert a BGR picture (a camera's) here, on the reader thread."""
         height, width = frame.shape[:2]
         if (width, height) != (self.width, self.height):
             shrink = width > self.width or height > self.height
             frame = cv2.resize(frame, (self.width, self.height),
                                interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+        self._publish(frames.from_bgr(frame))
+
+    def _publish(self, frame: np.ndarray) -> None:
+        """Make an I420 frame the newest (scaled to the program's size first)."""
+        frame = frames.resize(frame, self.width, self.height)
         with self._lock:
             self._newest, self._newest_at = frame, time.monotonic()
         self.frames += 1
@@ -174,7 +187,7 @@ class CaptureSource(ThreadedSource):
                 ok, frame = capture.read()
                 if ok and frame is not None:
                     failed = 0
-                    self._publish(frame)
+                    self._publish_bgr(frame)
                     continue
                 failed += 1
                 if failed >= self.MAX_FAILED_READS:
@@ -190,7 +203,9 @@ class MediaSource(ThreadedSource):
 
     Files play at their own rate and loop (``loop=True``) or play once and hold
     the last frame (``loop=False``: a 锦囊口袋 clip played to program). Live
-    streams are taken as they arrive and reopened when they stop.
+    streams are taken as they arrive and reopened when they stop. The sound, if
+    any, is decoded on the same thread and handed to ``audio`` (a
+    ``SourceAudio``) for the program mix; ``close()`` silences it at once.
     """
 
     # PyAV's timeouts are the only way to interrupt a blocked network read (close()
@@ -202,6 +217,11 @@ class MediaSource(ThreadedSource):
                  loop: bool = True, **kwargs: Any) -> None:
         super().__init__(width, height, redact_url(url), **kwargs)
         self.url, self.live, self.loop = url, live, loop
+        self.audio = SourceAudio(self.description)
+
+    def close(self) -> None:
+        self.audio.close()  # first: the join below may wait out a blocked network read
+        super().close()
 
     def _describe(self, exc: Exception) -> str:
         """Error text without secrets (FFmpeg errors quote the full URL)."""
@@ -221,8 +241,10 @@ class MediaSource(ThreadedSource):
                 raise SourceUnavailable(f"{self.url} has no video stream")
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            sound = container.streams.audio[0] if container.streams.audio else None
+            self.audio.present = sound is not None
             while not self._stop.is_set():
-                self._play_through(container, stream)
+                self._play_through(container, stream, sound)
                 if self._stop.is_set() or self.live:
                     return False  # a live stream ended: the server went away, reopen
                 if not self.loop:
@@ -232,36 +254,33 @@ class MediaSource(ThreadedSource):
         finally:
             container.close()
 
-    def _play_through(self, container: av.container.InputContainer,
-                      stream: av.VideoStream) -> None:
-        wall0: float | None = None
-        time0 = 0.0
-        for frame in container.decode(stream):
-            if self._stop.is_set():
-                return
-            if not self.live and frame.time is not None:
-                # Pace files at their own rate against the wall clock.
-                if wall0 is None:
-                    wall0, time0 = time.monotonic(), frame.time
-                delay = wall0 + (frame.time - time0) - time.monotonic()
-                if delay > 0 and self._stop.wait(delay):
-                    return
-            self._publish(to_bgr(frame))
+    def _play_through(self, container: av.container.InputContainer, stream: av.VideoStream,
+                      sound: av.AudioStream | None = None) -> None:
+        # Picture and sound from one demuxer, paced by one clock (files at their own
+        # rate against the wall clock); pictures wait for the sound's way to the encoder.
+        pacer = MediaPacer(self._stop, lambda frame: self._publish(to_i420(frame)),
+                           live=self.live, first=self.frames == 0,
+                           picture_delay=PICTURE_DELAY_S if sound is not None else 0.0)
+        play_through(container, stream, sound, pacer, self.audio)
 
 
-def to_bgr(frame: av.VideoFrame) -> np.ndarray:
-    """A decoded frame as BGR; I420 through OpenCV (several times faster than swscale)."""
-    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
-        return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2BGR_I420)
-    return frame.to_ndarray(format="bgr24")
+def to_i420(frame: av.VideoFrame) -> np.ndarray:
+    """A decoded frame as an I420 array; most files and streams are yuv420p already,
+    so this is a copy out of FFmpeg's buffers, not a conversion."""
+    if frame.width % 2 or frame.height % 2:
+        frame = frame.reformat(width=frame.width // 2 * 2 or 2,
+                               height=frame.height // 2 * 2 or 2, format="yuv420p")
+    elif frame.format.name != "yuv420p":
+        frame = frame.reformat(format="yuv420p")
+    return np.ascontiguousarray(frame.to_ndarray())
 
 
 def _slate(width: int, height: int, description: str) -> np.ndarray:
-    """Dark grey with the missing source's name: on air, better than a frozen picture."""
+    """Dark grey with the missing source's name: on air, better than a frozen picture (I420)."""
     slate = np.full((height, width, 3), 40, np.uint8)
     scale = height / 540
     for row, text in enumerate(("NO SIGNAL", description[:60])):
         cv2.putText(slate, text, (int(40 * scale), int((240 + row * 50) * scale)),
                     cv2.FONT_HERSHEY_SIMPLEX, 1.2 * scale if row == 0 else 0.7 * scale,
                     (200, 200, 200), max(1, int(2 * scale)), cv2.LINE_AA)
-    return slate
+    return frames.from_bgr(slate)

@@ -3,9 +3,10 @@
 From pure to threaded:
 
 - ``EncoderSettings``: size, rate, x264 preset and tune, bitrates, keyframe interval.
-- ``bgr_to_video_frame``: BGR -> I420 with OpenCV, wrapped for PyAV without a
-  copy; about ten times faster than PyAV's own conversion at 1080p (measured in
-  bench/pipeline.py, see docs/performance.md).
+- ``to_video_frame``: a program frame (I420, ``videohelp.streaming.frames``)
+  wrapped for PyAV without a copy or a conversion; ``bgr_to_video_frame`` for a
+  BGR picture converts with OpenCV first, about five times faster than PyAV's
+  own conversion at 1080p (bench/pipeline.py, docs/performance.md).
 - ``FrameQueue``: bounded; when full it drops the oldest frame and counts it,
   so a slow encoder or a stalled network never blocks the program thread.
 - ``AVEncoder``: the streams of one container; encodes a video frame, then
@@ -26,6 +27,7 @@ import av
 import cv2
 import numpy as np
 
+from videohelp.streaming import frames
 from videohelp.streaming.audio import SAMPLE_RATE, AudioTap, SilentTap
 
 # FFmpeg's AVCOL_* value for BT.601 (SMPTE 170M) primaries, transfer and matrix,
@@ -85,6 +87,19 @@ def bgr_to_video_frame(bgr: np.ndarray) -> av.VideoFrame:
     """An I420 ``av.VideoFrame`` of ``bgr``, converted by OpenCV; the frame owns the buffer."""
     i420 = cast("np.ndarray[Any, np.dtype[np.uint8]]", cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420))
     return av.VideoFrame.from_numpy_buffer(i420, format="yuv420p")
+
+
+def to_video_frame(frame: np.ndarray, width: int, height: int) -> av.VideoFrame:
+    """A program frame (I420; a BGR picture is converted) at ``width`` x ``height`` for x264.
+
+    The I420 array is wrapped, not copied: the program never writes a frame
+    again once it has handed it to its outputs.
+    """
+    if frame.ndim == 3:
+        if frame.shape[:2] != (height, width):
+            frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+        return bgr_to_video_frame(frame)
+    return av.VideoFrame.from_numpy_buffer(frames.resize(frame, width, height), format="yuv420p")
 
 
 class FrameQueue:
@@ -164,14 +179,12 @@ class AVEncoder:
         self.frames = 0
         self.bytes = 0
 
-    def encode(self, bgr: np.ndarray, seconds: float) -> None:
-        """Encode ``bgr`` shown at ``seconds``, then the audio up to the next frame."""
-        if bgr.shape[:2] != (self.settings.height, self.settings.width):
-            bgr = cv2.resize(bgr, (self.settings.width, self.settings.height),
-                             interpolation=cv2.INTER_AREA)
+    def encode(self, picture: np.ndarray, seconds: float) -> None:
+        """Encode ``picture`` (an I420 program frame, or BGR) shown at ``seconds``, then the
+        audio up to the next frame."""
         pts = max(self._last_pts + 1, round(seconds * self.settings.fps))
         self._last_pts = pts
-        frame = bgr_to_video_frame(bgr)
+        frame = to_video_frame(picture, self.settings.width, self.settings.height)
         frame.pts, frame.time_base = pts, self._time_base
         self._mux(self.video.encode(frame))
         self.frames += 1

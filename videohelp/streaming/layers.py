@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from videohelp.streaming.cards import RenderedCard
-from videohelp.streaming.compositor import PreparedLayer, prepare_layer
+from videohelp.streaming.compositor import PHASES, PreparedLayer, prepare_layer
 
 TRANSITIONS = ("cut", "fade", "slide")
 
@@ -118,19 +118,34 @@ class Layer:
 
     def with_card(self, card: RenderedCard) -> Layer:
         """The same layer, same motion and crawl position, showing ``card`` (an update)."""
-        prepared, strip = prepare(card)
+        prepared, strip = prepare(card, slides=self.slides)
         return replace(self, card=card, prepared=prepared, strip=strip)
+
+    @property
+    def slides(self) -> bool:
+        return "slide" in (self.enter.kind, self.leave.kind)
 
 
 def pixels_per_frame(px_per_s: float, fps: int) -> int:
     return max(1, round(px_per_s / fps))
 
 
-def prepare(card: RenderedCard) -> tuple[PreparedLayer, PreparedLayer | None]:
-    """The composite-ready base image and crawl strip of ``card`` (once per change)."""
+def prepare(card: RenderedCard, *, slides: bool = False) -> tuple[PreparedLayer, PreparedLayer | None]:
+    """The composite-ready base image and crawl strip of ``card`` (once per change).
+
+    A crawl lands on odd and even pixels, and so may a slide: the placements
+    they need are built here, on the taking thread, not on the program's.
+    """
     base = prepare_layer(card.base_rgba(), card.x, card.y)
     crawl = card.crawl
-    strip = None if crawl is None else prepare_layer(crawl.strip, card.x + crawl.x, card.y + crawl.y)
+    strip = None
+    if crawl is not None:
+        strip = prepare_layer(crawl.strip, card.x + crawl.x, card.y + crawl.y)
+        strip.warm(tuple(phase for phase in PHASES if phase[1] == strip.y % 2))
+    if slides:
+        base.warm()
+        if strip is not None:
+            strip.warm()
     return base, strip
 
 
@@ -138,7 +153,7 @@ def new_layer(name: str, card: RenderedCard, z: int, frame: int, *, enter: Trans
               leave: Transition, duration_frames: int | None,
               previous: Layer | None = None) -> Layer:
     """A layer taken at ``frame``; if ``previous`` is on air, the card replaces it in place."""
-    prepared, strip = prepare(card)
+    prepared, strip = prepare(card, slides="slide" in (enter.kind, leave.kind))
     out_at = frame + duration_frames if duration_frames else None
     if previous is not None and not previous.leaving:
         # Taking over a card on air: swap between two frames, keep its progress (no flicker).

@@ -159,6 +159,7 @@ class OutputWorker:
         self._on_state(state, message)
 
     def _run(self) -> None:
+        workers.lower_priority()  # before x264 starts its threads: they inherit it
         while not self._stop.is_set():
             started = time.monotonic()
             try:

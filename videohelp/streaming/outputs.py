@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.streaming.audio import AudioInput, AudioTap, SilentAudio
+from videohelp.streaming.audio import AudioFeed, AudioTap, SilentAudio
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.output_targets import (
@@ -49,12 +49,12 @@ class Output(QObject):
     statsChanged = Signal(object)
 
     def __init__(self, target: str | OutputTarget, settings: EncoderSettings,
-                 audio: AudioInput | SilentAudio | None = None, *,
+                 audio: AudioFeed | None = None, *,
                  backoff: Backoff | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.target = parse_target(target) if isinstance(target, str) else target
         self.settings = settings
-        self._audio = audio or SilentAudio()
+        self._audio: AudioFeed = audio or SilentAudio()
         self._backoff = backoff
         self._tap: AudioTap | None = None
         self._worker: OutputWorker | None = None
@@ -104,8 +104,8 @@ class Output(QObject):
             self._audio.untap(self._tap)
             self._tap = None
 
-    def switch_audio(self, audio: AudioInput | SilentAudio) -> None:
-        """Take the sound from ``audio`` from now on (the session's input changed)."""
+    def switch_audio(self, audio: AudioFeed) -> None:
+        """Take the sound from ``audio`` from now on (another input or mix)."""
         old_audio, old_tap = self._audio, self._tap
         self._audio = audio
         if self._worker is not None:

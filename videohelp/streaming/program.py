@@ -1,8 +1,8 @@
 """The program engine: source -> card layers -> program frame, on a worker thread.
 
 The worker reads the source at the program rate, composites the layers that
-are on air, keeps the newest program frame for outputs and hands a scaled
-preview to the desk by signal. Layer changes (take, update, clear, panic)
+are on air, keeps the newest program frame (I420, ``videohelp.streaming.frames``)
+for outputs and hands a scaled BGR preview to the desk by signal. Layer changes (take, update, clear, panic)
 replace an immutable snapshot under a lock, so the worker never sees a half
 change and a panic clears everything from the very next frame.
 
@@ -29,10 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from videohelp.streaming import frames
 from videohelp.streaming.cards import RenderedCard
 from videohelp.streaming.compositor import composite
 from videohelp.streaming.layers import CUT, Layer, LayerError, Transition, new_layer
@@ -176,7 +176,9 @@ class ProgramEngine(QObject):
             old.close()
 
     def add_sink(self, sink: FrameSink) -> None:
-        """Call ``sink(frame, frame_no)`` on the worker thread with every program frame."""
+        """Call ``sink(frame, frame_no)`` on the worker thread with every program frame.
+
+        The frame (I420) is shared by every sink and must not be written to."""
         self._sinks.append(sink)
 
     def remove_sink(self, sink: FrameSink) -> None:
@@ -232,8 +234,8 @@ class ProgramEngine(QObject):
             # Black, not the last program frame: that one already carries the cards, and
             # compositing them again would double them. Capture sources show their own
             # NO SIGNAL slate; only a source that raises lands here.
-            frame = np.zeros((source.height, source.width, 3), np.uint8)
-        height, width = frame.shape[:2]
+            frame = frames.blank(source.width, source.height)
+        width, height = frames.frame_size(frame)
         for layer in layers:
             self._draw(frame, layer, frame_no, width, height)
         self._latest = frame
@@ -274,10 +276,7 @@ class ProgramEngine(QObject):
                 except Exception:
                     log.exception("frame sink failed; removing it")
                     self.remove_sink(sink)
-            height, width = frame.shape[:2]
-            preview_h = int(height * self.preview_width / width)
-            self.previewReady.emit(cv2.resize(frame, (self.preview_width, preview_h),
-                                              interpolation=cv2.INTER_AREA))
+            self.previewReady.emit(frames.preview_bgr(frame, self.preview_width))
             deadline += period
             delay = deadline - time.monotonic()
             if delay < 0:

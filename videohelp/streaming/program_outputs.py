@@ -1,10 +1,15 @@
 """The outputs of one program, started and stopped while it runs, and their options.
 
-``ProgramOutputs`` owns the program's audio input and a set of ``Output``s fed
-by one ``ProgramEngine``; the session (desk) and ``videohelp serve`` both use
-it, so that "start an output" means the same thing everywhere. Each output
-encodes on its own thread: a push and a recording running together cost two
-x264 encodes (they may want different settings; see docs/output.md).
+``ProgramOutputs`` owns the program's audio input, its mix and a set of
+``Output``s fed by one ``ProgramEngine``; the session (desk) and ``videohelp
+serve`` both use it, so that "start an output" means the same thing
+everywhere. Each output encodes on its own thread: a push and a recording
+running together cost two x264 encodes (they may want different settings; see
+docs/output.md).
+
+Program sources are switched here (``set_source``), not on the engine: the
+mix (``videohelp.streaming.mixer``) follows the picture, so a clip's sound goes
+out with it and stops when the program cuts away.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from videohelp.streaming.audio import AudioError, AudioInput, SilentAudio, open_audio
 from videohelp.streaming.encoder import EncoderSettings
+from videohelp.streaming.mixer import ProgramAudio, source_audio_of
 from videohelp.streaming.outputs import Output, OutputError, parse_target
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.sources import Source, SourceError, open_source
@@ -37,7 +43,7 @@ def settings_for(width: int, height: int, fps: int, preset: str | None = None,
 
 
 class ProgramOutputs(QObject):
-    """The program's outputs and audio input.
+    """The program's outputs, its audio input and the mix of that input with the source's sound.
 
     Signals:
         outputsChanged(list): the running outputs' names (no stream keys), after a start or stop.
@@ -54,7 +60,8 @@ class ProgramOutputs(QObject):
         super().__init__(parent)
         self.engine = engine
         self.settings = settings
-        self.audio: AudioInput | SilentAudio = SilentAudio()
+        self.audio: AudioInput | SilentAudio = SilentAudio()  # the microphone or line input
+        self.mixer = ProgramAudio(self.audio)  # what every output takes its sound from
         self.source: Source | None = None  # set by start_from_args; closed by stop_all
         self._outputs: list[Output] = []
 
@@ -63,7 +70,7 @@ class ProgramOutputs(QObject):
 
     def start(self, target: str) -> Output:
         """Start pushing or recording the program to ``target``; ``OutputError`` if unusable."""
-        output = Output(target, self.settings, self.audio, parent=self)
+        output = Output(target, self.settings, self.mixer, parent=self)
         if any(running.target.url == output.target.url for running in self._outputs):
             raise OutputError(f"{output.name} is already running")
         name = output.name
@@ -94,6 +101,7 @@ class ProgramOutputs(QObject):
         """Stop every output, then close the audio input (and the source we opened)."""
         for output in list(self._outputs):
             self.stop(output)
+        self.mixer.close()
         self.audio.close()
         if self.source is not None:
             self.source.close()
@@ -105,9 +113,14 @@ class ProgramOutputs(QObject):
         """Switch the program's audio input, live; ``AudioError`` (nothing changed) if bad."""
         fresh = open_audio(spec)
         old, self.audio = self.audio, fresh
-        for output in self._outputs:
-            output.switch_audio(fresh)
+        self.mixer.set_input(fresh)  # each output's tap swaps its input half
         old.close()
+
+    def set_source(self, source: Source) -> None:
+        """Cut the program to ``source``: its picture on the engine, its sound (if it has
+        any) into the mix; the old source is closed and its sound stops at once."""
+        self.engine.set_source(source)
+        self.mixer.set_source(source_audio_of(source))
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -123,8 +136,8 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
                        help="record the program to FILE (.mp4, .mkv, ...; strftime fields such "
                             "as %%Y%%m%%d-%%H%%M are filled in; never overwrites); repeatable")
     group.add_argument("--audio", metavar="SPEC", default="silent",
-                       help="program audio: silent, auto, alsa:DEVICE or lavfi:GRAPH "
-                            "(default: silent)")
+                       help="microphone or line input, mixed with the sound of the source: "
+                            "silent, auto, alsa:DEVICE or lavfi:GRAPH (default: silent)")
     group.add_argument("--x264-preset", metavar="PRESET",
                        help="x264 preset (default: ultrafast above 720p, else veryfast)")
 
@@ -153,7 +166,7 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
             source.close()
         raise
     if source is not None:
-        engine.set_source(source)
+        outputs.set_source(source)
         outputs.source = source
     for target in targets:
         output = outputs.start(target)

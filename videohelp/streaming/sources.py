@@ -1,7 +1,7 @@
 """Video sources for the program, and ``open_source(spec)`` that names them.
 
-A source's ``read()`` returns a fresh BGR frame of the program's size that
-the caller may draw on, at once: sources that wait on devices or the network
+A source's ``read()`` returns a fresh I420 frame (``videohelp.streaming.frames``)
+of the program's size that the caller may draw on, at once: sources that wait on devices or the network
 read on their own thread (``videohelp.streaming.capture``).
 
 Specs (``videohelp serve --source``, the desk's source switcher):
@@ -25,6 +25,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from videohelp.streaming import frames
+
 # SMPTE-style 75% bars, BGR.
 _BARS = ((191, 191, 191), (0, 191, 191), (191, 191, 0), (0, 191, 0),
          (191, 0, 191), (0, 0, 191), (191, 0, 0))
@@ -45,10 +47,14 @@ class TestPatternSource:
     __test__ = False  # not a pytest class
 
     def __init__(self, width: int = 1920, height: int = 1080, label: str = "VIDEOHELP TEST") -> None:
+        frames.check_size(width, height)
         self.width, self.height = width, height
         self.label = label
         self._frames = 0
-        self._base = self._draw_bars()
+        self._bars = self._draw_bars()
+        self._base = frames.from_bgr(self._bars)
+        # Only the band with the clock changes: it is drawn in BGR and converted alone.
+        self._band_rows = min(height, max(2, int(90 * height / 540) // 2 * 2))
 
     def _draw_bars(self) -> np.ndarray:
         frame = np.zeros((self.height, self.width, 3), np.uint8)
@@ -67,9 +73,13 @@ class TestPatternSource:
         now = time.time()
         stamp = time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
         scale = self.height / 540
-        cv2.putText(frame, f"{self.label}  {stamp}  #{self._frames}",
+        band = self._bars[:self._band_rows].copy()
+        cv2.putText(band, f"{self.label}  {stamp}  #{self._frames}",
                     (int(40 * scale), int(60 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
                     1.0 * scale, (255, 255, 255), max(1, int(2 * scale)), cv2.LINE_AA)
+        for plane, drawn in zip(frames.planes(frame), frames.planes(frames.from_bgr(band)),
+                                strict=True):
+            plane[:drawn.shape[0]] = drawn
         return frame
 
     def close(self) -> None:

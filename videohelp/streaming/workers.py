@@ -11,6 +11,8 @@ for their threads, so the exit is clean even when one was never closed.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import os
 import threading
 import time
 import weakref
@@ -45,6 +47,27 @@ def stop_all(timeout: float = EXIT_WAIT_S) -> None:
 
 
 atexit.register(stop_all)
+
+# Encoders yield the CPU to the program thread: the program's clock cannot wait, an
+# encoder has its queue to catch up from.
+ENCODER_NICENESS = 5
+
+
+def lower_priority(steps: int = ENCODER_NICENESS) -> bool:
+    """Make the calling thread (and the threads it starts from now on) ``steps`` nicer.
+
+    Linux keeps a nice value per thread and threads inherit it when created, so
+    x264's worker threads, started by an output's thread, share its priority.
+    Raising niceness needs no privileges. Elsewhere this does nothing (False).
+    """
+    if not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
+        return False
+    with contextlib.suppress(OSError):
+        thread = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + steps))
+        return True
+    return False
 
 
 class LoopThread:

@@ -1,0 +1,93 @@
+"""Program frames: I420 (planar YUV 4:2:0, BT.601 limited range) in one numpy array.
+
+The program is carried in the encoder's own format from the source to the
+outputs. A decoded file or stream is I420 already and reaches x264 without a
+colour conversion; a camera's BGR is converted once, on its reader thread,
+instead of on the program thread. Compositing works on the three planes, half
+the bytes of BGR per pixel (see ``videohelp.streaming.compositor``).
+
+A frame of ``width`` x ``height`` (both even) is a ``(height * 3 // 2, width)``
+uint8 array: the Y plane, then U and V, each ``height // 2`` x ``width // 2``
+stored row after row, the layout of OpenCV's ``COLOR_BGR2YUV_I420`` and of
+FFmpeg's ``yuv420p``. ``planes`` gives views of the three.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# BT.601 limited range, what OpenCV's BGR<->I420 conversions use: rows Y, U, V
+# over columns R, G, B (0..255), plus the offsets.
+RGB_TO_YUV = np.array([[0.256788, 0.504129, 0.097906],
+                       [-0.148223, -0.290993, 0.439216],
+                       [0.439216, -0.367788, -0.071427]], np.float32)
+YUV_OFFSET = np.array([16.0, 128.0, 128.0], np.float32)
+BLACK_Y, NEUTRAL_UV = 16, 128
+
+
+class FrameSizeError(ValueError):
+    """A frame size I420 cannot carry (odd or not positive)."""
+
+
+def check_size(width: int, height: int) -> None:
+    if width <= 0 or height <= 0 or width % 2 or height % 2:
+        raise FrameSizeError(f"program frames need an even, positive size, got {width}x{height}")
+
+
+def frame_size(frame: np.ndarray) -> tuple[int, int]:
+    """(width, height) of an I420 frame."""
+    return frame.shape[1], frame.shape[0] * 2 // 3
+
+
+def planes(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views (not copies) of the Y, U and V planes of an I420 frame."""
+    if not frame.flags.c_contiguous:  # reshape would copy: writes would be lost
+        raise ValueError("an I420 frame must be one contiguous array")
+    width, height = frame_size(frame)
+    chroma = frame[height:].reshape(2, height // 2, width // 2)
+    return frame[:height], chroma[0], chroma[1]
+
+
+def blank(width: int, height: int, y: int = BLACK_Y, u: int = NEUTRAL_UV,
+          v: int = NEUTRAL_UV) -> np.ndarray:
+    """A frame of one colour (black by default)."""
+    check_size(width, height)
+    frame = np.empty((height * 3 // 2, width), np.uint8)
+    luma, cb, cr = planes(frame)
+    luma[:], cb[:], cr[:] = y, u, v
+    return frame
+
+
+def from_bgr(bgr: np.ndarray) -> np.ndarray:
+    """BGR -> I420 with OpenCV (several times faster than FFmpeg's swscale here)."""
+    height, width = bgr.shape[:2]
+    check_size(width, height)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420)
+
+
+def to_bgr(frame: np.ndarray) -> np.ndarray:
+    """I420 -> BGR (previews, screenshots and tests)."""
+    return cv2.cvtColor(frame, cv2.COLOR_YUV2BGR_I420)
+
+
+def resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The frame scaled to ``width`` x ``height``, plane by plane (area when shrinking)."""
+    check_size(width, height)
+    src_w, src_h = frame_size(frame)
+    if (src_w, src_h) == (width, height):
+        return frame
+    shrink = width < src_w or height < src_h
+    interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    out = np.empty((height * 3 // 2, width), np.uint8)
+    for source, target in zip(planes(frame), planes(out), strict=True):
+        cv2.resize(source, (target.shape[1], target.shape[0]), dst=target,
+                   interpolation=interpolation)
+    return out
+
+
+def preview_bgr(frame: np.ndarray, width: int) -> np.ndarray:
+    """A small BGR picture of the frame, ``width`` wide: scaled first, converted after."""
+    src_w, src_h = frame_size(frame)
+    height = max(2, round(src_h * width / src_w / 2) * 2)
+    return to_bgr(resize(frame, width - width % 2, height))
