@@ -316,8 +316,11 @@ async def test_a_flood_does_not_delay_another_bridges_acks(database: Path) -> No
     report = (f"quiet bridge's acks during a flood: p50 {p50 * 1000:.1f} ms, p99 "
               f"{p99 * 1000:.1f} ms (commits at {per_row * 1e6:.0f} us/row, slowest commit "
               f"{slowest * 1000:.0f} ms, worst loop stall {worst_stall * 1000:.0f} ms)")
-    # Typical waits: the commit in progress and its own, not the flood's backlog.
-    assert p50 <= 0.025 * slowdown, report
+    # Typical waits: the commit in progress and its own, not the flood's backlog (2,000
+    # rows in flight: ~60 ms here). On a machine whose CPU is taken by other processes the
+    # event loop's hops stretch too, which the commit speed does not show: half the
+    # backlog's time still tells a fair round from a queue behind the flood.
+    assert p50 <= max(0.025 * slowdown, 0.5 * 2000 * per_row), report
     # The tail: within 50 ms, plus the worst the machine did meanwhile: a stall of the
     # event loop (CPU taken by other processes) or a slow commit (a slow fsync).
     assert p99 <= 0.050 * slowdown + max(worst_stall, slowest), report

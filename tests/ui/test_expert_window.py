@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.loop_support import spin_until
 from tests.queue.seat_support import start_console
 from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.paths import data_paths
@@ -27,17 +27,6 @@ from videohelp.ui.main_window import MainWindow
 
 PHONE = "13812345678"
 OFFICER = desk_seat("officer", "张警官")
-
-
-def spin_until(qloop, predicate, timeout: float = 5.0) -> None:
-    """Run the asyncio loop (inside Qt's) until ``predicate()`` holds."""
-    async def wait() -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError("condition not met")
-            await asyncio.sleep(0.01)
-    qloop.run_until_complete(wait())
 
 
 def record(signal) -> list:

@@ -294,6 +294,28 @@ class CatalogStore:
             "SELECT * FROM catalog_history WHERE code = ? ORDER BY id", (code,)))
 
 
+def studio_catalog(conn: sqlite3.Connection) -> Catalog:
+    """The catalog the studio works with: every item as stored (edits included), in the
+    client's order; an item the database does not hold yet comes from the shipped files.
+
+    The desk reads this before the knowledge base seeded the database (first run), and
+    reports may run on a database without the catalog table: both get the shipped catalog.
+    """
+    shipped = default_catalog()
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row  # whatever factory the caller's connection uses
+    try:
+        rows = cursor.execute("SELECT * FROM catalog_items ORDER BY rowid").fetchall()
+    except sqlite3.OperationalError:  # no catalog table (an old or foreign database)
+        return shipped
+    if not rows:
+        return shipped
+    stored = {row["code"]: _item_from_row(row) for row in rows}
+    items = {code: stored.pop(code, item) for code, item in shipped.items.items()}
+    items.update(stored)  # codes the shipped files lack (none, as codes are fixed) stay visible
+    return Catalog(items)
+
+
 def edited(item: Item, **changes: Any) -> Item:
     """``item`` with some editable fields replaced (lists become tuples)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from videohelp.console.catalog import Catalog, default_catalog, studio_catalog
 from videohelp.console.knowledge import (
     SHORT_ANSWER_MAX,
     Entry,
@@ -77,6 +78,8 @@ class ShowSession(QObject):
         answerAired(str): a knowledge entry's answer went on air ("" for a free answer).
         commentsTriaged(list): ``StoredComment`` rows triage has just classified
             (is_question, item, confidence, repeat_of; state 'triaged').
+        catalogChanged(object): the studio's ``Catalog`` after an edit was saved (or as
+            read at start when it differs from the shipped one); new cards use it already.
     """
 
     commentChanged = Signal(object)
@@ -85,6 +88,7 @@ class ShowSession(QObject):
     actionFailed = Signal(str)
     repeatsAdded = Signal(object)  # dict[int, int]; not Signal(dict): int keys
     answerAired = Signal(str)
+    catalogChanged = Signal(object)  # Catalog
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -121,7 +125,9 @@ class ShowSession(QObject):
         self.ingest = build_ingest(self.server, self.pipeline, ingest_config)
         self.server_error: str | None = None
         width, height = settings["program.width"], settings["program.height"]
-        self.renderer = CardRenderer(width, height)
+        # The shipped catalog until start() reads the studio's from the database.
+        self.catalog: Catalog = default_catalog()
+        self.renderer = CardRenderer(width, height, catalog=self.catalog)
         self.program = ProgramEngine(TestPatternSource(width, height), fps=settings["program.fps"],
                                      parent=self)
         self.outputs = ProgramOutputs(self.program,
@@ -146,6 +152,7 @@ class ShowSession(QObject):
 
     async def start(self) -> None:
         await self.pipeline.start()
+        await self.reload_catalog()
         await self._record_show(on_air=True)
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
@@ -195,6 +202,22 @@ class ShowSession(QObject):
                 self.show_id = None
         except Exception as exc:
             log.error("could not record the show %s air: %s", "on" if on_air else "off", exc)
+
+    async def reload_catalog(self) -> Catalog:
+        """Read the studio's catalog (call after an edit was saved); if it changed, cards
+        rendered from now on use it and ``catalogChanged`` tells the desk's models.
+
+        A card already on air keeps what it showed until it is updated or taken again.
+        """
+        try:
+            catalog = await self.pipeline.run_in_writer(lambda store: studio_catalog(store.conn))
+        except Exception as exc:  # keep showing with the catalog we have
+            log.error("could not read the catalog: %s", exc)
+            return self.catalog
+        if catalog != self.catalog:
+            self.catalog = self.renderer.catalog = catalog
+            self.catalogChanged.emit(catalog)
+        return self.catalog
 
     def _to_feed(self, comments: list[StoredComment]) -> None:
         """Pipeline listener: new comments to the feed, repeats only counted."""

@@ -10,7 +10,10 @@ Flow control, from the inside out: the pipeline holds at most ``max_pending``
 submissions; each connection at most ``max_in_flight`` uncommitted comments.
 A connection over its share is simply not read until commits catch up, so its
 socket buffers fill and the bridge's sends block (TCP back-pressure) while
-other connections carry on. Memory stays bounded by these limits. A viewer
+other connections carry on. Memory stays bounded by these limits. A bridge
+that stops reading its acknowledgements for ``send_timeout_s`` is dropped:
+close 1008, its TCP connection cut if it does not read that within
+``CLOSE_GRACE_S``. A viewer
 spamming is a different problem, handled where ids are known: the writer's
 ``RepeatTracker`` collapses the burst (``repeat_of``).
 """
@@ -51,6 +54,10 @@ INGEST_PATH = "/ingest"
 _MAX_IDS_PER_ACK = 1000
 _MAX_QUEUED_ERRORS = 256
 _LOGGED_ERRORS_PER_CONNECTION = 5
+CLOSE_NOT_READING = 1008
+# A dropped bridge's close frame waits behind every ack it has not read: one that does not
+# read it within this long has its TCP connection cut (else it would linger until keepalive).
+CLOSE_GRACE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,7 @@ class _BridgeConnection:
         self._outbox_drained = asyncio.Event()
         self._outbox_drained.set()
         self._wake = asyncio.Event()
+        self._not_reading = False  # set by the sender when an ack could not be written in time
 
     async def run(self) -> None:
         self._outbox.append(hello_json(self.platform, self.handler.config.limits))
@@ -200,6 +208,19 @@ class _BridgeConnection:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
                     await task  # anything else is a bug: websockets logs it, closes 1011
+        if self._not_reading:
+            await self._drop()
+
+    async def _drop(self) -> None:
+        """Close 1008, or cut the TCP connection if the bridge does not read that in time.
+
+        The reader is stopped first: nothing more is taken from a bridge being dropped.
+        """
+        try:
+            async with asyncio.timeout(CLOSE_GRACE_S):
+                await self.connection.close(CLOSE_NOT_READING, "not reading acknowledgements")
+        except TimeoutError:
+            self.connection.transport.abort()
 
     async def _read_loop(self) -> None:
         config, pipeline = self.handler.config, self.handler.pipeline
@@ -276,9 +297,9 @@ class _BridgeConnection:
                     async with asyncio.timeout(timeout):
                         await self.connection.send(message)
                 except TimeoutError:
-                    log.warning("bridge %s read no acknowledgement for %.0f s; dropping it",
+                    log.warning("bridge %s read no acknowledgement for %g s; dropping it",
                                 self.platform, timeout)
-                    await self.connection.close(1008, "not reading acknowledgements")
+                    self._not_reading = True  # run() stops the reader, then closes
                     return
                 if len(self._outbox) < _MAX_QUEUED_ERRORS:
                     self._outbox_drained.set()

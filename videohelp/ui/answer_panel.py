@@ -3,7 +3,9 @@
 Shows triage's top knowledge-base answers (short on-air answer, full answer,
 source article, review status), the item's documents and 一键办理 link; the
 on-air answer can be edited before air (the original stays shown); answers
-can be pinned and go back on screen with one key.
+can be pinned and go back on screen with one key. A language change
+re-words everything shown and keeps the question, the chosen answer and its
+edited text.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,12 +29,14 @@ from PySide6.QtWidgets import (
 from videohelp.console.catalog import Catalog, default_catalog
 from videohelp.console.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeBase, KnowledgeError
 from videohelp.queue.comments import StoredComment
+from videohelp.ui.i18n import Retranslator
 
 log = logging.getLogger(__name__)
+CTX = "AnswerPanel"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("AnswerPanel", text)
+    return QCoreApplication.translate(CTX, text)
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,10 @@ class AnswerPanel(QWidget):
         self.kb = kb
         self.catalog = catalog or default_catalog()
         self.comment: StoredComment | None = None
+        self.show_personal = False
         self.entries: list[Entry] = []
         self.pinned: list[ChosenAnswer] = []
+        self.rt = Retranslator(CTX)
 
         self.question = QLabel()
         self.question.setWordWrap(True)
@@ -73,7 +79,8 @@ class AnswerPanel(QWidget):
         self.suggestions.currentRowChanged.connect(self._show_entry)
         self.editor = QLineEdit()
         self.editor.setMaxLength(SHORT_ANSWER_MAX)
-        self.editor.setPlaceholderText(_tr("On-air answer (at most 60 characters)"))
+        self.rt.bind(self.editor.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "On-air answer (at most 60 characters)"))
         self.editor.textChanged.connect(self._text_changed)
         self.original = QLabel()
         self.original.setWordWrap(True)
@@ -81,15 +88,21 @@ class AnswerPanel(QWidget):
         self.status.setWordWrap(True)
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
-        self.pin_button = QPushButton(_tr("Pin (P)"))
+        self.pin_button = QPushButton()
+        self.rt.bind(self.pin_button.setText, QT_TRANSLATE_NOOP(CTX, "Pin (P)"))
         self.pin_button.clicked.connect(self.pin)
         self.pinned_list = QListWidget()
         self.pinned_list.setMaximumHeight(90)
         self.pinned_list.itemActivated.connect(self._take_pinned_item)
+        self.suggestions_title = QLabel()
+        self.rt.bind(self.suggestions_title.setText, QT_TRANSLATE_NOOP(CTX, "Suggested answers (1–3)"))
+        self.pinned_title = QLabel()
+        self.rt.bind(self.pinned_title.setText,
+                     QT_TRANSLATE_NOOP(CTX, "Pinned answers (Ctrl+P puts the last one back)"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
-        layout.addWidget(QLabel(_tr("Suggested answers (1–3)")))
+        layout.addWidget(self.suggestions_title)
         layout.addWidget(self.suggestions)
         row = QHBoxLayout()
         row.addWidget(self.editor, 1)
@@ -98,7 +111,7 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.original)
         layout.addWidget(self.status)
         layout.addWidget(self.details, 1)
-        layout.addWidget(QLabel(_tr("Pinned answers (Ctrl+P puts the last one back)")))
+        layout.addWidget(self.pinned_title)
         layout.addWidget(self.pinned_list)
         self.show_comment(None, ())
 
@@ -106,7 +119,7 @@ class AnswerPanel(QWidget):
     def show_comment(self, comment: StoredComment | None, answer_ids: tuple[str, ...] | list[str],
                      *, show_personal: bool = False) -> None:
         """Show ``comment`` with the knowledge entries ``answer_ids`` (best first)."""
-        self.comment = comment
+        self.comment, self.show_personal = comment, show_personal
         self.entries = []
         for entry_id in answer_ids:
             try:
@@ -115,20 +128,49 @@ class AnswerPanel(QWidget):
             except (KnowledgeError, KeyError) as exc:
                 log.warning("suggested answer %s unavailable: %s", entry_id, exc)
         self.suggestions.clear()
-        for number, entry in enumerate(self.entries, start=1):
-            mark = _tr("draft") if entry.is_draft else _tr("reviewed")
-            QListWidgetItem(f"{number}. {entry.short_answer}  [{mark}]", self.suggestions)
-        if comment is None:
-            self.question.setText(_tr("Select a question"))
-        else:
-            text = comment.text if show_personal else comment.text_masked
-            item = self.catalog.items.get(comment.item or "")
-            where = f"  ·  {item.klass} / {item.code} {item.name_zh}" if item else ""
-            self.question.setText(f"{text}{where}")
+        for _entry in self.entries:
+            QListWidgetItem(self.suggestions)
+        self._word_suggestions()
+        self._show_question()
         if self.entries:
             self.suggestions.setCurrentRow(0)
         else:
             self._show_entry(-1)
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Name items and show their details from ``catalog`` (an edit was saved); the
+        suggestions and an answer being edited stay as they are."""
+        self.catalog = catalog
+        self._show_question()
+        self._show_details(self.current_entry())
+
+    def retranslate(self) -> None:
+        """Re-word what is shown in the current language; the choice and the edited text stay."""
+        self.rt.apply()
+        self._word_suggestions()
+        self._show_question()
+        self._show_details(self.current_entry())
+        self._text_changed(self.editor.text())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _word_suggestions(self) -> None:
+        for row, entry in enumerate(self.entries):
+            mark = _tr("draft") if entry.is_draft else _tr("reviewed")
+            self.suggestions.item(row).setText(f"{row + 1}. {entry.short_answer}  [{mark}]")
+
+    def _show_question(self) -> None:
+        comment = self.comment
+        if comment is None:
+            self.question.setText(_tr("Select a question"))
+            return
+        text = comment.text if self.show_personal else comment.text_masked
+        item = self.catalog.items.get(comment.item or "")
+        where = f"  ·  {item.klass} / {item.code} {item.name_zh}" if item else ""
+        self.question.setText(f"{text}{where}")
 
     def choose(self, number: int) -> None:
         """Choose suggestion ``number`` (1-based); out of range does nothing."""
@@ -141,6 +183,10 @@ class AnswerPanel(QWidget):
         self.editor.setText(entry.short_answer if entry else "")
         self.editor.blockSignals(False)
         self.original.setText("")
+        self._show_details(entry)
+
+    def _show_details(self, entry: Entry | None) -> None:
+        """The entry's review status, full answer and source, then the item's details."""
         if entry is None:
             self.status.setText(_tr("No suggested answer: write one, or put the question up alone."))
             self.details.setHtml(self._item_html())

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 from videohelp import __version__
 from videohelp.console.crash import CrashHandler
@@ -170,15 +170,7 @@ def _crash_test() -> None:
 
 def _show_crash_notice(window: MainWindow, path: str, summary: str) -> None:
     """Tell the operator where the report is, in a label the status messages cannot overwrite."""
-    label = window.findChild(QLabel, "crashNotice")
-    if label is None:
-        label = QLabel(window)
-        label.setObjectName("crashNotice")
-        label.setStyleSheet("color: #d32f2f; font-weight: bold;")
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        window.statusBar().addPermanentWidget(label)
-    label.setText(QCoreApplication.translate("app", "⚠ Error recorded; report: {path}").format(path=path))
-    label.setToolTip(summary)
+    window.show_crash_notice(path, summary)
     log.warning("crash notice shown to the user: %s", path)
 
 

@@ -2,14 +2,15 @@
 
 List fields are edited one value per line, as in the spreadsheets
 (``name | path`` for channels, ``file | 第N条`` for articles); the editor saves
-through ``CatalogStore`` so every change is a recorded version.
+through ``CatalogStore`` so every change is a recorded version. A language change
+re-words both without touching what is being edited.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -28,10 +29,20 @@ from PySide6.QtWidgets import (
 from videohelp.console.catalog import CatalogError, Change, Item, check_item
 from videohelp.console.kb_import import item_from_row, item_row
 from videohelp.console.knowledge import KnowledgeBase
+from videohelp.ui.i18n import Retranslator
+
+CTX = "CatalogEditor"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("CatalogEditor", text)
+    return QCoreApplication.translate(CTX, text)
+
+
+def form_label(rt: Retranslator, text: str) -> QLabel:
+    """A form row's label whose text ``rt`` keeps in the current language."""
+    label = QLabel()
+    rt.bind(label.setText, text)
+    return label
 
 
 class HistoryTable(QTableWidget):
@@ -39,15 +50,29 @@ class HistoryTable(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 5, parent)
-        self.setHorizontalHeaderLabels([_tr("Version"), _tr("When"), _tr("Who"), _tr("Action"),
-                                        _tr("Changed")])
+        self._changes: list[Change] = []
+        self._word_headers()
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
 
+    def _word_headers(self) -> None:
+        self.setHorizontalHeaderLabels([_tr("Version"), _tr("When"), _tr("Who"), _tr("Action"),
+                                        _tr("Changed")])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            row = self.currentRow()
+            self._word_headers()
+            self.show_changes(self._changes)
+            if row >= 0:
+                self.selectRow(row)
+        super().changeEvent(event)
+
     def show_changes(self, changes: list[Change]) -> None:
+        self._changes = list(changes)
         self.setRowCount(0)
         for change in reversed(changes):
             row = self.rowCount()
@@ -77,21 +102,25 @@ class ItemEditor(QWidget):
         self.kb = kb
         self.item: Item | None = None
         self.actor = "desk"
+        self.rt = Retranslator(CTX)
         self.title = QLabel()
         self.name_zh = QLineEdit()
         self.name_en = QLineEdit()
         self.synonyms = QPlainTextEdit()
         self.documents = QPlainTextEdit()
         self.channels = QPlainTextEdit()
-        self.channels.setPlaceholderText(_tr("one per line: name | where to click"))
+        self.rt.bind(self.channels.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "one per line: name | where to click"))
         self.link = QLineEdit()
         self.articles = QPlainTextEdit()
-        self.articles.setPlaceholderText(_tr("one per line: file | 第N条"))
+        self.rt.bind(self.articles.setPlaceholderText, QT_TRANSLATE_NOOP(CTX, "one per line: file | 第N条"))
         self.note = QLineEdit()
-        self.note.setPlaceholderText(_tr("why this change (kept in the history)"))
+        self.rt.bind(self.note.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "why this change (kept in the history)"))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.save_button = QPushButton(_tr("Save item"))
+        self.save_button = QPushButton()
+        self.rt.bind(self.save_button.setText, QT_TRANSLATE_NOOP(CTX, "Save item"))
         self.save_button.clicked.connect(self.save)
         self.history = HistoryTable()
         for box in (self.synonyms, self.documents, self.channels, self.articles):
@@ -99,14 +128,15 @@ class ItemEditor(QWidget):
         self.history.setMinimumHeight(120)
 
         form = QFormLayout()
-        form.addRow(_tr("Name"), self.name_zh)
-        form.addRow(_tr("English name"), self.name_en)
-        form.addRow(_tr("Viewer words"), self.synonyms)
-        form.addRow(_tr("Documents"), self.documents)
-        form.addRow(_tr("Where to apply"), self.channels)
-        form.addRow(_tr("一键办理 link"), self.link)
-        form.addRow(_tr("Regulations"), self.articles)
-        form.addRow(_tr("Change note"), self.note)
+        for text, field in ((QT_TRANSLATE_NOOP(CTX, "Name"), self.name_zh),
+                            (QT_TRANSLATE_NOOP(CTX, "English name"), self.name_en),
+                            (QT_TRANSLATE_NOOP(CTX, "Viewer words"), self.synonyms),
+                            (QT_TRANSLATE_NOOP(CTX, "Documents"), self.documents),
+                            (QT_TRANSLATE_NOOP(CTX, "Where to apply"), self.channels),
+                            (QT_TRANSLATE_NOOP(CTX, "一键办理 link"), self.link),
+                            (QT_TRANSLATE_NOOP(CTX, "Regulations"), self.articles),
+                            (QT_TRANSLATE_NOOP(CTX, "Change note"), self.note)):
+            form.addRow(form_label(self.rt, text), field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
@@ -114,15 +144,35 @@ class ItemEditor(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(_tr("History")))
+        layout.addWidget(form_label(self.rt, QT_TRANSLATE_NOOP(CTX, "History")))
         layout.addWidget(self.history)
         self.setEnabled(False)
+
+    def retranslate(self) -> None:
+        """Re-word the form; the fields keep what is being typed."""
+        self.rt.apply()
+        if self.item is not None:
+            self._show_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def say(self, text: str, *, warn: bool = False, **values: object) -> None:
+        """Show a translatable message (kept in the current language); warn: with ⚠."""
+        setter = (lambda shown: self.message.setText("⚠ " + shown)) if warn else self.message.setText
+        self.rt.bind(setter, text, key=self.message, **values)
+
+    def _show_title(self) -> None:
+        assert self.item is not None
+        self.title.setText(f"<b>{self.item.code}</b> {self.item.klass} · {self.item.name_zh} · "
+                           + _tr("version {n}").format(n=self.kb.catalog_store.version(self.item.code)))
 
     def load(self, code: str) -> None:
         self.item = self.kb.catalog_store.item(code)
         row = item_row(self.item)
-        self.title.setText(f"<b>{self.item.code}</b> {self.item.klass} · {self.item.name_zh} · "
-                           + _tr("version {n}").format(n=self.kb.catalog_store.version(code)))
+        self._show_title()
         self.name_zh.setText(row["name_zh"])
         self.name_en.setText(row["name_en"])
         for widget, key in ((self.synonyms, "synonyms"), (self.documents, "documents"),
@@ -130,7 +180,7 @@ class ItemEditor(QWidget):
             widget.setPlainText(row[key])
         self.link.setText(row["link"])
         self.note.clear()
-        self.message.clear()
+        self.rt.show(self.message.setText, "", key=self.message)
         self.history.show_changes(self.kb.catalog_store.history(code))
         self.setEnabled(True)
 
@@ -150,15 +200,15 @@ class ItemEditor(QWidget):
         if any(not article.article for article in item.articles):
             problems.append(_tr("an article line needs 'file | 第N条'"))
         if problems:
-            self.message.setText("⚠ " + "; ".join(problems))
+            self.rt.show(self.message.setText, "⚠ " + "; ".join(problems), key=self.message)
             return False
         try:
             changed = self.kb.catalog_store.update_item(item, self.actor, self.note.text().strip())
         except CatalogError as exc:
-            self.message.setText(f"⚠ {exc}")
+            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
             return False
         self.load(item.code)
-        self.message.setText(_tr("Saved.") if changed else _tr("Nothing changed."))
+        self.say(QT_TRANSLATE_NOOP(CTX, "Saved.") if changed else QT_TRANSLATE_NOOP(CTX, "Nothing changed."))
         if changed:
             self.saved.emit(item.code)
         return changed

@@ -35,7 +35,8 @@ class CommentListModel(QAbstractTableModel):
 
     ``show_personal`` decides whether viewer names and texts are unmasked
     (only the officer's layout sets it). Repeats are not rows: they raise the
-    "asked" count of the comment they repeat.
+    "asked" count of the comment they repeat. Items are named from ``catalog``
+    (the session's; ``set_catalog`` follows its edits).
     """
 
     COLUMNS = ("time", "platform", "viewer", "text", "item", "asked", "state")
@@ -99,6 +100,13 @@ class CommentListModel(QAbstractTableModel):
 
     def askers(self, comment_id: int) -> int:
         return self._askers.get(comment_id, 1)
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Name items from ``catalog`` from now on (an edit was saved in the studio)."""
+        self.catalog = catalog
+        if self._rows:
+            column = self.COLUMNS.index("item")
+            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
     def set_show_personal(self, show: bool) -> None:
         self.show_personal = show

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableView, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QTableView, QWidget
 
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import ChosenAnswer
@@ -137,10 +137,12 @@ class DeskActions:
         self.operatorActed.emit()
 
     def _on_air_changed(self: MainWindow, comment: StoredComment | None) -> None:
+        # Bound, not set: a language change re-words what is on air, not the start-up text.
         if comment is None:
-            self.on_air_label.setText(_tr("Nothing on air"))
+            self.rt.bind(self.on_air_label.setText, QT_TRANSLATE_NOOP("MainWindow", "Nothing on air"))
         else:
-            self.on_air_label.setText(_tr("On air: {text}").format(text=comment.text_masked))
+            self.rt.bind(self.on_air_label.setText, QT_TRANSLATE_NOOP("MainWindow", "On air: {text}"),
+                         text=comment.text_masked)
 
     # -- queue actions --------------------------------------------------------------------
     def queue_selected(self: MainWindow) -> None:
@@ -196,15 +198,23 @@ class DeskActions:
             self.session.settings.set("ui.language", language)
 
     def show_shortcuts(self: MainWindow) -> QWidget:
-        rows = "".join(f"<tr><td><b>{spec.keys}</b></td><td>{translated(spec)}</td></tr>"
-                       for spec in SHORTCUTS)
-        box = QMessageBox(self)
-        box.setWindowTitle(_tr("Shortcuts"))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing='6'>{rows}</table>")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box = ShortcutHelp(self)
         box.show()
         return box
+
+    def show_crash_notice(self: MainWindow, path: str, summary: str) -> QLabel:
+        """Tell the operator where the crash report is, in a label status messages cannot overwrite."""
+        label = self.findChild(QLabel, "crashNotice")
+        if label is None:
+            label = QLabel(self)
+            label.setObjectName("crashNotice")
+            label.setStyleSheet("color: #d32f2f; font-weight: bold;")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.statusBar().addPermanentWidget(label)
+        self.rt.bind(label.setText, QT_TRANSLATE_NOOP("MainWindow", "⚠ Error recorded; report: {path}"),
+                     path=path)
+        label.setToolTip(summary)
+        return label
 
     def open_review(self: MainWindow) -> QWidget:
         """Open the daily review for today (a window of its own, closed with the desk)."""
@@ -232,3 +242,24 @@ class DeskActions:
         self.restoreState(self._default_state)
         for name, dock in self.docks.items():
             dock.setVisible(name in self.layout_spec.visible)
+
+
+class ShortcutHelp(QMessageBox):
+    """The list of shortcuts (F1); re-worded if the language changes while it is open."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        rows = "".join(f"<tr><td><b>{spec.keys}</b></td><td>{translated(spec)}</td></tr>"
+                       for spec in SHORTCUTS)
+        self.setWindowTitle(_tr("Shortcuts"))
+        self.setText(f"<table cellspacing='6'>{rows}</table>")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

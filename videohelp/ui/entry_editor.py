@@ -3,14 +3,15 @@
 The cited article's text is shown beside the answer so that whoever reviews can
 check the answer against it. Saving goes through ``KnowledgeBase.save`` (a new
 version, and a reviewed entry whose words change becomes a draft again);
-"Mark reviewed" records the name in the "Your name" field and the time.
+"Mark reviewed" records the name in the "Your name" field and the time. A
+language change re-words the form and leaves what is being typed alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,11 +34,14 @@ from videohelp.console.knowledge import (
     KnowledgeError,
 )
 from videohelp.console.regulations import CitationError
-from videohelp.ui.catalog_editor import HistoryTable
+from videohelp.ui.catalog_editor import HistoryTable, form_label
+from videohelp.ui.i18n import Retranslator
+
+CTX = "EntryEditor"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("EntryEditor", text)
+    return QCoreApplication.translate(CTX, text)
 
 
 class EntryEditor(QWidget):
@@ -53,6 +57,8 @@ class EntryEditor(QWidget):
         super().__init__(parent)
         self.kb = kb
         self.entry: Entry | None = None
+        self._is_new = False
+        self.rt = Retranslator(CTX)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.state = QLabel()
@@ -61,7 +67,8 @@ class EntryEditor(QWidget):
         for item in kb.catalog_store.catalog().items.values():
             self.item.addItem(f"{item.code} {item.name_zh}", item.code)
         self.questions = QPlainTextEdit()
-        self.questions.setPlaceholderText(_tr("one question per line, as viewers ask it"))
+        self.rt.bind(self.questions.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "one question per line, as viewers ask it"))
         self.short_answer = QLineEdit()
         self.counter = QLabel()
         self.short_answer.textChanged.connect(self._count)
@@ -77,13 +84,15 @@ class EntryEditor(QWidget):
         self.source_file.currentTextChanged.connect(self._show_source)
         self.source_article.textChanged.connect(self._show_source)
         self.change_note = QLineEdit()
-        self.change_note.setPlaceholderText(
-            _tr("what changed and why; note 公安部令第172号 where it applies"))
+        self.rt.bind(self.change_note.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "what changed and why; note 公安部令第172号 where it applies"))
         self.name = QLineEdit(actor)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.save_button = QPushButton(_tr("Save (Ctrl+S)"))
-        self.review_button = QPushButton(_tr("Mark reviewed"))
+        self.save_button = QPushButton()
+        self.review_button = QPushButton()
+        self.rt.bind(self.save_button.setText, QT_TRANSLATE_NOOP(CTX, "Save (Ctrl+S)"))
+        self.rt.bind(self.review_button.setText, QT_TRANSLATE_NOOP(CTX, "Mark reviewed"))
         self.save_button.clicked.connect(self.save)
         self.review_button.clicked.connect(self.mark_reviewed)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
@@ -97,15 +106,16 @@ class EntryEditor(QWidget):
         answer_row.addWidget(self.short_answer, 1)
         answer_row.addWidget(self.counter)
         form = QFormLayout()
-        form.addRow(_tr("Item"), self.item)
-        form.addRow(_tr("Questions"), self.questions)
-        form.addRow(_tr("On-air answer"), answer_row)
-        form.addRow(_tr("Full answer"), self.full_answer)
-        form.addRow(_tr("Source file"), self.source_file)
-        form.addRow(_tr("Article"), self.source_article)
-        form.addRow(_tr("Article text"), self.source_text)
-        form.addRow(_tr("Change note"), self.change_note)
-        form.addRow(_tr("Your name"), self.name)
+        for text, field in ((QT_TRANSLATE_NOOP(CTX, "Item"), self.item),
+                            (QT_TRANSLATE_NOOP(CTX, "Questions"), self.questions),
+                            (QT_TRANSLATE_NOOP(CTX, "On-air answer"), answer_row),
+                            (QT_TRANSLATE_NOOP(CTX, "Full answer"), self.full_answer),
+                            (QT_TRANSLATE_NOOP(CTX, "Source file"), self.source_file),
+                            (QT_TRANSLATE_NOOP(CTX, "Article"), self.source_article),
+                            (QT_TRANSLATE_NOOP(CTX, "Article text"), self.source_text),
+                            (QT_TRANSLATE_NOOP(CTX, "Change note"), self.change_note),
+                            (QT_TRANSLATE_NOOP(CTX, "Your name"), self.name)):
+            form.addRow(form_label(self.rt, text), field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.review_button)
@@ -115,15 +125,38 @@ class EntryEditor(QWidget):
         layout.addWidget(self.state)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(_tr("History")))
+        layout.addWidget(form_label(self.rt, QT_TRANSLATE_NOOP(CTX, "History")))
         layout.addWidget(self.history)
         self.setEnabled(False)
 
+    # -- language -------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        """Re-word the form and what it says about the entry; the fields keep their text."""
+        self.rt.apply()
+        if self.entry is not None:
+            self._show_title()
+            self._show_state(self.entry)
+            self._show_source()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def say(self, text: str, *, warn: bool = False, **values: object) -> None:
+        """Show a translatable message (kept in the current language); warn: with ⚠."""
+        setter = (lambda shown: self.message.setText("⚠ " + shown)) if warn else self.message.setText
+        self.rt.bind(setter, text, key=self.message, **values)
+
     # -- showing --------------------------------------------------------------------------
+    def _show_title(self) -> None:
+        assert self.entry is not None
+        self.title.setText(f"<b>{self.entry.id}</b> · " + _tr("version {n}").format(n=self.entry.version)
+                           + (" · " + _tr("new, not saved yet") if self._is_new else ""))
+
     def load(self, entry: Entry, *, is_new: bool = False) -> None:
-        self.entry = entry
-        self.title.setText(f"<b>{entry.id}</b> · " + _tr("version {n}").format(n=entry.version)
-                           + (" · " + _tr("new, not saved yet") if is_new else ""))
+        self.entry, self._is_new = entry, is_new
+        self._show_title()
         self.item.setCurrentIndex(max(0, self.item.findData(entry.item)))
         self.questions.setPlainText("\n".join(entry.questions))
         self.short_answer.setText(entry.short_answer)
@@ -133,7 +166,7 @@ class EntryEditor(QWidget):
         self.source_article.setText(entry.source_article)
         self.change_note.setText(entry.change_note)
         self.change_note.setCursorPosition(0)
-        self.message.clear()
+        self.rt.show(self.message.setText, "", key=self.message)
         self._show_state(entry)
         self.history.show_changes([] if is_new else self.kb.history(entry.id))
         self.review_button.setEnabled(not is_new)
@@ -193,15 +226,15 @@ class EntryEditor(QWidget):
             return None
         name = self.name.text().strip()
         if not name:
-            self.message.setText("⚠ " + _tr("Enter your name: every change records who made it."))
+            self.say(QT_TRANSLATE_NOOP(CTX, "Enter your name: every change records who made it."), warn=True)
             return None
         try:
             stored = self.kb.save(self.edited_entry(), actor=name)
         except KnowledgeError as exc:
-            self.message.setText(f"⚠ {exc}")
+            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
             return None
         self.load(stored)
-        self.message.setText(_tr("Saved as version {n}.").format(n=stored.version))
+        self.say(QT_TRANSLATE_NOOP(CTX, "Saved as version {n}."), n=stored.version)
         self.saved.emit(stored)
         return stored
 
@@ -214,9 +247,9 @@ class EntryEditor(QWidget):
         try:
             stored = self.kb.mark_reviewed(self.entry.id, self.name.text())
         except KnowledgeError as exc:
-            self.message.setText(f"⚠ {exc}")
+            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
             return None
         self.load(stored)
-        self.message.setText(_tr("Marked reviewed by {name}.").format(name=stored.reviewed_by))
+        self.say(QT_TRANSLATE_NOOP(CTX, "Marked reviewed by {name}."), name=stored.reviewed_by)
         self.saved.emit(stored)
         return stored

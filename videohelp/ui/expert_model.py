@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from videohelp.console.catalog import default_catalog
+from videohelp.console.catalog import Catalog, default_catalog
 
 Index = QModelIndex | QPersistentModelIndex
 QUESTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,11 +26,12 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("QuestionListModel", text)
 
 
-def item_label(code: str | None) -> str:
-    """``DL03`` -> ``驾驶证 · 驾驶证期满换证``; unknown or none: the code or a dash."""
+def item_label(code: str | None, catalog: Catalog | None = None) -> str:
+    """``DL03`` -> ``驾驶证 · 驾驶证期满换证`` (named by ``catalog``, else the shipped one);
+    unknown or none: the code or a dash."""
     if not code:
         return "—"
-    item = default_catalog().items.get(code)
+    item = (catalog or default_catalog()).items.get(code)
     return f"{item.klass} · {item.name_zh}" if item is not None else code
 
 
@@ -42,11 +43,27 @@ def seconds_text(ms: int | None) -> str:
 
 
 class QuestionListModel(QAbstractListModel):
-    """Flagged questions (one row each), updated from snapshots and events."""
+    """Flagged questions (one row each), updated from snapshots and events.
 
-    def __init__(self, parent: Any = None) -> None:
+    Items are named from ``catalog``: the studio's in the desk (``set_catalog`` follows
+    its edits); a remote expert seat, which gets codes only, names them from the shipped one.
+    """
+
+    def __init__(self, parent: Any = None, catalog: Catalog | None = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
+        self.catalog = catalog or default_catalog()
+
+    def retranslate(self) -> None:
+        """Rows are worded as they are drawn: have the views draw them in the current language."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Name items from ``catalog`` from now on (an edit was saved in the studio)."""
+        self.catalog = catalog
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
     # -- feeding ---------------------------------------------------------------------------
     def reset(self, questions: list[dict[str, Any]]) -> None:
@@ -150,7 +167,7 @@ class QuestionListModel(QAbstractListModel):
             else:
                 waited = int(time.time() * 1000) - question.get("flagged_ms", 0)
                 status = _tr("waiting {time}").format(time=seconds_text(max(0, waited)))
-            return f"{text}\n{item_label(question.get('item'))} · {status}"
+            return f"{text}\n{item_label(question.get('item'), self.catalog)} · {status}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return question.get("note") or None
         if role == Qt.ItemDataRole.ForegroundRole and not question.get("open", True):

@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from videohelp.console.catalog import Catalog
 from videohelp.console.roles import Action, allowed, sees_personal
 from videohelp.console.seats import Seat
 from videohelp.queue.comments import StoredComment
@@ -38,12 +39,14 @@ from videohelp.queue.seat_events import Event
 from videohelp.queue.seat_protocol import Request
 from videohelp.queue.seat_server import SeatHub
 from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
+from videohelp.ui.i18n import Retranslator
 
 _rids = itertools.count(1)
+CTX = "ExpertDock"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExpertDock", text)
+    return QCoreApplication.translate(CTX, text)
 
 
 class ExpertDock(QDockWidget):
@@ -60,7 +63,9 @@ class ExpertDock(QDockWidget):
     def __init__(self, hub: SeatHub, seat: Seat,
                  selected_comment: Callable[[], StoredComment | None] | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(_tr("Expert group"), parent)
+        super().__init__(parent)
+        self.rt = Retranslator(CTX)
+        self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Expert group"))
         self.setObjectName("expertDock")
         self.hub, self.seat = hub, seat
         self.selected_comment = selected_comment or (lambda: None)
@@ -77,14 +82,17 @@ class ExpertDock(QDockWidget):
         self.answers = QListWidget()
         self.answers.currentItemChanged.connect(self._answer_chosen)
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText(_tr("The expert's answer, as it will go on air (editable)"))
-        self.air_button = QPushButton(_tr("On air as expert card"))
+        self.rt.bind(self.editor.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "The expert's answer, as it will go on air (editable)"))
+        self.air_button = QPushButton()
+        self.rt.bind(self.air_button.setText, QT_TRANSLATE_NOOP(CTX, "On air as expert card"))
         self.air_button.clicked.connect(self.put_on_air)
         self.times = QLabel()
         self.times.setWordWrap(True)
         self.note = QLineEdit()
-        self.note.setPlaceholderText(_tr("Note to the experts"))
-        self.flag_button = QPushButton(_tr("Flag selected comment to experts"))
+        self.rt.bind(self.note.setPlaceholderText, QT_TRANSLATE_NOOP(CTX, "Note to the experts"))
+        self.flag_button = QPushButton()
+        self.rt.bind(self.flag_button.setText, QT_TRANSLATE_NOOP(CTX, "Flag selected comment to experts"))
         self.flag_button.clicked.connect(self.flag_selected)
         self.online = QLabel()
         for button, action in ((self.air_button, Action.TAKE), (self.flag_button, Action.FLAG)):
@@ -118,6 +126,21 @@ class ExpertDock(QDockWidget):
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=5)
         await self.hub.stop()
+
+    def retranslate(self) -> None:
+        """Re-word the dock; the selected question, the chosen answer and its edits stay."""
+        self.rt.apply()
+        self.model.retranslate()
+        question = self.current_question()
+        if question is not None:
+            self._show_detail(question)
+        self._times(question)
+        self._online()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def refresh(self) -> None:
         self.model.reset(self.hub.snapshot(self.seat)["questions"])
@@ -165,10 +188,7 @@ class ExpertDock(QDockWidget):
             self.editor.clear()
             self._times(None)
             return
-        comment = question["comment"]
-        text = comment.get("text") or comment["text_masked"]
-        self.detail.setText(f"{text}\n{item_label(question.get('item'))} · "
-                            f"{_tr('note')}: {question.get('note') or '—'}")
+        self._show_detail(question)
         for answer in question.get("answers", []):
             entry = QListWidgetItem(f"{'★ ' if answer.get('first') else ''}{answer['expert']} "
                                     f"({seconds_text(answer['flag_to_answer_ms'])}): {answer['text']}")
@@ -182,6 +202,19 @@ class ExpertDock(QDockWidget):
         else:
             self.editor.clear()
         self._times(question)
+
+    def _show_detail(self, question: dict[str, Any]) -> None:
+        comment = question["comment"]
+        text = comment.get("text") or comment["text_masked"]
+        self.detail.setText(f"{text}\n{item_label(question.get('item'), self.model.catalog)} · "
+                            f"{_tr('note')}: {question.get('note') or '—'}")
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Name items from ``catalog`` (an edit was saved); an answer being edited stays."""
+        self.model.set_catalog(catalog)
+        question = self.current_question()
+        if question is not None:
+            self._show_detail(question)
 
     def chosen_answer(self) -> dict[str, Any] | None:
         entry = self.answers.currentItem()
@@ -256,6 +289,8 @@ def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
         _tr("Done: {action}").format(action=action), 4000))
     dock.failed.connect(lambda text: window.statusBar().showMessage(text, 6000))
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.set_catalog(session.catalog)  # the studio's, as the desk names items
+    session.catalogChanged.connect(dock.set_catalog)
     # The desk's status bar asks the session how many experts are online.
     session.experts_online = lambda: sum(role == "expert" for role in hub.online.values())
     return dock

@@ -7,7 +7,8 @@ experts never see personal data), its business item, the knowledge base's
 suggested answers and what other experts answered. The expert writes or picks
 an answer, may save it to the knowledge base as a draft, and sends it
 (Ctrl+Enter). Everything arrives through a ``SeatLink``; nothing here
-touches the network or a database.
+touches the network or a database. A language change re-words the window and
+keeps the selected question and the answer being written.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,17 +41,25 @@ from PySide6.QtWidgets import (
 
 from videohelp.console.seat_client import SeatLink
 from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
+from videohelp.ui.i18n import Retranslator
 
 log = logging.getLogger(__name__)
+CTX = "ExpertWindow"
 
-STATE_TEXT = {"connecting": QT_TRANSLATE_NOOP("ExpertWindow", "Connecting…"),
-              "online": QT_TRANSLATE_NOOP("ExpertWindow", "Connected"),
-              "offline": QT_TRANSLATE_NOOP("ExpertWindow", "Offline — reconnecting"),
-              "refused": QT_TRANSLATE_NOOP("ExpertWindow", "Refused")}
+STATE_TEXT = {"connecting": QT_TRANSLATE_NOOP(CTX, "Connecting…"),
+              "online": QT_TRANSLATE_NOOP(CTX, "Connected"),
+              "offline": QT_TRANSLATE_NOOP(CTX, "Offline — reconnecting"),
+              "refused": QT_TRANSLATE_NOOP(CTX, "Refused")}
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExpertWindow", text)
+    return QCoreApplication.translate(CTX, text)
+
+
+def _titled(rt: Retranslator, text: str) -> QLabel:
+    label = QLabel()
+    rt.bind(label.setText, text)
+    return label
 
 
 class ExpertWindow(QMainWindow):
@@ -67,7 +76,9 @@ class ExpertWindow(QMainWindow):
         self.link = link
         self.model = QuestionListModel(self)
         self._sending: int | None = None
-        self.setWindowTitle(_tr("videohelp — Expert group"))
+        self._count_text = ""  # the status bar's standing message, re-worded on a language change
+        self.rt = Retranslator(CTX)
+        self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Expert group"))
         self.resize(1280, 800)
 
         self.list = QListView()
@@ -88,21 +99,26 @@ class ExpertWindow(QMainWindow):
         self.answers = QListWidget()
         self.answers.setWordWrap(True)
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText(_tr("Write the answer, or pick a suggestion above"))
-        self.save_kb = QCheckBox(_tr("Also save to the knowledge base as a draft"))
-        self.send_button = QPushButton(_tr("Send answer (Ctrl+Enter)"))
+        self.rt.bind(self.editor.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "Write the answer, or pick a suggestion above"))
+        self.save_kb = QCheckBox()
+        self.rt.bind(self.save_kb.setText,
+                     QT_TRANSLATE_NOOP(CTX, "Also save to the knowledge base as a draft"))
+        self.send_button = QPushButton()
+        self.rt.bind(self.send_button.setText, QT_TRANSLATE_NOOP(CTX, "Send answer (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send_answer)
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.send_answer)
 
         form = QFormLayout()
-        form.addRow(_tr("Studio's note"), self.note)
-        form.addRow(_tr("Viewer's question"), self.question_text)
-        form.addRow(_tr("Item"), self.item)
+        form.addRow(_titled(self.rt, QT_TRANSLATE_NOOP(CTX, "Studio's note")), self.note)
+        form.addRow(_titled(self.rt, QT_TRANSLATE_NOOP(CTX, "Viewer's question")), self.question_text)
+        form.addRow(_titled(self.rt, QT_TRANSLATE_NOOP(CTX, "Item")), self.item)
         right = QVBoxLayout()
         right.addLayout(form)
-        right.addWidget(QLabel(_tr("Suggested answers (double-click to use)")))
+        right.addWidget(_titled(self.rt, QT_TRANSLATE_NOOP(CTX, "Suggested answers (double-click to use)")))
         right.addWidget(self.suggestions, 2)
-        right.addWidget(QLabel(_tr("Answers so far (the first is shown to the studio)")))
+        right.addWidget(_titled(self.rt, QT_TRANSLATE_NOOP(
+            CTX, "Answers so far (the first is shown to the studio)")))
         right.addWidget(self.answers, 1)
         right.addWidget(self.editor, 2)
         right.addWidget(self.save_kb)
@@ -110,7 +126,7 @@ class ExpertWindow(QMainWindow):
         right_panel = QWidget()
         right_panel.setLayout(right)
         left = QVBoxLayout()
-        left.addWidget(QLabel(_tr("Flagged questions")))
+        left.addWidget(_titled(self.rt, QT_TRANSLATE_NOOP(CTX, "Flagged questions")))
         left.addWidget(self.list)
         left_panel = QWidget()
         left_panel.setLayout(left)
@@ -119,7 +135,8 @@ class ExpertWindow(QMainWindow):
         splitter.addWidget(right_panel)
         splitter.setSizes([500, 780])
         self.setCentralWidget(splitter)
-        self.connection = QLabel(_tr(STATE_TEXT["connecting"]))
+        self.connection = QLabel()
+        self.rt.bind(self.connection.setText, STATE_TEXT["connecting"])
         self.statusBar().addPermanentWidget(self.connection)
 
         # "waiting 2:31" is drawn when painted: repaint now and then so the times stay true.
@@ -135,6 +152,17 @@ class ExpertWindow(QMainWindow):
         link.requestFailed.connect(lambda text: self.statusBar().showMessage(
             _tr("Not sent: {why}").format(why=text), 8000))
         self._show(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.rt.apply()
+            self.model.retranslate()
+            for row in range(self.suggestions.count()):
+                entry = self.suggestions.item(row)
+                entry.setText(_suggestion_text(entry.data(Qt.ItemDataRole.UserRole)))
+            if self._count_text and self.statusBar().currentMessage() == self._count_text:
+                self._count()
+        super().changeEvent(event)
 
     # -- feed ----------------------------------------------------------------------------
     def _snapshot(self, snapshot: dict[str, Any]) -> None:
@@ -160,14 +188,18 @@ class ExpertWindow(QMainWindow):
         self._show(self.current_question())
 
     def _state(self, state: str) -> None:
-        self.connection.setText(_tr(STATE_TEXT.get(state, state)))
+        if state in STATE_TEXT:
+            self.rt.bind(self.connection.setText, STATE_TEXT[state])
+        else:
+            self.rt.show(self.connection.setText, state)
 
     def _refused(self, why: str) -> None:
-        self.connection.setText(_tr("Refused: {why}").format(why=why))
+        self.rt.bind(self.connection.setText, QT_TRANSLATE_NOOP(CTX, "Refused: {why}"), why=why)
         self.send_button.setEnabled(False)
 
     def _count(self) -> None:
-        self.statusBar().showMessage(_tr("{n} open questions").format(n=self.model.open_count()))
+        self._count_text = _tr("{n} open questions").format(n=self.model.open_count())
+        self.statusBar().showMessage(self._count_text)
 
     # -- the selected question ---------------------------------------------------------------
     def current_question(self) -> dict[str, Any] | None:
@@ -197,9 +229,7 @@ class ExpertWindow(QMainWindow):
         self.question_text.setText(f"{comment['viewer_masked']}：{comment['text_masked']}")
         self.item.setText(item_label(question.get("item")))
         for suggestion in question.get("suggestions", []):
-            status = _tr("reviewed") if suggestion.get("status") == "reviewed" else _tr("draft")
-            source = suggestion.get("source", "")
-            entry = QListWidgetItem(f"{suggestion['short_answer']}\n{source} · {status}")
+            entry = QListWidgetItem(_suggestion_text(suggestion))
             entry.setData(Qt.ItemDataRole.UserRole, suggestion)
             self.suggestions.addItem(entry)
         for answer in question.get("answers", []):
@@ -240,6 +270,11 @@ class ExpertWindow(QMainWindow):
         self.statusBar().showMessage(note, 6000)
         if comment_id is not None:
             self.answerSent.emit(comment_id)
+
+
+def _suggestion_text(suggestion: dict[str, Any]) -> str:
+    status = _tr("reviewed") if suggestion.get("status") == "reviewed" else _tr("draft")
+    return f"{suggestion['short_answer']}\n{suggestion.get('source', '')} · {status}"
 
 
 def run_expert(args: argparse.Namespace) -> int:

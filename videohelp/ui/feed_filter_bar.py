@@ -40,6 +40,11 @@ class FeedFilterBar(QWidget):
         self.text.textChanged.connect(self._apply)
         self.questions_only.toggled.connect(self._apply)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """List the items as ``catalog`` names them (an edit was saved); keeps the choices."""
+        self.catalog = catalog
+        self.retranslate()
+
     def retranslate(self) -> None:
         """(Re)fill the labels; keeps the current choices."""
         chosen = [combo.currentData() for combo in (self.platform, self.klass, self.item, self.state)]

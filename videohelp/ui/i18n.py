@@ -61,21 +61,34 @@ class Retranslator:
     """Texts bound to setters, re-applied after a language change.
 
     Pass source strings wrapped in ``QT_TRANSLATE_NOOP(context, text)`` so that
-    lupdate finds them.
+    lupdate finds them. Each binding has a key (the setter unless given):
+    binding the same key again replaces its text, so a label that shows one
+    message after another keeps only the latest; ``unbind`` before showing a
+    text that is not translated (a name, an error from elsewhere), or the
+    next language change would bring the old message back.
     """
 
     def __init__(self, context: str) -> None:
         self.context = context
-        self._bindings: list[tuple[Callable[[str], Any], str, dict[str, Any]]] = []
+        self._bindings: dict[object, tuple[Callable[[str], Any], str, dict[str, Any]]] = {}
 
-    def tr(self, text: str, **values: Any) -> str:
+    def tr(self, text: str, /, **values: Any) -> str:
         translated = QCoreApplication.translate(self.context, text)
         return translated.format(**values) if values else translated
 
-    def bind(self, setter: Callable[[str], Any], text: str, **values: Any) -> None:
-        self._bindings.append((setter, text, values))
+    def bind(self, setter: Callable[[str], Any], text: str, /, *, key: object = None,
+             **values: Any) -> None:
+        self._bindings[setter if key is None else key] = (setter, text, values)
         setter(self.tr(text, **values))
 
+    def unbind(self, key: object) -> None:
+        self._bindings.pop(key, None)
+
+    def show(self, setter: Callable[[str], Any], text: str, *, key: object = None) -> None:
+        """Show ``text`` as it is (not translated), replacing the key's binding."""
+        self.unbind(setter if key is None else key)
+        setter(text)
+
     def apply(self) -> None:
-        for setter, text, values in self._bindings:
+        for setter, text, values in list(self._bindings.values()):
             setter(self.tr(text, **values))

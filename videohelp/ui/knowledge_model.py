@@ -2,7 +2,8 @@
 
 The models read and write only through ``KnowledgeBase`` (console), never SQL.
 The table follows the base: it listens to it and updates the changed entry's row,
-or reloads after a bulk change such as an import.
+or reloads after a bulk change such as an import. ``retranslate`` re-words headers
+and labels after a language change without resetting (selections stay).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ class CatalogTreeModel(QStandardItemModel):
 
     def reload(self) -> None:
         self.clear()
-        self.setHorizontalHeaderLabels([_tr("Business items")])
         catalog = self.kb.catalog_store.catalog()
         counts = self.kb.entry_counts()
-        root = QStandardItem(_tr("All items ({count})").format(count=sum(counts.values())))
+        self._total = sum(counts.values())
+        root = QStandardItem()
         root.setEditable(False)
         for klass in CLASSES:
             items = catalog.by_class(klass)
@@ -56,6 +57,12 @@ class CatalogTreeModel(QStandardItemModel):
                 class_node.appendRow(node)
             root.appendRow(class_node)
         self.appendRow(root)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The header and the root's label in the current language (in place)."""
+        self.setHorizontalHeaderLabels([_tr("Business items")])
+        self.item(0).setText(_tr("All items ({count})").format(count=self._total))
 
     def index_of_item(self, code: str) -> QModelIndex:
         matches = self.match(self.index(0, 0), CODE_ROLE, code, 1,
@@ -79,11 +86,20 @@ class KnowledgeTableModel(QAbstractTableModel):
         self._entries: list[Entry] = []
         self._rows: dict[str, int] = {}
         self._counts: dict[str, int] = {}
+        self._headers: dict[str, str] = {}
+        self.retranslate()
+        kb.add_listener(self._on_changed)
+        self.refresh()
+
+    def retranslate(self) -> None:
+        """Headers and the status column in the current language (no reset)."""
         self._headers = {"id": _tr("ID"), "item": _tr("Item"), "question": _tr("Question"),
                          "short_answer": _tr("On-air answer"), "status": _tr("Status"),
                          "on_air": _tr("On air"), "version": _tr("Version")}
-        kb.add_listener(self._on_changed)
-        self.refresh()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self._entries:
+            column = self.COLUMNS.index("status")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._entries) - 1, column))
 
     def detach(self) -> None:
         """Stop following the base (before the base or this model goes away)."""

@@ -5,7 +5,8 @@ and the entries of the selection (status, how often on air, version); right, the
 selected entry's editor with its history, and the selected item's editor. Every
 read and write goes through ``KnowledgeBase`` (console); nothing here runs SQL.
 ``KnowledgeDock`` puts the view in the desk's main window and opens the base the
-first time it is shown.
+first time it is shown. A language change re-words the dock, the view, its models
+and editors in place: selections, searches and unsaved edits stay.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,13 +36,15 @@ from videohelp.console.knowledge import Entry, KnowledgeBase
 from videohelp.console.regulations import load_regulations
 from videohelp.ui.catalog_editor import ItemEditor
 from videohelp.ui.entry_editor import EntryEditor
+from videohelp.ui.i18n import Retranslator
 from videohelp.ui.knowledge_model import CLASS_ROLE, CODE_ROLE, CatalogTreeModel, KnowledgeTableModel
 
 log = logging.getLogger(__name__)
+CTX = "KnowledgeView"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("KnowledgeView", text)
+    return QCoreApplication.translate(CTX, text)
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -63,6 +66,7 @@ class KnowledgeView(QWidget):
     def __init__(self, kb: KnowledgeBase, actor: str = "desk", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kb = kb
+        self.rt = Retranslator(CTX)
         self.tree_model = CatalogTreeModel(kb, self)
         self.model = KnowledgeTableModel(kb, self)
         self.tree = QTreeView()
@@ -70,12 +74,15 @@ class KnowledgeView(QWidget):
         self.tree.expand(self.tree_model.index(0, 0))
         self.tree.selectionModel().selectionChanged.connect(self._tree_selected)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_tr("Search questions and answers: 驾照 换证, 电驴 上牌 …"))
+        self.rt.bind(self.search.setPlaceholderText,
+                     QT_TRANSLATE_NOOP(CTX, "Search questions and answers: 驾照 换证, 电驴 上牌 …"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda text: self.model.set_filter(
             klass=self.model.klass, item=self.model.item, query=text))
-        self.new_button = QPushButton(_tr("New answer"))
-        self.new_button.setToolTip(_tr("A new entry for the item selected on the left"))
+        self.new_button = QPushButton()
+        self.rt.bind(self.new_button.setText, QT_TRANSLATE_NOOP(CTX, "New answer"))
+        self.rt.bind(self.new_button.setToolTip,
+                     QT_TRANSLATE_NOOP(CTX, "A new entry for the item selected on the left"))
         self.new_button.clicked.connect(self.new_entry)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -98,8 +105,10 @@ class KnowledgeView(QWidget):
         self.editor.saved.connect(self._entry_saved)
         self.item_editor.saved.connect(self._item_saved)
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolled(self.editor), _tr("Answer"))
-        self.tabs.addTab(_scrolled(self.item_editor), _tr("Business item"))
+        self.tabs.addTab(_scrolled(self.editor), "")
+        self.tabs.addTab(_scrolled(self.item_editor), "")
+        self.rt.bind(lambda text: self.tabs.setTabText(0, text), QT_TRANSLATE_NOOP(CTX, "Answer"))
+        self.rt.bind(lambda text: self.tabs.setTabText(1, text), QT_TRANSLATE_NOOP(CTX, "Business item"))
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
@@ -117,6 +126,17 @@ class KnowledgeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def retranslate(self) -> None:
+        """Re-word the view and its models (the editors re-word themselves)."""
+        self.rt.apply()
+        self.tree_model.retranslate()
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def shutdown(self) -> None:
         """Stop following the base (call before closing it)."""
@@ -179,7 +199,8 @@ class KnowledgeView(QWidget):
         """Open a blank entry for the selected item in the editor (saved with Save)."""
         code = self.model.item
         if not code:
-            self.editor.message.setText("⚠ " + _tr("Select a business item on the left first."))
+            self.editor.say(QT_TRANSLATE_NOOP("EntryEditor", "Select a business item on the left first."),
+                            warn=True)
             self.tabs.setCurrentIndex(0)
             self.editor.setEnabled(True)
             return None
@@ -214,16 +235,30 @@ class KnowledgeView(QWidget):
 
 
 class KnowledgeDock(QDockWidget):
-    """The knowledge view as a dock of the desk; the base opens when first shown."""
+    """The knowledge view as a dock of the desk; the base opens when first shown.
+
+    Signals:
+        catalogSaved(str): a business item (this code) was saved as a new version; the
+            desk has the session read the catalog again.
+    """
+
+    catalogSaved = Signal(str)
 
     def __init__(self, database: Path, *, actor: str = "desk", regulations_dir: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(_tr("Knowledge base"), parent)
+        super().__init__(parent)
+        self.rt = Retranslator(CTX)
+        self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Knowledge base"))
         self.setObjectName("knowledgeDock")
         self.database, self.actor, self.regulations_dir = database, actor, regulations_dir
         self.kb: KnowledgeBase | None = None
         self.view: KnowledgeView | None = None
         self.visibilityChanged.connect(self._on_visible)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.rt.apply()
+        super().changeEvent(event)
 
     def _on_visible(self, visible: bool) -> None:
         if visible and self.view is None:
@@ -233,6 +268,7 @@ class KnowledgeDock(QDockWidget):
         if self.view is None:
             self.kb = KnowledgeBase.open(self.database, load_regulations(self.regulations_dir or None))
             self.view = KnowledgeView(self.kb, self.actor, self)
+            self.view.item_editor.saved.connect(self.catalogSaved)
             self.setWidget(self.view)
             log.info("knowledge base opened in the desk (%s)", self.database)
         return self.view

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from videohelp.console.catalog import Catalog
 from videohelp.console.session import ShowSession
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
@@ -70,7 +71,8 @@ class MainWindow(DeskActions, QMainWindow):
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Live desk"))
 
         # -- the live feed (central) ----------------------------------------------------
-        self.model = CommentListModel(show_personal=show_personal, parent=self)
+        self.model = CommentListModel(show_personal=show_personal, catalog=session.catalog,
+                                      parent=self)
         self.feed_filter = FeedFilter(self)
         self.feed_filter.setSourceModel(self.model)
         self.table = self._table(self.feed_filter)
@@ -292,6 +294,13 @@ class MainWindow(DeskActions, QMainWindow):
         session.onAirChanged.connect(self._on_air_changed)
         session.actionFailed.connect(lambda text: self.statusBar().showMessage(text, 6000))
         session.program.previewReady.connect(self.preview.show_frame)
+        session.catalogChanged.connect(self._catalog_changed)
+        self.knowledge_dock.catalogSaved.connect(lambda _code: session.spawn(session.reload_catalog()))
+
+    def _catalog_changed(self, catalog: Catalog) -> None:
+        """An item was edited: the feed, queue, filters and answer name it anew."""
+        for part in (self.model, self.queue_model, self.filter_bar, self.answers):
+            part.set_catalog(catalog)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -301,6 +310,8 @@ class MainWindow(DeskActions, QMainWindow):
             for model in (self.model, self.queue_model):
                 model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
             self.filter_bar.retranslate()
+            self.status.retranslate()
+            # The docks' panels re-word themselves on the same event (their own changeEvent).
             language = current_language(QApplication.instance())
             if language in self.language_actions:
                 self.language_actions[language].setChecked(True)

@@ -53,6 +53,13 @@ class QuestionQueueModel(QAbstractTableModel):
         self._timer.timeout.connect(self.relayout)
         self._timer.start()
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Name items from ``catalog`` from now on (an edit was saved in the studio)."""
+        self.catalog = catalog
+        if self._order:
+            column = self.COLUMNS.index("item")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._order) - 1, column))
+
     # -- feeding --------------------------------------------------------------------
     def add_triaged(self, comments: list[StoredComment]) -> None:
         """Business questions that triage filed; chatter and repeats stay out."""

@@ -3,7 +3,9 @@
 The figures are shown in widgets built from the report's model (QTextBrowser
 cannot draw the inline SVG charts; the charts are rasterised with
 QSvgRenderer instead). Exports write the same HTML and PDF as ``videohelp
-report``; the script tab is editable and exports what was edited.
+report``; the script tab is editable and exports what was edited. A language
+change re-words the dialog and the report's headings in place (the days, the
+tab, the tables' positions and the edited script stay).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QEvent
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -43,18 +45,38 @@ from videohelp.console.reports.job import BackgroundJob, ReportJob
 from videohelp.console.reports.period import DateRange, PeriodError, day_of_ms
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import chart_image, write_pdf
+from videohelp.ui.i18n import Retranslator
 
 log = logging.getLogger(__name__)
 FOLLOWUP_ROWS = 500  # shown in the table; exports hold every row
+CTX = "ReportDialog"
+# Table headings (source texts; each table keeps them in the current language).
+FOLLOWUP_HEADERS = (QT_TRANSLATE_NOOP(CTX, "Time"), QT_TRANSLATE_NOOP(CTX, "Platform"),
+                    QT_TRANSLATE_NOOP(CTX, "Viewer"), QT_TRANSLATE_NOOP(CTX, "Question"),
+                    QT_TRANSLATE_NOOP(CTX, "Item"), QT_TRANSLATE_NOOP(CTX, "Asked"),
+                    QT_TRANSLATE_NOOP(CTX, "State"))
+FIGURE_HEADERS = (QT_TRANSLATE_NOOP(CTX, "Figure"), "", QT_TRANSLATE_NOOP(CTX, "Value"))
+PLATFORM_HEADERS = (QT_TRANSLATE_NOOP(CTX, "Platform"), QT_TRANSLATE_NOOP(CTX, "Comments"),
+                    QT_TRANSLATE_NOOP(CTX, "Share"))
+TREND_HEADERS = (QT_TRANSLATE_NOOP(CTX, "Figure"), QT_TRANSLATE_NOOP(CTX, "This period"),
+                 QT_TRANSLATE_NOOP(CTX, "Previous"), "±", QT_TRANSLATE_NOOP(CTX, "A week earlier"), "±")
+ITEM_HEADERS = (QT_TRANSLATE_NOOP(CTX, "Item"), QT_TRANSLATE_NOOP(CTX, "Name"),
+                QT_TRANSLATE_NOOP(CTX, "Asked"), QT_TRANSLATE_NOOP(CTX, "Answered"),
+                QT_TRANSLATE_NOOP(CTX, "Wordings"), QT_TRANSLATE_NOOP(CTX, "Answer given"),
+                QT_TRANSLATE_NOOP(CTX, "Review"))
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportDialog", text)
+    return QCoreApplication.translate(CTX, text)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
+def _table(headers: tuple[str, ...], rows: list[list[str]], rt: Retranslator) -> QTableWidget:
+    """A read-only table; ``rt`` keeps its ``headers`` (source texts) in the current language."""
     table = QTableWidget(len(rows), len(headers))
-    table.setHorizontalHeaderLabels(headers)
+    table.setHorizontalHeaderLabels(list(headers))
+    for column, header in enumerate(headers):
+        if header.strip("±"):
+            rt.bind(table.horizontalHeaderItem(column).setText, header)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setWordWrap(True)
@@ -75,7 +97,9 @@ class ReportDialog(QDialog):
         self.job: BackgroundJob | None = None
         self._last_job: BackgroundJob | None = None
         self._partial: Path | None = None
-        self.setWindowTitle(_tr("Daily review"))
+        self.rt = Retranslator(CTX)
+        self.report_rt = Retranslator(CTX)  # the shown report's headings
+        self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Daily review"))
         self.resize(1100, 800)
         # "Today" is the show's day in Hangzhou, whatever the machine's time zone.
         day = day or day_of_ms(int(time.time() * 1000))
@@ -84,24 +108,32 @@ class ReportDialog(QDialog):
         for edit in (self.first_edit, self.last_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.compute_button = QPushButton(_tr("Compute"))
-        self.cancel_button = QPushButton(_tr("Cancel"))
+        self.compute_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.rt.bind(self.compute_button.setText, QT_TRANSLATE_NOOP(CTX, "Compute"))
+        self.rt.bind(self.cancel_button.setText, QT_TRANSLATE_NOOP(CTX, "Cancel"))
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.status = QLabel(_tr("Choose the days and press Compute."))
+        self.status = QLabel()
+        self._say(QT_TRANSLATE_NOOP(CTX, "Choose the days and press Compute."))
         self.published = QLabel()
         self.published.setWordWrap(True)
         self.tabs = QTabWidget()
         self.script_edit = QPlainTextEdit()
-        self.export_buttons = {name: QPushButton(label) for name, label in (
-            ("html", _tr("Export HTML…")), ("pdf", _tr("Export PDF…")),
-            ("followup", _tr("Export follow-up list…")), ("script", _tr("Export script…")))}
-        for button in self.export_buttons.values():
-            button.setEnabled(False)
+        self.export_buttons = {name: QPushButton() for name in ("html", "pdf", "followup", "script")}
+        for name, label in (("html", QT_TRANSLATE_NOOP(CTX, "Export HTML…")),
+                            ("pdf", QT_TRANSLATE_NOOP(CTX, "Export PDF…")),
+                            ("followup", QT_TRANSLATE_NOOP(CTX, "Export follow-up list…")),
+                            ("script", QT_TRANSLATE_NOOP(CTX, "Export script…"))):
+            self.rt.bind(self.export_buttons[name].setText, label)
+            self.export_buttons[name].setEnabled(False)
+        self.from_label, self.to_label = QLabel(), QLabel()
+        self.rt.bind(self.from_label.setText, QT_TRANSLATE_NOOP(CTX, "From"))
+        self.rt.bind(self.to_label.setText, QT_TRANSLATE_NOOP(CTX, "to"))
 
         top = QHBoxLayout()
-        for widget in (QLabel(_tr("From")), self.first_edit, QLabel(_tr("to")), self.last_edit,
+        for widget in (self.from_label, self.first_edit, self.to_label, self.last_edit,
                        self.compute_button, self.cancel_button):
             top.addWidget(widget)
         top.addWidget(self.progress, 1)
@@ -123,6 +155,17 @@ class ReportDialog(QDialog):
         self.export_buttons["followup"].clicked.connect(lambda: self._ask_and_export("followup"))
         self.export_buttons["script"].clicked.connect(lambda: self._ask_and_export("script"))
 
+    # -- language -------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.rt.apply()
+            self.report_rt.apply()
+        super().changeEvent(event)
+
+    def _say(self, text: str, **values: object) -> None:
+        """Show a translatable status line (kept in the current language)."""
+        self.rt.bind(self.status.setText, text, **values)
+
     # -- computing ------------------------------------------------------------------
     def period(self) -> DateRange:
         first, last = self.first_edit.date(), self.last_edit.date()
@@ -134,11 +177,11 @@ class ReportDialog(QDialog):
         try:
             period = self.period()
         except PeriodError as exc:
-            self.status.setText(str(exc))
+            self.rt.show(self.status.setText, str(exc))
             return
         if self.job is not None:
             return
-        self.status.setText(_tr("Computing the review for {days}…").format(days=period.label()))
+        self._say(QT_TRANSLATE_NOOP(CTX, "Computing the review for {days}…"), days=period.label())
         self._start(ReportJob(self.database, period), self._on_finished)
 
     def _start(self, job: BackgroundJob, on_finished: Callable[[Any], None]) -> None:
@@ -178,14 +221,14 @@ class ReportDialog(QDialog):
 
     def _on_failed(self, message: str) -> None:
         self._job_done()
-        self.status.setText(_tr("Failed: {why}").format(why=message))
+        self._say(QT_TRANSLATE_NOOP(CTX, "Failed: {why}"), why=message)
 
     def _on_cancelled(self) -> None:
         self._job_done()
         if self._partial is not None:  # a half-written export is worse than none
             self._partial.unlink(missing_ok=True)
             self._partial = None
-        self.status.setText(_tr("Cancelled."))
+        self._say(QT_TRANSLATE_NOOP(CTX, "Cancelled."))
 
     def _on_finished(self, report: Report) -> None:
         self._job_done()
@@ -195,22 +238,26 @@ class ReportDialog(QDialog):
     def show_report(self, report: Report) -> None:
         """Fill the tabs from ``report``'s model."""
         self.report = report
-        self.status.setText(_tr("Review of {days}").format(days=report.period.label()))
+        self.report_rt = rt = Retranslator(CTX)
+        self._say(QT_TRANSLATE_NOOP(CTX, "Review of {days}"), days=report.period.label())
         self.published.setText(report.published.text())
         self.tabs.clear()
-        self.tabs.addTab(self._figures_tab(report), _tr("Figures"))
-        self.tabs.addTab(self._questions_tab(report), _tr("Top questions"))
+        self.tabs.addTab(self._figures_tab(report), "")
+        self.tabs.addTab(self._questions_tab(report), "")
         self.followup_table = _table(
-            [_tr("Time"), _tr("Platform"), _tr("Viewer"), _tr("Question"), _tr("Item"), _tr("Asked"),
-             _tr("State")],
+            FOLLOWUP_HEADERS,
             [[present.stamp(r.received_ms), r.platform, r.viewer, r.text,
               f"{r.item or ''} {r.item_name}", str(r.asked),
               present.STATE.get(r.state, r.state) + (" ⏳" if r.carried_over else "")]
-             for r in report.followup[:FOLLOWUP_ROWS]])
-        self.tabs.addTab(self.followup_table,
-                         _tr("Follow-up ({count})").format(count=len(report.followup)))
+             for r in report.followup[:FOLLOWUP_ROWS]], rt)
+        self.tabs.addTab(self.followup_table, "")
         self.script_edit.setPlainText(report.script)
-        self.tabs.addTab(self.script_edit, _tr("车管资讯 script"))
+        self.tabs.addTab(self.script_edit, "")
+        for index, (title, values) in enumerate((
+                (QT_TRANSLATE_NOOP(CTX, "Figures"), {}), (QT_TRANSLATE_NOOP(CTX, "Top questions"), {}),
+                (QT_TRANSLATE_NOOP(CTX, "Follow-up ({count})"), {"count": len(report.followup)}),
+                (QT_TRANSLATE_NOOP(CTX, "车管资讯 script"), {}))):
+            rt.bind(lambda text, i=index: self.tabs.setTabText(i, text), title, **values)
         for button in self.export_buttons.values():
             button.setEnabled(True)
 
@@ -218,19 +265,20 @@ class ReportDialog(QDialog):
         f = report.figures
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.figures_table = _table([_tr("Figure"), "", _tr("Value")],
-                                    [[zh, en, value] for zh, en, value in present.figure_rows(f)])
+        self.figures_table = _table(FIGURE_HEADERS,
+                                    [[zh, en, value] for zh, en, value in present.figure_rows(f)],
+                                    self.report_rt)
         layout.addWidget(self.figures_table, 2)
-        layout.addWidget(_table([_tr("Platform"), _tr("Comments"), _tr("Share")],
+        layout.addWidget(_table(PLATFORM_HEADERS,
                                 [[p, str(n), present.percent(n, f.comments)]
-                                 for p, n in f.by_platform.items()]), 1)
+                                 for p, n in f.by_platform.items()], self.report_rt), 1)
         trends = report.trends
         layout.addWidget(_table(
-            [_tr("Figure"), _tr("This period"), _tr("Previous"), "±", _tr("A week earlier"), "±"],
+            TREND_HEADERS,
             [[f"{row.label_zh} {row.label_en}", present.trend_value(row.key, row.value),
               present.trend_value(row.key, row.previous), present.change(row.vs_previous),
               present.trend_value(row.key, row.week_before), present.change(row.vs_week_before)]
-             for row in trends.rows]), 2)
+             for row in trends.rows], self.report_rt), 2)
         return page
 
     def _questions_tab(self, report: Report) -> QWidget:
@@ -240,10 +288,13 @@ class ReportDialog(QDialog):
         self.chart_labels: list[QLabel] = []
         ratio = self.devicePixelRatioF() or 1.0
         for number, klass in enumerate(report.classes):
-            layout.addWidget(QLabel(_tr("<b>{klass}</b> {name}: asked {asked} times, {distinct} distinct "
-                                        "questions, {answered} answered").format(
+            summary = QLabel()
+            self.report_rt.bind(summary.setText, QT_TRANSLATE_NOOP(
+                CTX, "<b>{klass}</b> {name}: asked {asked} times, {distinct} distinct questions, "
+                     "{answered} answered"),
                 klass=klass.klass, name=klass.name_en, asked=klass.asked, distinct=klass.distinct,
-                answered=klass.answered)))
+                answered=klass.answered)
+            layout.addWidget(summary)
             chart = QLabel()
             pixmap = QPixmap.fromImage(chart_image(charts[f"class-{number}"].svg, scale=max(1, round(ratio))))
             pixmap.setDevicePixelRatio(max(1, round(ratio)))
@@ -254,8 +305,7 @@ class ReportDialog(QDialog):
                      " / ".join(text for text, _ in item.wordings),
                      item.answer.text if item.answer else "—", present.answer_status(item.answer)]
                     for item in klass.items]
-            table = _table([_tr("Item"), _tr("Name"), _tr("Asked"), _tr("Answered"), _tr("Wordings"),
-                            _tr("Answer given"), _tr("Review")], rows)
+            table = _table(ITEM_HEADERS, rows, self.report_rt)
             table.setMinimumHeight(min(400, 40 + 30 * len(rows)))
             layout.addWidget(table)
         layout.addStretch(1)
@@ -302,9 +352,9 @@ class ReportDialog(QDialog):
         try:
             self.export(kind, Path(name))
         except (OSError, ValueError) as exc:
-            self.status.setText(_tr("Export failed: {why}").format(why=exc))
+            self._say(QT_TRANSLATE_NOOP(CTX, "Export failed: {why}"), why=exc)
             return
-        self.status.setText(_tr("Exported to {path}").format(path=name))
+        self._say(QT_TRANSLATE_NOOP(CTX, "Exported to {path}"), path=name)
 
     def export_followup_in_background(self, path: Path) -> BackgroundJob | None:
         """Write the follow-up list off the main thread (a month's is 100,000+ rows)."""
@@ -318,9 +368,9 @@ class ReportDialog(QDialog):
         def written(_: object) -> None:
             self._partial = None
             self._job_done()
-            self.status.setText(_tr("Exported to {path}").format(path=path))
+            self._say(QT_TRANSLATE_NOOP(CTX, "Exported to {path}"), path=path)
 
-        self.status.setText(_tr("Writing {count} follow-ups…").format(count=len(rows)))
+        self._say(QT_TRANSLATE_NOOP(CTX, "Writing {count} follow-ups…"), count=len(rows))
         self._start(job, written)
         return job
 

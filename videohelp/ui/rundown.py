@@ -2,7 +2,8 @@
 
 Rundown entries come from ``rundown.json`` in the data directory (the studio's
 own, edited between shows) or the shipped default. The big 全部下屏 button is
-not here: it lives on the main window, always visible.
+not here: it lives on the main window, always visible. A language change
+re-words the panel and keeps the selected card.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,12 +29,14 @@ from videohelp.assets import asset_path
 from videohelp.streaming.cards import CardError, CardRenderer
 from videohelp.streaming.layers import LayerError
 from videohelp.streaming.program import ProgramEngine
+from videohelp.ui.i18n import Retranslator
 
 log = logging.getLogger(__name__)
+CTX = "Rundown"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("Rundown", text)
+    return QCoreApplication.translate(CTX, text)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,13 @@ class RundownPanel(QWidget):
         if entries:
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.take_current())
-        self.take_button = QPushButton(_tr("Take"))
-        self.update_button = QPushButton(_tr("Update"))
-        self.clear_button = QPushButton(_tr("Clear layer"))
+        self.rt = Retranslator(CTX)
+        self.take_button = QPushButton()
+        self.update_button = QPushButton()
+        self.clear_button = QPushButton()
+        self.rt.bind(self.take_button.setText, QT_TRANSLATE_NOOP(CTX, "Take"))
+        self.rt.bind(self.update_button.setText, QT_TRANSLATE_NOOP(CTX, "Update"))
+        self.rt.bind(self.clear_button.setText, QT_TRANSLATE_NOOP(CTX, "Clear layer"))
         self.take_button.clicked.connect(self.take_current)
         self.update_button.clicked.connect(self.update_current)
         self.clear_button.clicked.connect(self.clear_current)
@@ -98,7 +105,9 @@ class RundownPanel(QWidget):
         for button in (self.take_button, self.update_button, self.clear_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_tr("Graphics rundown")))
+        self.title = QLabel()
+        self.rt.bind(self.title.setText, QT_TRANSLATE_NOOP(CTX, "Graphics rundown"))
+        layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.on_air)
@@ -108,6 +117,16 @@ class RundownPanel(QWidget):
         self._timer.start()
         engine.layersChanged.connect(lambda _names: self.refresh_on_air())
         self.refresh_on_air()
+
+    def retranslate(self) -> None:
+        """Re-word the panel in the current language (the selected card stays)."""
+        self.rt.apply()
+        self.refresh_on_air()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def current(self) -> RundownEntry | None:
         row = self.list.currentRow()

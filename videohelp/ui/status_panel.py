@@ -18,7 +18,11 @@ def _tr(text: str) -> str:
 
 
 class StatusPanel:
-    """Keeps permanent labels in ``bar`` up to date once a second."""
+    """Keeps permanent labels in ``bar`` up to date once a second.
+
+    ``refresh`` measures (rates are per refresh); ``retranslate`` only re-words the
+    last figures, so a language change does not skew the rates.
+    """
 
     def __init__(self, session: ShowSession, bar: QStatusBar) -> None:
         self.session = session
@@ -31,6 +35,7 @@ class StatusPanel:
         self._arrivals: deque[float] = deque()
         self._acked: dict[str, int] = {}
         self._output_states: dict[str, str] = {}
+        self._figures: tuple[list[str], int, list[str], int] = ([], 0, [], 0)
         session.feed.commentsAdded.connect(self._count)
         session.outputs.outputStateChanged.connect(self._output_state)
         self._timer = QTimer(bar)
@@ -61,13 +66,19 @@ class StatusPanel:
             self._acked[platform] = stats.acked
             name = PLATFORM_LABELS.get(platform, platform)
             parts.append(f"{name}×{stats.connections} {rate}/s")
-        self.bridges.setText(_tr("Bridges: {list}").format(
-            list=", ".join(parts) if parts else _tr("none")))
         online = getattr(self.session, "experts_online", None)
         experts = online() if callable(online) else 0
-        self.seats.setText(_tr("Experts online: {n}").format(n=experts))
         states = [f"{name}: {state}" for name, state in self._output_states.items()
                   if state != "stopped"]
+        self._figures = (parts, experts, states, self.comments_per_minute())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Show the last figures in the current language."""
+        parts, experts, states, per_minute = self._figures
+        self.bridges.setText(_tr("Bridges: {list}").format(
+            list=", ".join(parts) if parts else _tr("none")))
+        self.seats.setText(_tr("Experts online: {n}").format(n=experts))
         self.outputs.setText(_tr("Outputs: {list}").format(
             list=", ".join(states) if states else _tr("preview only")))
-        self.rate.setText(_tr("{n} comments/min").format(n=self.comments_per_minute()))
+        self.rate.setText(_tr("{n} comments/min").format(n=per_minute))

@@ -102,3 +102,20 @@ def test_an_old_question_no_longer_collects_repeats(engine, grouper) -> None:
     first, again = engine.classify(["驾照丢了怎么补", "驾照丢了怎么补啊"])
     grouper.add(1, first, 0)
     assert grouper.add(2, again, grouper.max_age_ms + 1) is None
+
+
+def test_backlog_comments_group_among_themselves_after_live_ones(engine, grouper) -> None:
+    """The backlog (old comments, read back oldest first) takes turns with live ones."""
+    hour = 3_600_000
+    old, old_again = live, live_again = engine.classify(["驾照丢了怎么补", "驾照丢了怎么补啊"])
+    assert grouper.add(1, old, 0) is None
+    # A live comment an hour later: backlog comments still to come are no older than 0.
+    assert grouper.add(100, live, hour, oldest_to_come=0) is None  # too far from root 1
+    assert grouper.add(2, old_again, 1000) == 1  # root 1 was kept for it
+    assert grouper.add(101, live_again, hour + 1000, oldest_to_come=1000) == 100
+    assert grouper.askers(1) == 2 and grouper.askers(100) == 2
+    # Without the backlog, the live comment would have forgotten root 1.
+    fresh = RepeatGrouper()
+    fresh.add(1, old, 0)
+    fresh.add(100, live, hour)
+    assert fresh.add(2, old_again, 1000) is None

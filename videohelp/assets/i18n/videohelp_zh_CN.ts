@@ -12,16 +12,16 @@
       <translation>置顶(P)</translation>
     </message>
     <message>
-      <source>Draft: needs the officer's confirmation before air.</source>
-      <translation>草稿：须经民警主持确认后方可播出。</translation>
-    </message>
-    <message>
       <source>Suggested answers (1–3)</source>
       <translation>推荐答案（1–3）</translation>
     </message>
     <message>
       <source>Pinned answers (Ctrl+P puts the last one back)</source>
       <translation>置顶答案（Ctrl+P 重新上屏最近一条）</translation>
+    </message>
+    <message>
+      <source>Draft: needs the officer's confirmation before air.</source>
+      <translation>草稿：须经民警主持确认后方可播出。</translation>
     </message>
     <message>
       <source>draft</source>
@@ -83,6 +83,30 @@
       <translation>保存事项</translation>
     </message>
     <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>操作人</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Changed</source>
+      <translation>修改内容</translation>
+    </message>
+    <message>
+      <source>created</source>
+      <translation>新建</translation>
+    </message>
+    <message>
       <source>Name</source>
       <translation>名称</translation>
     </message>
@@ -113,30 +137,6 @@
     <message>
       <source>Change note</source>
       <translation>修改说明</translation>
-    </message>
-    <message>
-      <source>Version</source>
-      <translation>版本</translation>
-    </message>
-    <message>
-      <source>When</source>
-      <translation>时间</translation>
-    </message>
-    <message>
-      <source>Who</source>
-      <translation>操作人</translation>
-    </message>
-    <message>
-      <source>Action</source>
-      <translation>操作</translation>
-    </message>
-    <message>
-      <source>Changed</source>
-      <translation>修改内容</translation>
-    </message>
-    <message>
-      <source>created</source>
-      <translation>新建</translation>
     </message>
     <message>
       <source>History</source>
@@ -252,6 +252,18 @@
       <translation>标记为已审核</translation>
     </message>
     <message>
+      <source>Draft: goes on air only with the officer's confirmation.</source>
+      <translation>草稿：须经民警主持确认后方可播出。</translation>
+    </message>
+    <message>
+      <source>Saved as version {n}.</source>
+      <translation>已保存为第 {n} 版。</translation>
+    </message>
+    <message>
+      <source>Marked reviewed by {name}.</source>
+      <translation>已由 {name} 标记为已审核。</translation>
+    </message>
+    <message>
       <source>Item</source>
       <translation>事项</translation>
     </message>
@@ -288,10 +300,6 @@
       <translation>你的姓名</translation>
     </message>
     <message>
-      <source>Draft: goes on air only with the officer's confirmation.</source>
-      <translation>草稿：须经民警主持确认后方可播出。</translation>
-    </message>
-    <message>
       <source>History</source>
       <translation>历史记录</translation>
     </message>
@@ -308,6 +316,10 @@
       <translation>专家团答案：审核前请注明法规文件和条款。</translation>
     </message>
     <message>
+      <source>Enter your name: every change records who made it.</source>
+      <translation>请填写姓名：每次修改都会记录修改人。</translation>
+    </message>
+    <message>
       <source>Reviewed by {name} at {time}.</source>
       <translation>{name} 于 {time} 审核。</translation>
     </message>
@@ -316,24 +328,16 @@
       <translation>已播出 {count} 次。</translation>
     </message>
     <message>
-      <source>Enter your name: every change records who made it.</source>
-      <translation>请填写姓名：每次修改都会记录修改人。</translation>
-    </message>
-    <message>
-      <source>Saved as version {n}.</source>
-      <translation>已保存为第 {n} 版。</translation>
-    </message>
-    <message>
-      <source>Marked reviewed by {name}.</source>
-      <translation>已由 {name} 标记为已审核。</translation>
-    </message>
-    <message>
       <source>new, not saved yet</source>
       <translation>新建，尚未保存</translation>
     </message>
     <message>
       <source>version {n}</source>
       <translation>第 {n} 版</translation>
+    </message>
+    <message>
+      <source>Select a business item on the left first.</source>
+      <translation>请先在左侧选择业务事项。</translation>
     </message>
   </context>
   <context>
@@ -410,6 +414,14 @@
       <translation>已拒绝</translation>
     </message>
     <message>
+      <source>reviewed</source>
+      <translation>已审核</translation>
+    </message>
+    <message>
+      <source>draft</source>
+      <translation>草稿</translation>
+    </message>
+    <message>
       <source>videohelp — Expert group</source>
       <translation>videohelp — 专家团</translation>
     </message>
@@ -426,6 +438,18 @@
       <translation>发送答案(Ctrl+Enter)</translation>
     </message>
     <message>
+      <source>Refused: {why}</source>
+      <translation>已拒绝：{why}</translation>
+    </message>
+    <message>
+      <source>Answer sent</source>
+      <translation>答案已发送</translation>
+    </message>
+    <message>
+      <source>Answer sent (another expert answered first)</source>
+      <translation>答案已发送（已有其他专家先行答复）</translation>
+    </message>
+    <message>
       <source>Studio's note</source>
       <translation>直播间备注</translation>
     </message>
@@ -436,14 +460,6 @@
     <message>
       <source>Item</source>
       <translation>事项</translation>
-    </message>
-    <message>
-      <source>Answer sent</source>
-      <translation>答案已发送</translation>
-    </message>
-    <message>
-      <source>Answer sent (another expert answered first)</source>
-      <translation>答案已发送（已有其他专家先行答复）</translation>
     </message>
     <message>
       <source>Suggested answers (double-click to use)</source>
@@ -458,24 +474,12 @@
       <translation>已提交专家的问题</translation>
     </message>
     <message>
-      <source>reviewed</source>
-      <translation>已审核</translation>
-    </message>
-    <message>
-      <source>draft</source>
-      <translation>草稿</translation>
+      <source>{n} open questions</source>
+      <translation>{n} 个待答问题</translation>
     </message>
     <message>
       <source>Select a question and write an answer first</source>
       <translation>请先选择问题并撰写答案</translation>
-    </message>
-    <message>
-      <source>Refused: {why}</source>
-      <translation>已拒绝：{why}</translation>
-    </message>
-    <message>
-      <source>{n} open questions</source>
-      <translation>{n} 个待答问题</translation>
     </message>
     <message>
       <source>Not sent: {why}</source>
@@ -582,10 +586,6 @@
       <source>Knowledge base</source>
       <translation>知识库</translation>
     </message>
-    <message>
-      <source>Select a business item on the left first.</source>
-      <translation>请先在左侧选择业务事项。</translation>
-    </message>
   </context>
   <context>
     <name>MainWindow</name>
@@ -596,6 +596,10 @@
     <message>
       <source>File this comment under:</source>
       <translation>将此评论归入：</translation>
+    </message>
+    <message>
+      <source>⚠ Error recorded; report: {path}</source>
+      <translation>⚠ 已记录错误；报告：{path}</translation>
     </message>
     <message>
       <source>Shortcuts</source>
@@ -618,6 +622,10 @@
       <translation>当前无上屏内容</translation>
     </message>
     <message>
+      <source>On air: {text}</source>
+      <translation>播出中：{text}</translation>
+    </message>
+    <message>
       <source>Chatter (not a question)</source>
       <translation>闲聊（非提问）</translation>
     </message>
@@ -628,10 +636,6 @@
     <message>
       <source>Draft answer, not yet reviewed: press Enter again to confirm it for air</source>
       <translation>草稿答案，尚未审核：再按一次 Enter 确认播出</translation>
-    </message>
-    <message>
-      <source>On air: {text}</source>
-      <translation>播出中：{text}</translation>
     </message>
     <message>
       <source>videohelp — Live desk</source>
@@ -747,50 +751,6 @@
   <context>
     <name>ReportDialog</name>
     <message>
-      <source>Daily review</source>
-      <translation>每日复盘</translation>
-    </message>
-    <message>
-      <source>Compute</source>
-      <translation>统计</translation>
-    </message>
-    <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <source>Choose the days and press Compute.</source>
-      <translation>请选择日期，然后点击“统计”。</translation>
-    </message>
-    <message>
-      <source>Cancelled.</source>
-      <translation>已取消。</translation>
-    </message>
-    <message>
-      <source>Figures</source>
-      <translation>数据</translation>
-    </message>
-    <message>
-      <source>Top questions</source>
-      <translation>热点问题</translation>
-    </message>
-    <message>
-      <source>车管资讯 script</source>
-      <translation>车管资讯稿</translation>
-    </message>
-    <message>
-      <source>Export</source>
-      <translation>导出</translation>
-    </message>
-    <message>
-      <source>From</source>
-      <translation>从</translation>
-    </message>
-    <message>
-      <source>to</source>
-      <translation>至</translation>
-    </message>
-    <message>
       <source>Time</source>
       <translation>时间</translation>
     </message>
@@ -825,22 +785,6 @@
     <message>
       <source>Value</source>
       <translation>数值</translation>
-    </message>
-    <message>
-      <source>Computing the review for {days}…</source>
-      <translation>正在统计 {days} 的复盘…</translation>
-    </message>
-    <message>
-      <source>Failed: {why}</source>
-      <translation>失败：{why}</translation>
-    </message>
-    <message>
-      <source>Review of {days}</source>
-      <translation>{days} 复盘</translation>
-    </message>
-    <message>
-      <source>Follow-up ({count})</source>
-      <translation>待跟进（{count}）</translation>
     </message>
     <message>
       <source>Comments</source>
@@ -883,8 +827,48 @@
       <translation>审核状态</translation>
     </message>
     <message>
-      <source>Text (*.txt)</source>
-      <translation>文本文件 (*.txt)</translation>
+      <source>Daily review</source>
+      <translation>每日复盘</translation>
+    </message>
+    <message>
+      <source>Compute</source>
+      <translation>统计</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Choose the days and press Compute.</source>
+      <translation>请选择日期，然后点击“统计”。</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>Computing the review for {days}…</source>
+      <translation>正在统计 {days} 的复盘…</translation>
+    </message>
+    <message>
+      <source>Failed: {why}</source>
+      <translation>失败：{why}</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
+      <source>Review of {days}</source>
+      <translation>{days} 复盘</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>导出</translation>
     </message>
     <message>
       <source>Exported to {path}</source>
@@ -915,12 +899,56 @@
       <translation>&lt;b&gt;{klass}&lt;/b&gt; {name}：提问 {asked} 次，不同问题 {distinct} 个，已答复 {answered} 个</translation>
     </message>
     <message>
+      <source>Figures</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <source>Top questions</source>
+      <translation>热点问题</translation>
+    </message>
+    <message>
+      <source>Follow-up ({count})</source>
+      <translation>待跟进（{count}）</translation>
+    </message>
+    <message>
+      <source>车管资讯 script</source>
+      <translation>车管资讯稿</translation>
+    </message>
+    <message>
+      <source>Text (*.txt)</source>
+      <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
       <source>Export failed: {why}</source>
       <translation>导出失败：{why}</translation>
     </message>
   </context>
   <context>
     <name>ReturnMonitor</name>
+    <message>
+      <source>opening</source>
+      <translation>正在打开</translation>
+    </message>
+    <message>
+      <source>playing</source>
+      <translation>正在播放</translation>
+    </message>
+    <message>
+      <source>paused</source>
+      <translation>已暂停</translation>
+    </message>
+    <message>
+      <source>stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <source>ended</source>
+      <translation>已结束</translation>
+    </message>
+    <message>
+      <source>error</source>
+      <translation>出错</translation>
+    </message>
     <message>
       <source>Platform pull URL (rtmp://, https://…flv, .m3u8)</source>
       <translation>平台拉流地址（rtmp://、https://…flv、.m3u8）</translation>
@@ -932,10 +960,6 @@
     <message>
       <source>Stop</source>
       <translation>停止</translation>
-    </message>
-    <message>
-      <source>stopped</source>
-      <translation>已停止</translation>
     </message>
     <message>
       <source>Enter the platform's pull URL first</source>
@@ -1097,13 +1121,6 @@
     <message>
       <source>preview only</source>
       <translation>仅预览</translation>
-    </message>
-  </context>
-  <context>
-    <name>app</name>
-    <message>
-      <source>⚠ Error recorded; report: {path}</source>
-      <translation>⚠ 已记录错误；报告：{path}</translation>
     </message>
   </context>
 </TS>

@@ -131,6 +131,10 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
     await pipeline.start()
+    from videohelp.console.catalog import studio_catalog
+
+    # Cards name items as the studio's catalog does (edits made in a desk on this data).
+    graphics.renderer.catalog = await pipeline.run_in_writer(lambda store: studio_catalog(store.conn))
     graphics.engine.start()
     await graphics.start()
     await seats.start()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.console.catalog import Catalog, studio_catalog
 from videohelp.console.reports.answers import AnswerFinder, KbAnswer
 from videohelp.console.reports.figures import (
     Figures,
@@ -75,9 +75,13 @@ def _no_progress(done: int, total: int, label: str) -> None:
 def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalog | None = None,
                  kb: dict[str, list[KbAnswer]] | None = None, progress: Progress | None = None,
                  now_ms: int | None = None, top_limit: int = 10) -> Report:
-    """Compute the report for ``period`` from an open connection (read only)."""
+    """Compute the report for ``period`` from an open connection (read only).
+
+    Items are named as the studio's catalog names them now (``studio_catalog``:
+    edits made in the desk included), unless ``catalog`` is given.
+    """
     report_progress = progress or _no_progress
-    catalog = catalog or default_catalog()
+    catalog = catalog or studio_catalog(conn)
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     total = len(STEPS)
 

@@ -10,6 +10,12 @@ docs/triage.md.) The first
 question of a group is its root: later ones point at it (``repeat_of``) and
 raise its count. A root stops collecting when it leaves the waiting list
 (answered, dismissed: ``close``) or when ``max_age_ms`` has passed.
+
+Comments usually come in time order. Triage's backlog (comments left untriaged
+by an earlier run, read back oldest first between live batches) does not: an
+old comment may follow a live one. Only roots within ``max_age_ms`` of the
+comment, on either side, are compared, and a root is forgotten only once no
+comment still to come (``oldest_to_come``) can be that close to it.
 """
 
 from __future__ import annotations
@@ -36,17 +42,25 @@ class RepeatGrouper:
     _roots: dict[str, list[_Root]] = field(default_factory=dict)
     _by_id: dict[int, _Root] = field(default_factory=dict)
 
-    def add(self, comment_id: int, decision: Decision, at_ms: int) -> int | None:
-        """File a triaged comment; return the root it repeats, or None (it is a root now)."""
+    def add(self, comment_id: int, decision: Decision, at_ms: int, *,
+            oldest_to_come: int | None = None) -> int | None:
+        """File a triaged comment; return the root it repeats, or None (it is a root now).
+
+        ``oldest_to_come``: no comment added later is older than this (default
+        ``at_ms``: comments come in time order).
+        """
         if not decision.is_question or decision.item is None:
             return None
         roots = self._roots.setdefault(decision.item, [])
-        for stale in [r for r in roots if at_ms - r.at_ms > self.max_age_ms]:
+        floor = at_ms if oldest_to_come is None else min(at_ms, oldest_to_come)
+        for stale in [r for r in roots if floor - r.at_ms > self.max_age_ms]:
             roots.remove(stale)
             self._by_id.pop(stale.comment_id, None)
         best: _Root | None = None
         best_similarity = -1.0
         for root in roots:
+            if abs(at_ms - root.at_ms) > self.max_age_ms:
+                continue  # kept for older comments still to come, too far from this one
             similarity = decision.similarity(root.decision)
             same_answer = bool(decision.answers) and decision.answers[:1] == root.decision.answers[:1]
             needed = self.answer_threshold if same_answer else self.threshold

@@ -4,6 +4,14 @@ One worker thread owns the engine: it builds it (jieba, training: seconds)
 and classifies batches; the asyncio loop only hands texts over and writes the
 results through the pipeline's writer thread. Comments that arrive before the
 engine is ready wait (up to ``max_pending``) and are triaged once it is.
+
+Comments stored before this run that were never triaged (the console stopped
+or crashed between the ingest commit and triage) are the backlog: once the
+engine is ready they are read back from the store, oldest first, a batch at a
+time, taking turns with live batches. Which path owns a comment is decided by
+its id (the backlog: up to the newest id when the service started; live: the
+rest), and ``apply_triage`` writes no decision over another, so none is
+triaged twice.
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ from videohelp.queue.triage.repeats import RepeatGrouper
 from videohelp.queue.triage.storage import (
     TriageUpdate,
     apply_triage,
+    last_comment_id,
     load_corrections,
     record_correction,
+    untriaged,
 )
 
 log = logging.getLogger(__name__)
@@ -96,10 +106,19 @@ class TriageService(QObject):
         self._build: asyncio.Task[None] | None = None
         self._drain: asyncio.Task[None] | None = None
         self.last_batch: tuple[int, float] = (0, 0.0)  # (comments, seconds in the worker)
+        # The backlog: ids in (_backlog_after, _backlog_up_to] are read back from the store.
+        self._backlog_after = 0
+        self._backlog_up_to = 0
+        self._backlog_clock_ms = 0  # received_ms of the last backlog comment read
+        self.backlog_triaged = 0  # comments of earlier runs triaged by this one
 
     # -- life cycle -----------------------------------------------------------------
     def start(self) -> None:
-        """Build the engine in the worker; returns at once (call on the loop)."""
+        """Build the engine in the worker; returns at once (call on the loop).
+
+        The service must already listen to the pipeline (``submit``): comments
+        stored from now on come that way, older untriaged ones from the store.
+        """
         if self._build is None:
             self._build = asyncio.get_running_loop().create_task(self._build_engine(),
                                                                  name="triage-build")
@@ -118,8 +137,18 @@ class TriageService(QObject):
         # running build ends by itself and its result is dropped.
         self._executor.shutdown(wait=False, cancel_futures=True)
 
+    @property
+    def backlog_left(self) -> bool:
+        """Untriaged comments of an earlier run (or spilled from memory) are still to read."""
+        return self._backlog_after < self._backlog_up_to
+
     async def _build_engine(self) -> None:
         started = time.perf_counter()
+        try:
+            # On the writer: every commit after this read reaches ``submit``.
+            self._extend_backlog(await self.pipeline.run_in_writer(last_comment_id))
+        except Exception:
+            log.exception("comments left untriaged earlier cannot be found; they stay so")
         try:
             engine = await asyncio.get_running_loop().run_in_executor(
                 self._executor, self._factory, self.db_path)
@@ -137,39 +166,104 @@ class TriageService(QObject):
     def submit(self, comments: list[StoredComment]) -> None:
         """Pipeline listener (on the loop): queue new comments for triage."""
         wanted = [c for c in comments if not c.blocked and c.repeat_of is None
-                  and c.state == State.NEW]
+                  and c.state == State.NEW and c.id > self._backlog_up_to]
         self._pending.extend(wanted)
         if len(self._pending) > self.max_pending:
             dropped = len(self._pending) - self.max_pending
-            del self._pending[:dropped]  # the oldest stay 'new': the desk still shows them
-            log.warning("triage backlog full: %d comments left untriaged", dropped)
+            # The oldest are left to the backlog: read back from the store once the
+            # worker catches up (pending ids grow, so the rest are all newer).
+            self._extend_backlog(self._pending[dropped - 1].id)
+            log.warning("triage behind: %d comments to be read back from the store", dropped)
         self._schedule()
 
+    def _extend_backlog(self, up_to: int) -> None:
+        """Comments up to id ``up_to`` are the backlog's: drop their copies in memory."""
+        if up_to > self._backlog_up_to:
+            self._backlog_up_to = up_to
+            self._pending = [c for c in self._pending if c.id > up_to]
+
     def _schedule(self) -> None:
-        if self.engine is not None and self._pending and (self._drain is None or self._drain.done()):
+        if (self.engine is not None and (self._pending or self.backlog_left)
+                and (self._drain is None or self._drain.done())):
             self._drain = asyncio.get_running_loop().create_task(self._run(), name="triage")
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
-        while self._pending:
-            batch, self._pending = (self._pending[:self.batch_size],
-                                    self._pending[self.batch_size:])
-            try:
-                updates = await loop.run_in_executor(self._executor, self._triage, batch)
-                stored = await self.pipeline.run_in_writer(apply_triage, updates)
-            except Exception:
-                log.exception("triage of %d comments failed; they stay untriaged", len(batch))
-                continue
-            self.commentsTriaged.emit(stored)
+        while self._pending or self.backlog_left:
+            # Backlog and live batches take turns: the oldest comments go first, and a
+            # live comment waits for one backlog batch at most, however long the backlog.
+            if self.backlog_left:
+                try:
+                    after, updates = await loop.run_in_executor(
+                        self._executor, self._triage_backlog, self._backlog_after,
+                        self._backlog_up_to)
+                except Exception:  # the store cannot be read: do not spin on it
+                    log.exception("untriaged comments could not be read back; they stay so")
+                    self._backlog_after = self._backlog_up_to
+                else:
+                    self._backlog_after = max(self._backlog_after, after)
+                    self.backlog_triaged += len(await self._write(updates))
+                    if not self.backlog_left:
+                        log.info("triage: %d comments left untriaged earlier are triaged",
+                                 self.backlog_triaged)
+            if self._pending:
+                batch, self._pending = (self._pending[:self.batch_size],
+                                        self._pending[self.batch_size:])
+                # Backlog comments still to come are no older than the last one read.
+                oldest = self._backlog_clock_ms if self.backlog_left else None
+                try:
+                    updates = await loop.run_in_executor(self._executor, self._triage, batch,
+                                                         oldest)
+                except Exception:
+                    log.exception("triage of %d comments failed; they stay untriaged",
+                                  len(batch))
+                    continue
+                await self._write(updates)
 
-    def _triage(self, batch: list[StoredComment]) -> list[TriageUpdate]:
-        """Worker thread: classify and group one batch."""
+    async def _write(self, updates: list[TriageUpdate]) -> list[StoredComment]:
+        """Store decisions (writer thread) and announce the comments written."""
+        if not updates:
+            return []
+        try:
+            stored = await self.pipeline.run_in_writer(apply_triage, updates)
+        except Exception:
+            log.exception("triage of %d comments not stored; they stay untriaged", len(updates))
+            return []
+        if stored:
+            self.commentsTriaged.emit(stored)
+        return stored
+
+    def _triage_backlog(self, after: int, up_to: int) -> tuple[int, list[TriageUpdate]]:
+        """Worker thread: read the next backlog batch (its own connection) and triage it.
+
+        Returns the id the backlog is read up to, and the decisions.
+        """
+        store = Store(self.db_path, migrate=False)
+        try:
+            batch = untriaged(store, after, up_to, self.batch_size)
+        finally:
+            store.close()
+        after = up_to if len(batch) < self.batch_size else batch[-1].id
+        if not batch:
+            return after, []
+        self._backlog_clock_ms = batch[-1].received_ms
+        try:
+            return after, self._triage(batch)
+        except Exception:  # as on the live path: this batch stays untriaged, the rest go on
+            log.exception("triage of %d earlier comments failed; they stay untriaged",
+                          len(batch))
+            return after, []
+
+    def _triage(self, batch: list[StoredComment],
+                oldest_to_come: int | None = None) -> list[TriageUpdate]:
+        """Worker thread: classify and group one batch (``RepeatGrouper.add``)."""
         assert self.engine is not None
         started = time.perf_counter()
         decisions = self.engine.classify([c.text for c in batch])
         updates = []
         for comment, decision in zip(batch, decisions, strict=True):
-            root = self.grouper.add(comment.id, decision, comment.received_ms)
+            root = self.grouper.add(comment.id, decision, comment.received_ms,
+                                    oldest_to_come=oldest_to_come)
             updates.append(TriageUpdate(comment.id, decision.is_question, decision.item,
                                         decision.confidence, root))
             self._keep(comment.id, decision)

@@ -32,11 +32,16 @@ class TriageUpdate:
 
 
 def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredComment]:
-    """Write triage's decisions in one transaction; return the comments as now stored.
+    """Write triage's decisions in one transaction; return the comments it changed.
 
     A comment still ``new`` becomes ``triaged`` (with a history row); one the
     desk already moved on (queued, on air...) keeps its state and only gets the
     triage columns. A repeat link set earlier (dedup) is kept.
+
+    A decision is never written over another, so no comment is triaged twice:
+    one triaged already is left alone, and one a person re-filed while it
+    waited (``record_correction``: ``is_question`` set, still ``new``) keeps the
+    person's filing and only becomes ``triaged``.
     """
     if not updates:
         return []
@@ -44,21 +49,52 @@ def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredCo
     with store.transaction() as conn:
         ids = [u.comment_id for u in updates]
         marks = ",".join("?" * len(ids))
-        fresh = {row[0] for row in conn.execute(
-            f"SELECT id FROM comments WHERE state = 'new' AND id IN ({marks})", ids)}
+        found = {row["id"]: row for row in conn.execute(
+            f"SELECT id, state, is_question, item FROM comments WHERE id IN ({marks})", ids)}
+        todo = [u for u in updates if u.comment_id in found
+                and found[u.comment_id]["is_question"] is None]
+        refiled = [i for i in ids if i in found and found[i]["is_question"] is not None
+                   and found[i]["state"] == State.NEW.value]
         conn.executemany(
             "UPDATE comments SET is_question = ?, item = ?, confidence = ?,"
             " repeat_of = COALESCE(repeat_of, ?),"
-            " state = CASE WHEN state = 'new' THEN 'triaged' ELSE state END WHERE id = ?",
-            [(u.is_question, u.item, u.confidence, u.repeat_of, u.comment_id) for u in updates])
+            " state = CASE WHEN state = 'new' THEN 'triaged' ELSE state END"
+            " WHERE id = ? AND is_question IS NULL",
+            [(u.is_question, u.item, u.confidence, u.repeat_of, u.comment_id) for u in todo])
+        conn.executemany("UPDATE comments SET state = 'triaged' WHERE id = ? AND state = 'new'",
+                         [(i,) for i in refiled])
+        details = [(u.comment_id, u.item) for u in todo
+                   if found[u.comment_id]["state"] == State.NEW.value]
+        details += [(i, found[i]["item"]) for i in refiled]
         conn.executemany(
             "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(u.comment_id, now, ACTOR, State.NEW.value, State.TRIAGED.value,
-              u.item or "chatter") for u in updates if u.comment_id in fresh])
-        rows = conn.execute(f"SELECT * FROM comments WHERE id IN ({marks}) ORDER BY id",
-                            ids).fetchall()
+            [(comment_id, now, ACTOR, State.NEW.value, State.TRIAGED.value, item or "chatter")
+             for comment_id, item in details])
+        changed = sorted({u.comment_id for u in todo} | set(refiled))
+        if not changed:
+            return []
+        rows = conn.execute(
+            f"SELECT * FROM comments WHERE id IN ({','.join('?' * len(changed))}) ORDER BY id",
+            changed).fetchall()
     return [StoredComment.from_row(dict(row)) for row in rows]
+
+
+def last_comment_id(store: Store) -> int:
+    """The newest comment's id (0: none yet)."""
+    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0])
+
+
+def untriaged(store: Store, after_id: int, up_to_id: int, limit: int) -> list[StoredComment]:
+    """Up to ``limit`` comments with ``after_id < id <= up_to_id`` that triage still owes,
+    oldest first: ``new`` (the studio has not touched them), not blocked, not a dedup
+    repeat, no decision (``is_question`` NULL). What a live comment must be to be queued."""
+    rows = store.conn.execute(
+        "SELECT * FROM comments WHERE state = 'new' AND id > ? AND id <= ? AND blocked = 0"
+        " AND repeat_of IS NULL AND is_question IS NULL ORDER BY id LIMIT ?",
+        (after_id, up_to_id, limit)).fetchall()
+    return [StoredComment.from_row(dict(row)) for row in rows]
+
 
 def record_correction(store: Store, text: str, item: str | None, actor: str,
                       comment_id: int | None = None) -> Correction:
