@@ -14,7 +14,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import make_clip
@@ -36,11 +35,8 @@ PRESENT, ABSENT = 0.6 * TONE_LEVEL, 0.005
 FFMPEG = shutil.which("ffmpeg")
 nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture
 
-pytestmark = pytest.mark.skipif(FFMPEG is None, reason="the system ffmpeg makes the clips")
-
-
 def _ffmpeg(path: Path, video: str, audio: str, seconds: float) -> Path:
-    assert FFMPEG is not None
+    assert FFMPEG is not None, "ffmpeg makes the test clips: ./run setup installs it"
     subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i", video, "-f", "lavfi",
                     "-i", audio, "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)], check=True, timeout=30)

@@ -9,21 +9,18 @@ from PySide6.QtCore import Qt
 
 from tests.loop_support import spin_until
 from tests.queue.seat_support import start_console
+from tests.ui.desk_support import desk_with_expert_dock
 from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.paths import data_paths
 from videohelp.console.roles import Action, Role
 from videohelp.console.seat_client import SeatLink
 from videohelp.console.seats import Seat
-from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
 from videohelp.console.store import Store
 from videohelp.queue import experts
 from videohelp.queue.seat_protocol import Request
 from videohelp.queue.seat_server import desk_seat
 from videohelp.ui.expert_model import QuestionListModel
-from videohelp.ui.expert_panel import ExpertDock, attach_expert_dock
+from videohelp.ui.expert_panel import ExpertDock
 from videohelp.ui.expert_window import ExpertWindow
-from videohelp.ui.main_window import MainWindow
 
 PHONE = "13812345678"
 OFFICER = desk_seat("officer", "张警官")
@@ -188,21 +185,8 @@ def test_an_expert_dock_for_a_producer_cannot_put_answers_on_air(console, qloop,
 # -- the desk with its dock, and a remote expert ----------------------------------------------------
 @pytest.fixture
 def desk(qloop, qtbot, data_dir):
-    settings = Settings()
-    for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
-    session = ShowSession(data_paths(data_dir), settings,
-                          SessionOptions(actor="张警官", listen=True, host="127.0.0.1", port=0))
-    window = MainWindow(session, show_personal=True)
-    dock = attach_expert_dock(window, session, "officer")
-    qloop.run_until_complete(session.start())
-    qloop.run_until_complete(dock.start())
-    qtbot.addWidget(window)
-    window.show()
-    yield window, dock
-    window.close()
-    qloop.run_until_complete(dock.stop())
-    qloop.run_until_complete(session.stop())
+    with desk_with_expert_dock(qloop, qtbot, data_dir) as desk_and_dock:
+        yield desk_and_dock
     qloop.run_until_complete(asyncio.sleep(0.05))  # let the server's connection handlers finish
 
 

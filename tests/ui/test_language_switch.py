@@ -16,18 +16,14 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from shiboken6 import isValid
 
 from tests.console.reports.builder import build_history, write
 from tests.loop_support import spin_until
+from tests.ui.desk_support import desk_with_expert_dock
 from videohelp.console import seats
-from videohelp.console.paths import data_paths
 from videohelp.console.seat_client import SeatLink
-from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
 from videohelp.console.store import Store
 from videohelp.queue.comments import IncomingComment
-from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.expert_window import ExpertWindow
 from videohelp.ui.i18n import set_language
 from videohelp.ui.knowledge_model import CODE_ROLE
@@ -54,22 +50,8 @@ def english(qapp):
 
 @pytest.fixture
 def desk(english, qloop, qtbot, data_dir):
-    settings = Settings()
-    for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
-    session = ShowSession(data_paths(data_dir), settings, SessionOptions(
-        actor="张警官", listen=True, host="127.0.0.1", port=0, triage=False))
-    window = MainWindow(session, show_personal=True)
-    dock = attach_expert_dock(window, session, "officer")
-    qloop.run_until_complete(session.start())
-    qloop.run_until_complete(dock.start())
-    qtbot.addWidget(window)
-    window.show()
-    yield window, dock
-    if isValid(window):
-        window.close()
-    qloop.run_until_complete(dock.stop())
-    qloop.run_until_complete(session.stop())
+    with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as desk_and_dock:
+        yield desk_and_dock
     qloop.run_until_complete(asyncio.sleep(0.05))  # let the server's connection handlers finish
 
 
