@@ -5,7 +5,7 @@
     .venv/bin/python bench/triage.py --cv       # 5-fold figures on the shipped examples (tuning)
     .venv/bin/python bench/triage.py --fts5     # the SQLite FTS5 + bm25 baseline, same sets
 
-Sets: ../shared/spec/triage-sample.jsonl (the client's sample) and
+Sets: tests/fixtures/client/triage-sample.jsonl (the client's sample) and
 bench/data/triage-eval.jsonl (held out: triage never learns from it, and no
 setting was tuned on its lines). Each line has ``text`` and ``items``, the
 accepted codes (best first); an empty list means chatter.
@@ -42,7 +42,7 @@ from videohelp.queue.triage.corpus import CHATTER, Knowledge, examples  # noqa: 
 from videohelp.queue.triage.engine import Decision, TriageEngine  # noqa: E402
 from videohelp.queue.triage.segment import Segmenter  # noqa: E402
 
-SAMPLE = REPO.parent / "shared" / "spec" / "triage-sample.jsonl"
+SAMPLE = REPO / "tests" / "fixtures" / "client" / "triage-sample.jsonl"
 EVAL = REPO / "bench" / "data" / "triage-eval.jsonl"
 GOALS = {"top1": 0.90, "top3": 0.97, "chatter": 0.95}
 

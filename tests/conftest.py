@@ -11,7 +11,41 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+CLIENT = REPO / "tests" / "fixtures" / "client"
+
+
+_ALLOWED = (REPO, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve())
+
+
+def _beside_the_checkout(path: object) -> str | None:
+    """The path if it lies in a folder next to the checkout (e.g. ``../shared``), else None.
+
+    Hidden siblings (``~/.cache``, ``~/.config`` when the checkout sits in a home folder)
+    and the Python environment are where libraries legitimately read."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        return None  # a file descriptor
+    try:
+        resolved = Path(os.fsdecode(path)).resolve()
+    except (OSError, ValueError):
+        return None
+    if not resolved.is_relative_to(REPO.parent) or resolved == REPO.parent:
+        return None
+    sibling = resolved.relative_to(REPO.parent).parts[0]
+    if sibling.startswith(".") or any(resolved.is_relative_to(a) for a in _ALLOWED):
+        return None
+    return str(resolved)
+
+
+def _refuse_reads_beside_the_checkout(event: str, args: tuple) -> None:
+    # A clone of the repository stands alone: nothing in the suite may read a sibling folder
+    # of the checkout (CI has ../shared beside its clone; a user's clone does not).
+    if event in ("open", "os.listdir", "os.scandir") and args:
+        outside = _beside_the_checkout(args[0])
+        if outside is not None:
+            raise PermissionError(f"the test suite reads outside the repository: {outside}")
+
+
+sys.addaudithook(_refuse_reads_beside_the_checkout)
 
 
 @pytest.fixture
@@ -29,9 +63,10 @@ def videohelp_cmd() -> list[str]:
 
 
 @pytest.fixture
-def shared_dir() -> Path:
-    assert SHARED.is_dir(), f"shared material missing at {SHARED}"
-    return SHARED
+def client_dir() -> Path:
+    """The client's material the tests measure against, copied into the repository
+    (tests/fixtures/client/README.md says what each file is)."""
+    return CLIENT
 
 
 @pytest.fixture

@@ -19,13 +19,14 @@ from videohelp.console.catalog import (
     item_to_dict,
 )
 from videohelp.console.knowledge import KnowledgeBase
+from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 from videohelp.console.store import Store
 
 
 @pytest.fixture
-def regulations(shared_dir: Path) -> RegulationIndex:
-    return RegulationIndex.load(shared_dir / "reference" / "regulations")
+def regulations() -> RegulationIndex:
+    return RegulationIndex.load(asset_path("regulations"))
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def catalog_store(tmp_path: Path):
     store.close()
 
 
-def test_shipped_catalog_has_the_clients_codes_in_four_classes(shared_dir: Path) -> None:
-    with open(shared_dir / "spec" / "business-items.csv", encoding="utf-8-sig", newline="") as handle:
+def test_shipped_catalog_has_the_clients_codes_in_four_classes(client_dir: Path) -> None:
+    with open(client_dir / "business-items.csv", encoding="utf-8-sig", newline="") as handle:
         spec = {row["code"]: row for row in csv.DictReader(handle)}
     catalog = default_catalog()
     assert len(spec) == len(catalog) == 108

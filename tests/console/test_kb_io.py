@@ -16,14 +16,15 @@ from videohelp.console.catalog import Article, Channel, edited
 from videohelp.console.kb_import import export_file, import_file
 from videohelp.console.kb_io import KB_COLUMNS
 from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
+from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 
 SOURCE = "机动车登记规定(2021-12-17).md"
 
 
 @pytest.fixture
-def regulations(shared_dir: Path) -> RegulationIndex:
-    return RegulationIndex.load(shared_dir / "reference" / "regulations")
+def regulations() -> RegulationIndex:
+    return RegulationIndex.load(asset_path("regulations"))
 
 
 @pytest.fixture

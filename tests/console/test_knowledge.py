@@ -20,6 +20,7 @@ from videohelp.console.knowledge import (
     load_shipped,
     record_on_air,
 )
+from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 from videohelp.console.store import Store
 
@@ -27,8 +28,8 @@ SOURCE = "机动车驾驶证申领和使用规定(2021-12-17).md"
 
 
 @pytest.fixture
-def regulations(shared_dir: Path) -> RegulationIndex:
-    return RegulationIndex.load(shared_dir / "reference" / "regulations")
+def regulations() -> RegulationIndex:
+    return RegulationIndex.load(asset_path("regulations"))
 
 
 @pytest.fixture

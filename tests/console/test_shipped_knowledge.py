@@ -25,8 +25,7 @@ VIEWER_WORDS = {
 
 @pytest.fixture(scope="module")
 def regulations() -> RegulationIndex:
-    directory = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "regulations"
-    return RegulationIndex.load(directory)
+    return RegulationIndex.load(asset_path("regulations"))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from videohelp.console.knowledge import KnowledgeBase
+from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 from videohelp.ui.knowledge_model import KnowledgeTableModel
 from videohelp.ui.knowledge_view import KnowledgeDock, KnowledgeView
@@ -17,9 +18,9 @@ COL = {name: i for i, name in enumerate(KnowledgeTableModel.COLUMNS)}
 
 
 @pytest.fixture
-def kb(tmp_path: Path, shared_dir: Path):
+def kb(tmp_path: Path):
     kb = KnowledgeBase.open(tmp_path / "db.sqlite3",
-                            RegulationIndex.load(shared_dir / "reference" / "regulations"))
+                            RegulationIndex.load(asset_path("regulations")))
     yield kb
     kb.close()
 

@@ -3,7 +3,7 @@
 The texts are Markdown files (one per regulation, e.g. ``机动车登记规定(2021-12-17).md``) in
 which every article starts a line with its number: ``第二十五条 已注册登记的……``. A copy
 ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``,
-the ``kb.regulations_dir`` setting, or ``../shared/reference/regulations`` next to a checkout.
+then the ``kb.regulations_dir`` setting, then that shipped copy.
 
 Parsing is pure (``parse_regulation``); only :meth:`RegulationIndex.load` reads files.
 """
@@ -196,13 +196,10 @@ class RegulationIndex:
 def regulations_dir(configured: str | os.PathLike[str] | None = None) -> Path | None:
     """The regulation texts' directory, or None when none of the usual places has them.
 
-    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting,
-    ``../shared/reference/regulations`` relative to the repository root, then the
-    copy shipped in ``assets/regulations``.
+    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting, then the copy shipped
+    in ``assets/regulations`` (nothing outside the installed package is looked at).
     """
     candidates = [os.environ.get(ENV_VAR), configured]
-    repo_root = Path(__file__).resolve().parents[2]
-    candidates.append(str(repo_root.parent / "shared" / "reference" / "regulations"))
     # The public texts also ship with the app (assets/regulations), for installs and bundles.
     candidates.append(str(asset_path("regulations")))
     for candidate in candidates:

@@ -103,7 +103,7 @@ REGISTRY: dict[str, Setting] = {
                 "Automatic out after this many seconds on air (0 = stays until cleared)."),
         Setting("kb.regulations_dir", str, "",
                 "Folder of the regulation texts (*.md) that answers cite; empty = "
-                "$VIDEOHELP_REGULATIONS_DIR or ../shared/reference/regulations beside a checkout."),
+                "$VIDEOHELP_REGULATIONS_DIR or the texts shipped with the app."),
     )
 }
 

@@ -35,8 +35,8 @@ def kb_item(knowledge: Knowledge) -> dict[str, str]:
     return {entry.id: entry.item for entry in knowledge.kb}
 
 
-def test_the_clients_sample_is_triaged_above_the_floors(engine, shared_dir, kb_item) -> None:
-    sample = read_labelled(shared_dir / "spec" / "triage-sample.jsonl")
+def test_the_clients_sample_is_triaged_above_the_floors(engine, client_dir, kb_item) -> None:
+    sample = read_labelled(client_dir / "triage-sample.jsonl")
     found = figures(engine.classify([t for t, _ in sample]), sample, kb_item)
     assert found["top1"] >= 0.95, found
     assert found["top3"] >= 0.98, found
@@ -45,10 +45,10 @@ def test_the_clients_sample_is_triaged_above_the_floors(engine, shared_dir, kb_i
 
 
 @pytest.mark.slow
-def test_sample_lines_never_seen_in_training_are_still_triaged(knowledge, shared_dir,
+def test_sample_lines_never_seen_in_training_are_still_triaged(knowledge, client_dir,
                                                                kb_item) -> None:
     # The KB's authors reused sample lines as question variants: train without them.
-    sample = read_labelled(shared_dir / "spec" / "triage-sample.jsonl")
+    sample = read_labelled(client_dir / "triage-sample.jsonl")
     unseen = TriageEngine(knowledge, exclude_texts=frozenset(t for t, _ in sample))
     found = figures(unseen.classify([t for t, _ in sample]), sample, kb_item)
     assert found["top1"] >= 0.88, found
