@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from videohelp.assets import asset_path
 from videohelp.console.catalog import (
     CLASSES,
     Article,
@@ -19,7 +20,6 @@ from videohelp.console.catalog import (
     item_to_dict,
 )
 from videohelp.console.knowledge import KnowledgeBase
-from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 from videohelp.console.store import Store
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from videohelp.assets import asset_path
 from videohelp.console.catalog import Article, Channel, edited
 from videohelp.console.kb_import import export_file, import_file
 from videohelp.console.kb_io import KB_COLUMNS
 from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
-from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 
 SOURCE = "机动车登记规定(2021-12-17).md"

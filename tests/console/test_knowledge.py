@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from videohelp.assets import asset_path
 from videohelp.console.knowledge import (
     EXPERT_SOURCE,
     Entry,
@@ -20,7 +21,6 @@ from videohelp.console.knowledge import (
     load_shipped,
     record_on_air,
 )
-from videohelp.assets import asset_path
 from videohelp.console.regulations import RegulationIndex
 from videohelp.console.store import Store
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.assets import asset_path
+from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.regulations import RegulationIndex
 from videohelp.ui.knowledge_model import KnowledgeTableModel
 from videohelp.ui.knowledge_view import KnowledgeDock, KnowledgeView

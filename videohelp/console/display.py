@@ -7,7 +7,6 @@ when no X server answers; a one-line reason and what to do instead is kinder. Wi
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import sys
