@@ -1,4 +1,4 @@
-"""``videohelp bridge douyin --relay ws://127.0.0.1:8888 --url ws://HOST:PORT/ingest --token T``.
+"""``videohelp bridge douyin --relay ws://127.0.0.1:8888 | --listen 127.0.0.1:8899 --url … --token T``.
 
 Runs a platform bridge until interrupted. The Douyin bridge reads a local
 comment relay's JSON and delivers it to the console; both connections are
@@ -26,11 +26,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     platforms = parser.add_subparsers(dest="platform", metavar="PLATFORM", required=True)
     douyin = platforms.add_parser("douyin", parents=[nested_common(common)],
                                   help="from a local Douyin comment relay (JSON over WebSocket)")
-    douyin.add_argument("--relay", required=True, help="the relay, e.g. ws://127.0.0.1:8888")
+    source = douyin.add_mutually_exclusive_group(required=True)
+    source.add_argument("--relay", help="a relay that serves WebSocket (BarrageGrab, "
+                        "DouyinLiveWebFetcher forwarders), e.g. ws://127.0.0.1:8888")
+    source.add_argument("--listen", metavar="HOST:PORT", type=_host_port,
+                        help="wait for relays that connect (dycast's 转发), e.g. 127.0.0.1:8899")
     douyin.add_argument("--url", required=True,
                         help="the console, e.g. ws://127.0.0.1:8765/ingest")
     douyin.add_argument("--token", required=True, help="the console's token for douyin")
     douyin.set_defaults(func=run_douyin)
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:8899)")
+    return host.strip("[]"), int(port)
 
 
 def run_douyin(args: argparse.Namespace) -> int:
@@ -42,14 +53,19 @@ def run_douyin(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         client = IngestClient(args.url, args.token, give_up_on_refusal=True)
-        bridge = DouyinBridge(args.relay, client)
+        bridge = DouyinBridge(args.relay or "", client)
         client.start()
-        relay = asyncio.get_running_loop().create_task(bridge.run(), name="douyin-relay")
+        if args.listen:
+            source = f"relays connecting to ws://{args.listen[0]}:{args.listen[1]}"
+            work = bridge.listen(*args.listen)
+        else:
+            source, work = args.relay, bridge.run()
+        relay = asyncio.get_running_loop().create_task(work, name="douyin-relay")
         stop = asyncio.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-        print(f"videohelp: bridging {args.relay} -> {args.url}", flush=True)
+        print(f"videohelp: bridging {source} -> {args.url}", flush=True)
         try:
             stopping = asyncio.ensure_future(stop.wait())
             assert client.task is not None
