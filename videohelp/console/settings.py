@@ -101,6 +101,16 @@ REGISTRY: dict[str, Setting] = {
         Setting("program.fps", int, 30, "Program frame rate.", _frame_rate),
         Setting("cards.default_duration_s", float, 0.0,
                 "Automatic out after this many seconds on air (0 = stays until cleared)."),
+        Setting("report.unit", str, "",
+                "The unit issuing the daily review, printed in its letterhead "
+                "(e.g. 杭州市公安局交通警察支队车辆管理所)."),
+        Setting("report.show", str, "交警视频帮", "The show's name in the review's title."),
+        Setting("report.logo", str, "", "A PNG, JPEG or SVG logo for the review's letterhead."),
+        Setting("report.number_pattern", str, "",
+                "Report number, e.g. 交视帮复盘〔{year}〕{month}{day}号 ({year}, {month}, {day}: "
+                "the period's first day; {to}: its last day as YYYYMMDD)."),
+        Setting("report.prepared_by", str, "", "Name printed on the review's 制表 line."),
+        Setting("report.reviewed_by", str, "", "Name printed on the review's 审核 line."),
         Setting("kb.regulations_dir", str, "",
                 "Folder of the regulation texts (*.md) that answers cite; empty = "
                 "$VIDEOHELP_REGULATIONS_DIR or the texts shipped with the app."),

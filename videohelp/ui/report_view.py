@@ -42,10 +42,12 @@ from videohelp.console.reports import present
 from videohelp.console.reports.build import Report
 from videohelp.console.reports.export import write_followup, write_script
 from videohelp.console.reports.job import BackgroundJob, ReportJob
+from videohelp.console.reports.letterhead import Letterhead
 from videohelp.console.reports.period import DateRange, PeriodError, day_of_ms
+from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
-from videohelp.console.reports.render_pdf import chart_image, write_pdf
-from videohelp.ui.i18n import Retranslator
+from videohelp.console.reports.render_pdf import write_pdf
+from videohelp.ui.i18n import Retranslator, current_language
 
 log = logging.getLogger(__name__)
 FOLLOWUP_ROWS = 500  # shown in the table; exports hold every row
@@ -90,9 +92,11 @@ def _table(headers: tuple[str, ...], rows: list[list[str]], rt: Retranslator) ->
 class ReportDialog(QDialog):
     """The daily review for a day or a range of days."""
 
-    def __init__(self, database: Path, day: date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Path, day: date | None = None, parent: QWidget | None = None,
+                 letterhead: Letterhead | None = None) -> None:
         super().__init__(parent)
         self.database = Path(database)
+        self.letterhead = letterhead or Letterhead()
         self.report: Report | None = None
         self.job: BackgroundJob | None = None
         self._last_job: BackgroundJob | None = None
@@ -284,7 +288,8 @@ class ReportDialog(QDialog):
     def _questions_tab(self, report: Report) -> QWidget:
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        charts = {chart.name: chart for chart in charts_of(report)}
+        charts = {chart.name: chart for chart in charts_of(
+            report, current_language(QCoreApplication.instance()))}
         self.chart_labels: list[QLabel] = []
         ratio = self.devicePixelRatioF() or 1.0
         for number, klass in enumerate(report.classes):
@@ -323,10 +328,13 @@ class ReportDialog(QDialog):
     def export(self, kind: str, path: Path) -> Path:
         """Write ``kind`` (html, pdf, followup, script) to ``path``."""
         report = self.edited_report()
+        # Printed in the desk's language, on the unit's letterhead.
+        language = current_language(QCoreApplication.instance())
         if kind == "html":
-            path.write_text(render_html(report), encoding="utf-8")
+            path.write_text(render_html(report, language=language, letterhead=self.letterhead),
+                            encoding="utf-8")
         elif kind == "pdf":
-            write_pdf(report, path)
+            write_pdf(report, path, language=language, letterhead=self.letterhead)
         elif kind == "followup":
             write_followup(report.followup, path)
         elif kind == "script":

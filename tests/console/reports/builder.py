@@ -65,12 +65,20 @@ class Card:
 
 
 @dataclass
+class ExpertAnswer:
+    comment_id: int
+    flagged_ms: int
+    answered_ms: int
+
+
+@dataclass
 class History:
     comments: list[Comment] = field(default_factory=list)
     shows: list[Show] = field(default_factory=list)
     airings: list[Airing] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     kb: list[dict] = field(default_factory=list)
+    expert_answers: list[ExpertAnswer] = field(default_factory=list)
 
 
 KB = [
@@ -171,9 +179,16 @@ def _act(rng: random.Random, c: Comment, history: History) -> None:
                 history.airings.append(Airing(entries[-1]["id"], aired))
             elif c.item and rng.random() < 0.5:
                 history.cards.append(Card(c.id, f"{c.item}的现场答复", aired))
-        elif roll < 0.20:
+        elif roll < 0.16:
             c.move(t + rng.randrange(10_000, 200_000), "flagged")
             c.move(c.history[-1][0] + rng.randrange(60_000, 900_000), "answered", "expert:张警官")
+        elif roll < 0.20:  # an expert answers at the seat; the studio airs the expert card
+            c.move(t + rng.randrange(10_000, 200_000), "flagged")
+            flagged = c.history[-1][0]
+            answered = flagged + rng.randrange(60_000, 600_000)
+            history.expert_answers.append(ExpertAnswer(c.id, flagged, answered))
+            c.move(answered + rng.randrange(5_000, 120_000), "on_air")
+            c.move(c.history[-1][0] + 60_000, "answered")
         elif roll < 0.26:
             c.move(t + rng.randrange(10_000, 200_000), "flagged")
         elif roll < 0.30:
@@ -228,6 +243,13 @@ def write(history: History, path: Path) -> Store:
         for show in history.shows:
             conn.execute("INSERT INTO shows (id, started_ms, ended_ms, actor) VALUES (?, ?, ?, 'desk')",
                          (show.id, show.started_ms, show.ended_ms))
+        for number, answer in enumerate(history.expert_answers, start=1):
+            conn.execute("INSERT INTO expert_flags (id, comment_id, note, flagged_by, flagged_ms,"
+                         " closed_ms) VALUES (?, ?, '', 'desk', ?, ?)",
+                         (number, answer.comment_id, answer.flagged_ms, answer.answered_ms))
+            conn.execute("INSERT INTO expert_answers (flag_id, comment_id, expert, text, flagged_ms,"
+                         " answered_ms) VALUES (?, ?, '张警官', '专家的答复', ?, ?)",
+                         (number, answer.comment_id, answer.flagged_ms, answer.answered_ms))
         for airing in history.airings:
             conn.execute("INSERT INTO kb_airings (entry_id, at_ms, actor) VALUES (?, ?, 'desk')",
                          (airing.entry_id, airing.at_ms))

@@ -42,6 +42,7 @@ class Group:
     route: str
     answer_ms: int | None
     flagged: bool
+    by_expert: bool = False
 
     @property
     def wait_ms(self) -> int | None:
@@ -57,6 +58,7 @@ def local_day(ms: int) -> int:
 def groups(history: History, start: int, end: int) -> list[Group]:
     """Distinct questions: a question with its repeats of the same day."""
     by_id = {c.id: c for c in history.comments}
+    expert_answered = {a.comment_id for a in history.expert_answers}
     members: dict[tuple[int, int], list[Comment]] = defaultdict(list)
     for c in history.comments:
         if start <= c.received_ms < end and kind(c) == "question":
@@ -77,8 +79,10 @@ def groups(history: History, start: int, end: int) -> list[Group]:
         else:
             route = "dismissed" if all(m.state == "dismissed" for m in group) else "open"
             when = None
+        ids = {m.id for m in group} | {anchor}
         found.append(Group(anchor, min(group, key=lambda m: m.id), group, route, when,
-                           any(m.state == "flagged" for m in group)))
+                           any(m.state == "flagged" for m in group),
+                           expert is not None or bool(ids & expert_answered)))
     return found
 
 
@@ -135,6 +139,7 @@ def figures(history: History, first: date, last: date, now: int) -> dict:
         "dismissed": routes["dismissed"],
         "unanswered": routes["open"],
         "median_answer_s": statistics.median(waits) / 1000 if waits else None,
+        "expert_answered": sum(g.by_expert for g in found),
     }
 
 

@@ -79,6 +79,18 @@ def test_a_busy_day_has_every_kind_of_figure(conn, history) -> None:
     assert figures.median_answer_s is not None and figures.median_answer_s > 0
 
 
+def test_an_aired_expert_answer_counts_as_answered_by_experts(conn, history) -> None:
+    """Issue 21: an expert answered at the seat, the studio aired the expert card; the review
+    said 专家解答 0 because the on-air route takes precedence."""
+    day = date(2024, 5, 6)
+    figures = compute_figures(conn, DateRange.single(day), now_ms=now_ms(history))
+    start, end = expected.bounds(day, day)
+    aired_by_expert = [g for g in expected.groups(history, start, end)
+                       if g.by_expert and g.route == "on_air"]
+    assert aired_by_expert, "the history must hold expert answers that went on air"
+    assert figures.expert_answered >= figures.answered_by_experts + len(aired_by_expert)
+
+
 def test_daily_rows_match_day_by_day_counts(conn, history) -> None:
     now = now_ms(history)
     period = DateRange(FIRST, LAST)

@@ -16,10 +16,11 @@ from tests.console.reports.builder import now_ms
 from videohelp.console.reports.build import Report, build_report
 from videohelp.console.reports.charts import bar_chart
 from videohelp.console.reports.export import COLUMNS, ExportError, write_followup, write_script
-from videohelp.console.reports.pdf_text import fix_to_unicode
+from videohelp.console.reports.letterhead import Letterhead
 from videohelp.console.reports.period import DateRange
+from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
-from videohelp.console.reports.render_pdf import chart_image, write_pdf
+from videohelp.console.reports.render_pdf import write_pdf
 from videohelp.console.reports.script import speakable, spoken_text
 from videohelp.console.store import Store
 
@@ -60,7 +61,7 @@ def test_the_html_is_self_contained_and_has_a_chart_per_class(report: Report) ->
     # One chart per class and the two trend charts, inline.
     assert parser.svgs == len(report.classes) + 2
     for klass in report.classes:
-        assert f"<title>{klass.klass} {klass.name_en}：提问次数</title>" in html
+        assert f"<title>{klass.klass}：提问次数</title>" in html
     assert report.published.text() in html
     for heading in ("数据概览", "趋势", "热点问题", "待跟进", "车管资讯（草稿）"):
         assert heading in html
@@ -87,38 +88,99 @@ def test_charts_are_valid_svg_that_qt_renders(report: Report, qapp) -> None:
     assert "&lt;标题&gt;" in svg and "a&amp;b" in svg
 
 
-def test_the_pdf_is_a_pdf_with_the_report_in_it(report: Report, tmp_path, qapp) -> None:
-    path = write_pdf(report, tmp_path / "review.pdf")
-    data = path.read_bytes()
-    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert len(data) > 20_000
+def _visible_text(html: str) -> str:
+    return re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+
+
+def test_labels_are_in_one_language_and_platforms_have_their_names(report: Report) -> None:
+    """Issue 21: every label carried an English subtitle; platforms read douyin / app / zlb."""
+    chinese = _visible_text(render_html(report))
+    for english in ("The figures", "Comments by platform", "Answered on air", "Top questions"):
+        assert english not in chinese
+    for code in ("douyin", "zlb"):
+        assert not re.search(rf"\b{code}\b", chinese), code
+    assert "抖音" in chinese and "浙里办" in chinese and "北高峰" in chinese
+    english = _visible_text(render_html(report, language="en"))
+    for label in ("The figures", "Comments by platform", "Answered on air", "Douyin", "Zheliban"):
+        assert label in english
+    for zh in ("数据概览", "各平台评论", "直播解答", "热点问题"):
+        assert zh not in english
+
+
+def chart_png(report: Report) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    image = chart_image(charts_of(report)[0].svg, scale=1)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+def test_the_letterhead_number_and_signoff(report: Report, tmp_path, qapp) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(chart_png(report))
+    head = Letterhead(unit="杭州市公安局交通警察支队车辆管理所",
+                      number_pattern="交视帮复盘〔{year}〕{month}{day}号",
+                      prepared_by="王警官", reviewed_by="李科长", logo=str(logo))
+    html = render_html(report, letterhead=head)
+    assert "杭州市公安局交通警察支队车辆管理所" in html and "交视帮复盘〔2024〕0505号" in html
+    assert "制表：王警官" in html and "审核：李科长" in html
+    assert 'src="data:image/png;base64,' in html  # inline: the file stays one file
+    broken = Letterhead(number_pattern="{nope}", logo=str(tmp_path / "missing.png"))
+    html = render_html(report, letterhead=broken)
+    assert "data:image" not in html and "编号" not in _visible_text(html)
+
+
+def _pdf_pages(path) -> list[dict]:
+    """Each page's size and its words' boxes, read back with poppler's pdftotext."""
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "poppler-utils (pdftotext) is a test dependency: scripts/debian-packages.txt"
-    text = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
-    # The text copies as Chinese: no radicals for glyphs Noto shares (车/⻋, 日/⽇; pdf_text).
-    assert "每日复盘" in text and "2024-05-05 – 2024-05-06" in text
-    assert "直播解答" in text and "车管资讯（草稿）" in text
+    xml = subprocess.run([pdftotext, "-bbox", str(path), "-"], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        words = [(float(x0), float(x1), word) for x0, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            page.group(3))]
+        pages.append({"width": float(page.group(1)), "height": float(page.group(2)),
+                      "words": words, "text": "".join(w for _, _, w in words)})
+    return pages
+
+
+def test_the_pdf_is_a_document_to_print_and_file(report: Report, tmp_path) -> None:
+    head = Letterhead(unit="杭州市公安局交通警察支队车辆管理所",
+                      number_pattern="交视帮复盘〔{year}〕{month}{day}号")
+    path = write_pdf(report, tmp_path / "review.pdf", letterhead=head)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert path.stat().st_mode & 0o777 == 0o600
+    pages = _pdf_pages(path)
+    total = len(pages)
+    # Two days of a busy fortnight: a few pages, not 33.
+    assert 3 <= total <= 12, total
+    text = "".join(page["text"] for page in pages)
+    # The text copies as Chinese (no radicals for glyphs Noto shares: 车/⻋, 日/⽇).
+    assert "每日复盘" in text and "车管资讯（草稿）" in text and "直播解答" in text
     assert not any(0x2E80 <= ord(ch) < 0x2FE0 for ch in text)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True,
-                          timeout=60).stdout
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    assert 2 <= pages < 40
-    assert "A4" in info or "595.2" in info
+    assert "Comments" not in text and "douyin" not in text
+    landscape = 0
+    for number, page in enumerate(pages, start=1):
+        # Every page numbered, with the running header.
+        assert f"第{number}页/共{total}页" in page["text"], number
+        assert "交视帮复盘〔2024〕0505号" in page["text"], number
+        # Nothing runs off the page: every word inside the paper's edges.
+        assert all(x0 >= 0 and x1 <= page["width"] for x0, x1, _ in page["words"]), number
+        landscape += page["width"] > page["height"]
+    assert 1 <= landscape < total  # the wide tables on landscape pages, the rest portrait
+    assert "制表" in pages[-1]["text"]  # the sign-off closes the document
 
 
-def test_to_unicode_targets_are_remapped_and_sources_kept() -> None:
-    cmap = (b"2 beginbfchar\n<2ECB> <2ECB>\n<0007> <2F47>\nendbfchar\n"
-            b"1 beginbfrange\n<0001> <0003> [<0041> <2ECB> <2012>]\n<0009> <0009> <2F47>\n"
-            b"<000A> <000B> <2ECB>\nendbfrange\n")
-    pdf = (b"%PDF-1.4\n7 0 obj\n<< /ToUnicode 9 0 R >>\nendobj\n9 0 obj\n"
-           + f"<< /Length {len(cmap)} >>".encode() + b"\nstream\n" + cmap
-           + b"\nendstream\nendobj\n%%EOF\n")
-    fixed = fix_to_unicode(pdf, {0x2ECB: 0x8F66, 0x2F47: 0x65E5, 0x2012: 0x2013})
-    assert len(fixed) == len(pdf)  # nothing moves: the xref stays right
-    assert b"<2ECB> <8F66>" in fixed and b"<0007> <65E5>" in fixed  # bfchar: target only
-    assert b"[<0041> <8F66> <2013>]" in fixed and b"<0009> <0009> <65E5>" in fixed
-    assert b"<000A> <000B> <2ECB>" in fixed  # a multi-code range is left alone
+def test_the_pdf_in_english(report: Report, tmp_path) -> None:
+    pages = _pdf_pages(write_pdf(report, tmp_path / "review-en.pdf", language="en"))
+    text = "".join(page["text"] for page in pages)
+    assert "Dailyreview" in text and "Page1of" in pages[0]["text"]
+    assert "数据概览" not in text
 
 
 def test_followup_exports_to_csv_and_excel(report: Report, tmp_path) -> None:

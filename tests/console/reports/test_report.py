@@ -88,8 +88,21 @@ def test_best_entry_follows_the_viewers_wordings() -> None:
                KbAnswer("B", "MV01", ("先交购置税还是先上牌",), "b", "reviewed")]
     assert best_entry([("购置税先交还是先上牌", 5), ("新车上牌带什么", 1)], entries).entry_id == "B"
     assert best_entry([("新车上牌要带啥", 3)], entries).entry_id == "A"
-    assert best_entry([], entries).entry_id == "A"
+    assert best_entry([], entries) is None  # nothing asked: nothing to fit
     assert best_entry([("x", 1)], []) is None
+
+
+def test_an_unaired_answer_is_shown_only_for_questions_it_fits() -> None:
+    """Issue 21: "丢了驾照开车违法吗" was paired with DL06-003 (扣押期间不得补发)."""
+    from videohelp.assets import asset_path
+    from videohelp.console.reports.answers import _shipped_kb
+
+    dl06 = [e for e in _shipped_kb(asset_path("kb")) if e.item == "DL06"]
+    chosen = best_entry([("丢了驾照开车违法吗", 2)], dl06)
+    assert chosen is not None and "不得驾驶" in chosen.short_answer
+    assert best_entry([("驾照丢了怎么补", 3), ("丢了驾照开车违法吗", 1)], dl06).short_answer \
+        .startswith("带身份证明")
+    assert best_entry([("今天天气真好啊", 5)], dl06) is None
 
 
 def test_followup_lists_open_questions_flagged_first(report: Report, history: History) -> None:

@@ -56,6 +56,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--published", action="store_true",
                         help="print the published-style figures (hours streamed, people served, "
                              "questions handled) for the range to stdout")
+    parser.add_argument("--language", choices=("zh_CN", "en"),
+                        help="the report's language (default: the console's ui.language)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(func=run)
 
@@ -97,14 +99,21 @@ def run(args: argparse.Namespace) -> int:
         if args.out:
             fmt = args.format or ("pdf" if args.out.suffix.lower() == ".pdf" else "html")
             args.out.parent.mkdir(parents=True, exist_ok=True)
+            from videohelp.console.reports.letterhead import Letterhead
+            from videohelp.console.settings import Settings
+
+            settings = Settings(paths.settings)
+            letterhead = Letterhead.from_settings(settings)
+            language = args.language or settings["ui.language"]
             if fmt == "pdf":
                 from videohelp.console.reports.render_pdf import write_pdf
 
-                write_pdf(report, args.out)
+                write_pdf(report, args.out, language=language, letterhead=letterhead)
             else:
                 from videohelp.console.reports.render_html import render_html
 
-                args.out.write_text(render_html(report), encoding="utf-8")
+                args.out.write_text(render_html(report, language=language, letterhead=letterhead),
+                                    encoding="utf-8")
             print(f"videohelp report: {fmt} report written to {args.out}", file=sys.stderr)
         if args.followup:
             write_followup(report.followup, args.followup,

@@ -8,8 +8,8 @@ For an item, "the answer given" in a period is, in order:
 2. else the answer text most shown on Q&A cards for the item's questions
    (``card_log``; ``card``), matched to an entry for its status if the text
    is one;
-3. else the entry whose questions read most like the viewers' wordings
-   (``kb``: what the desk would have said, not aired).
+3. else the entry whose questions read most like the viewers' wordings, if one reads like
+   them closely enough (``kb``: for reference, not aired; see ``FIT_MIN``).
 
 A store without a knowledge base yet falls back to the shipped
 ``assets/kb/*.jsonl`` so reports on older databases still name answers.
@@ -89,21 +89,40 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def best_entry(wordings: list[tuple[str, int]], entries: list[KbAnswer]) -> KbAnswer | None:
-    """The entry whose phrasings share most character pairs with what viewers wrote.
+# An unaired entry is shown beside an item's questions only when it reads like them: the
+# viewers' wordings must share, on average weighted by how often each was asked, this share of
+# character pairs with one of the entry's phrasings (Jaccard). Below it the report says no
+# answer was given rather than pair a question with an answer to another question (issue 21:
+# "丢了驾照开车违法吗" was shown with DL06-003's 扣押期间不得补发, fit 0.07).
+FIT_MIN = 0.3
 
-    Weighted by how often each wording was asked; ties go to the earlier entry
-    (the knowledge base lists an item's main question first).
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def entry_fit(wordings: list[tuple[str, int]], entry: KbAnswer) -> float:
+    """How well ``entry`` answers what viewers wrote: per wording, its best phrasing's
+    character-pair Jaccard, averaged with the wordings' counts as weights."""
+    total = sum(count for _, count in wordings)
+    if not total or not entry.questions:
+        return 0.0
+    phrasings = [_bigrams(q) for q in entry.questions]
+    return sum(count * max(_jaccard(_bigrams(text), grams) for grams in phrasings)
+               for text, count in wordings) / total
+
+
+def best_entry(wordings: list[tuple[str, int]], entries: list[KbAnswer],
+               minimum: float = FIT_MIN) -> KbAnswer | None:
+    """The entry that best fits what viewers wrote, or None when none fits well enough.
+
+    Ties go to the earlier entry (the knowledge base lists an item's main question first).
     """
-    best, best_score = None, -1.0
+    best, best_fit = None, 0.0
     for entry in entries:
-        phrasing = set().union(*(_bigrams(q) for q in entry.questions)) if entry.questions else set()
-        score = 0.0
-        for text, count in wordings:
-            grams = _bigrams(text)
-            score += count * len(grams & phrasing) / len(grams | phrasing)
-        if score > best_score:
-            best, best_score = entry, score
+        fit = entry_fit(wordings, entry)
+        if fit >= minimum and (best is None or fit > best_fit):
+            best, best_fit = entry, fit
     return best
 
 

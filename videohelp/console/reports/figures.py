@@ -51,6 +51,7 @@ class DayFigures:
     peak_per_minute: int = 0
     peak_minute_ms: int | None = None
     routes: Counter[str] = field(default_factory=Counter)  # on_air, expert, other, dismissed, open
+    expert_answered: int = 0  # distinct questions an expert answered, however it aired
     waits_ms: list[int] = field(default_factory=list)
     items: dict[str | None, ItemCount] = field(default_factory=dict)
     on_air_ms: int = 0
@@ -93,11 +94,12 @@ class Figures:
     peak_minute_ms: int | None
     # The routes partition the distinct questions (see ``status``).
     answered_on_air: int
-    answered_by_experts: int
+    answered_by_experts: int  # the route: answered by experts and not aired
     answered_other: int
     dismissed: int
     unanswered: int
     median_answer_s: float | None
+    expert_answered: int = 0  # apart from the routes: every question an expert answered
     items: dict[str | None, ItemCount] = field(default_factory=dict)
     days: list[DayFigures] = field(default_factory=list)
 
@@ -143,9 +145,11 @@ def compute_days(conn: sqlite3.Connection, period: DateRange, *,
             current.peak_per_minute, current.peak_minute_ms = count, minute * 60_000
     for row in conn.execute(
             f"{QUESTIONS} SELECT day, item, route, count(*) AS n, sum(asked) AS asked,"
-            " group_concat(wait_ms) AS waits FROM s GROUP BY day, item, route", bounds):
+            " sum(by_expert) AS by_expert, group_concat(wait_ms) AS waits FROM s"
+            " GROUP BY day, item, route", bounds):
         current = days[row["day"]]
         current.routes[row["route"]] += row["n"]
+        current.expert_answered += row["by_expert"] or 0
         answered = row["n"] if row["route"] in ANSWERED_ROUTES else 0
         current.items[row["item"]] = (current.items.get(row["item"], ItemCount())
                                       + ItemCount(row["asked"], row["n"], answered))
@@ -203,6 +207,7 @@ def figures_of(period: DateRange, days: Iterable[DayFigures], viewers: int | Non
         dismissed=routes["dismissed"],
         unanswered=routes["open"],
         median_answer_s=statistics.median(waits) / 1000 if waits else None,
+        expert_answered=sum(d.expert_answered for d in chosen),
         items=items,
         days=chosen,
     )

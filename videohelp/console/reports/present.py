@@ -1,8 +1,7 @@
-"""How figures read: labels (Chinese, with English beneath) and number formats.
+"""How figures read: labels (Chinese and English) and number formats.
 
-Shared by the HTML, the PDF and the desk's report view so all three say the
-same thing the same way. The report is for the show's team, so Chinese
-leads; English labels keep it readable to the developers.
+Shared by the HTML, the PDF and the desk's report view so all three say the same thing the
+same way. A report is printed in one language, the UI's: each label has both.
 """
 
 from __future__ import annotations
@@ -12,11 +11,22 @@ from videohelp.console.reports.figures import Figures
 from videohelp.console.reports.period import local_time
 
 STATUS = {"reviewed": "已审核", "draft": "待审核", NOT_IN_KB: "不在知识库"}
-SOURCE = {"aired": "播出答案", "card": "字幕卡答案", "kb": "知识库答案（未播出）"}
+STATUS_EN = {"reviewed": "Reviewed", "draft": "Draft", NOT_IN_KB: "Not in the KB"}
+SOURCE = {"aired": "播出答案", "card": "字幕卡答案", "kb": "知识库参考答案（未播出）"}
+SOURCE_EN = {"aired": "Aired answer", "card": "Answer on the Q&A card",
+             "kb": "Knowledge-base answer for reference (not aired)"}
 ROUTE = {"on_air": "直播解答", "expert": "专家解答", "other": "其他方式解答",
          "dismissed": "已忽略", "open": "未解答"}
 STATE = {"new": "新评论", "triaged": "已分拣", "queued": "待播", "on_air": "播出中",
          "answered": "已解答", "flagged": "已转专家", "dismissed": "已忽略", "blocked": "已屏蔽"}
+STATE_EN = {"new": "New", "triaged": "Triaged", "queued": "Queued", "on_air": "On air",
+            "answered": "Answered", "flagged": "With the experts", "dismissed": "Dismissed",
+            "blocked": "Blocked"}
+EXPERT_NOTE_ZH = ("专家解答：专家答复过的问题，无论是否在直播中播出；"
+                  "直播解答、其他方式解答与未解答、已忽略合计为不同问题数。")
+EXPERT_NOTE_EN = ("Answered by experts: questions an expert answered, whether or not the answer "
+                  "aired. On air, otherwise, unanswered and dismissed add up to the distinct "
+                  "questions.")
 
 
 def hours(value: float) -> str:
@@ -69,9 +79,11 @@ def figure_rows(figures: Figures) -> list[tuple[str, str, str]]:
         ("互动观众", "Distinct viewers", str(figures.viewers)),
         ("每分钟评论峰值", "Peak comments per minute", peak),
         ("不同问题", "Distinct questions", str(figures.distinct_questions)),
+        ("已解答（合计）", "Answered (all routes)", str(figures.answered)),
         ("直播解答", "Answered on air", str(figures.answered_on_air)),
-        ("专家解答", "Answered by experts", str(figures.answered_by_experts)),
-        ("其他方式解答", "Answered otherwise", str(figures.answered_other)),
+        ("专家解答", "Answered by experts", str(figures.expert_answered)),
+        ("其他方式解答", "Answered otherwise",
+         str(figures.answered_by_experts + figures.answered_other)),
         ("未解答", "Left unanswered", str(figures.unanswered)),
         ("已忽略", "Dismissed", str(figures.dismissed)),
         ("解答用时中位数", "Median time to answer", duration(figures.median_answer_s)),

@@ -14,6 +14,9 @@
 - Answer routes, in order of precedence: ``on_air`` (a comment of it went on
   screen), ``expert`` (went from flagged to answered), ``other`` (answered
   without either), ``dismissed`` (every comment of it dismissed), ``open``.
+- *Answered by experts* is counted apart from the routes: a distinct question an expert
+  answered (an ``expert_answers`` row, or flagged -> answered), however the answer then went
+  out; an expert card the studio aired is on air *and* by experts.
 - Time to answer runs from the question's first comment in the period to
   the answering event; an answer given before that (on an earlier day, to
   the original) has no waiting time.
@@ -41,7 +44,7 @@ ANSWERED_ROUTES = ("on_air", "expert", "other")
 # day (local day number), anchor (the original's id), first_id (its first
 # comment that day) with its received_ms and item, asked (comments), flagged
 # (a comment of it is flagged now), flagged_ms (last flagging), route,
-# answer_ms, wait_ms.
+# by_expert, answer_ms, wait_ms.
 # SQLite takes the bare columns (received_ms, item) from the row holding min(id),
 # the first comment (ids follow arrival; a batch shares one received_ms).
 QUESTIONS = f"""
@@ -65,8 +68,13 @@ WITH m AS (
     FROM comment_history h JOIN ids ON ids.id = h.comment_id
     WHERE h.to_state IN ('on_air', 'answered', 'flagged')
     GROUP BY ids.day, ids.anchor
+), xa AS (
+    SELECT ids.day AS day, ids.anchor AS anchor, min(x.answered_ms) AS answered
+    FROM expert_answers x JOIN ids ON ids.id = x.comment_id
+    GROUP BY ids.day, ids.anchor
 ), r AS (
     SELECT g.*, ev.flagged_ms,
+           (ev.expert IS NOT NULL OR xa.answered IS NOT NULL) AS by_expert,
            CASE WHEN ev.aired IS NOT NULL THEN 'on_air'
                 WHEN ev.expert IS NOT NULL THEN 'expert'
                 WHEN ev.answered IS NOT NULL THEN 'other'
@@ -74,6 +82,7 @@ WITH m AS (
                 ELSE 'open' END AS route,
            coalesce(ev.aired, ev.expert, ev.answered) AS answer_ms
     FROM g LEFT JOIN ev ON ev.day = g.day AND ev.anchor = g.anchor
+           LEFT JOIN xa ON xa.day = g.day AND xa.anchor = g.anchor
 ), s AS (
     SELECT r.*, CASE WHEN answer_ms >= received_ms THEN answer_ms - received_ms END AS wait_ms
     FROM r
