@@ -53,9 +53,12 @@ pre.script { white-space: pre-wrap; background-color: #FAFAFA; border: 1px solid
 table.charts td { border: none; padding: 0 4px 0 0; }
 .signoff td { border: none; padding: 18px 6px 0 0; font-size: 15px; }
 @page { size: A4; margin: 20mm 14mm 16mm 14mm;
-        @top-left { content: var(--header-left); font-size: 8.5pt; color: #607D8B; }
-        @top-right { content: var(--header-right); font-size: 8.5pt; color: #607D8B; }
-        @bottom-center { content: var(--footer); font-size: 8.5pt; color: #607D8B; } }
+        @top-left { content: var(--header-left); font: 8.5pt 'Noto Sans CJK SC', sans-serif;
+                    color: #607D8B; }
+        @top-right { content: var(--header-right); font: 8.5pt 'Noto Sans CJK SC', sans-serif;
+                     color: #607D8B; }
+        @bottom-center { content: var(--footer); font: 8.5pt 'Noto Sans CJK SC', sans-serif;
+                         color: #607D8B; } }
 @page landscape { size: A4 landscape; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; line-height: 1.4; }
@@ -186,7 +189,7 @@ def _class_section(klass: ClassTop, chart: str, w: Words) -> str:
                      wordings, answer, status])
     table = _table(["#", w("事项", "Item"), w("提问", "Asked"), w("不同问题", "Distinct"),
                     w("已解答", "Answered"), w("网友原话", "Wordings"), w("答复", "Answer given"),
-                    w("审核", "Review")], rows, [4, 17, 6, 7, 7, 23, 25, 11], {0, 2, 3, 4})
+                    w("审核", "Review")], rows, [4, 16, 6, 7, 8, 23, 25, 11], {0, 2, 3, 4})
     name = w(klass.klass, klass.name_en)
     summary = w(f"提问{klass.asked}次，不同问题{klass.distinct}个，已解答{klass.answered}个",
                 f"asked {klass.asked} times, {klass.distinct} distinct, {klass.answered} answered")
@@ -216,7 +219,7 @@ def _followup(report: Report, w: Words) -> str:
     return f"<p>{escape(note)}</p>" + _table(
         [w("时间", "Time"), w("平台", "Platform"), w("观众", "Viewer"), w("问题", "Question"),
          w("事项", "Item"), w("次数", "Asked"), w("状态", "State")], lines,
-        [12, 7, 8, 35, 18, 5, 15], {5})
+        [12, 10, 7, 32, 18, 7, 14], {5})
 
 
 def _css_string(text: str) -> str:
