@@ -232,3 +232,25 @@ def test_the_bundled_libvlc_plays_with_its_own_plugins(smoke, tmp_path: Path) ->
     assert f"lib {INTERNAL / 'libvlc.so.5'}" in done.stdout
     assert "state State.Ended" in done.stdout, done.stdout + done.stderr
     assert "outside []" in done.stdout, done.stdout
+
+
+def test_the_frozen_app_prints_the_daily_review_as_pdf(smoke, tmp_path: Path) -> None:
+    """WeasyPrint's stylesheets and its Pango binding travel with the bundle."""
+    from datetime import datetime, timedelta, timezone
+
+    data = tmp_path / "data"
+    env = _frozen_env()
+    done = subprocess.run([str(EXE), "--demo", "--data-dir", str(data), "--screenshot",
+                           str(tmp_path / "shot.png"), "--quit-after", "3"],
+                          capture_output=True, text=True, timeout=180, env=env)
+    assert done.returncode == 0, done.stderr
+    today = datetime.now(timezone(timedelta(hours=8))).date().isoformat()
+    out = tmp_path / "review.pdf"
+    done = subprocess.run([str(EXE), "report", "--date", today, "--data-dir", str(data),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True,
+                          timeout=180, env=env)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    assert "每日复盘" in text and "第1页" in text.replace(" ", "")
