@@ -25,6 +25,11 @@ from videohelp.console.reports.letterhead import Letterhead
 from videohelp.console.reports.questions import ClassTop, TopItem
 
 FOLLOWUP_SHOWN = 30  # the most pressing; the CSV/Excel export holds them all
+# On paper: the five most asked items of each class and the 15 most pressing follow-ups keep a
+# show day to a few pages (a 90-second demo day printed 14 pages with everything); the screen
+# and the exports keep the rest.
+PRINTED_ITEMS = 5
+PRINTED_FOLLOWUPS = 15
 SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'
 
 CSS = """
@@ -51,6 +56,7 @@ td.num, th.num { text-align: right; }
 pre.script { white-space: pre-wrap; background-color: #FAFAFA; border: 1px solid #CFD8DC;
              padding: 12px; font-family: inherit; font-size: 14px; }
 table.charts td { border: none; padding: 0 4px 0 0; }
+.print-only { display: none; }
 .signoff td { border: none; padding: 18px 6px 0 0; font-size: 15px; }
 @page { size: A4; margin: 20mm 14mm 16mm 14mm;
         @top-left { content: var(--header-left); font: 8.5pt 'Noto Sans CJK SC', sans-serif;
@@ -67,6 +73,8 @@ table.charts td { border: none; padding: 0 4px 0 0; }
   h2, h3, .keep-with-next { break-after: avoid; }
   tr, .chart, .keep, .signoff, .published { break-inside: avoid; }
   thead { display: table-header-group; }
+  .screen-only { display: none; } .print-only { display: block; }
+  .keep .chart svg { width: 55%; height: auto; }
   pre.script { font-size: 10.5pt; }
 }
 """
@@ -118,15 +126,17 @@ def inline_svg(chart: Chart) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]], widths: list[int],
-           numeric: set[int] | None = None, css: str = "") -> str:
-    """A table with fixed column widths (percent) and a header row repeated on every page."""
+           numeric: set[int] | None = None, css: str = "", printed: int | None = None) -> str:
+    """A table with fixed column widths (percent) and a header row repeated on every page;
+    rows after the first ``printed`` are left off paper."""
     numeric = numeric or set()
     cols = "".join(f'<col style="width: {width}%"/>' for width in widths)
     head = "".join(f'<th class="num">{h}</th>' if n in numeric else f"<th>{h}</th>"
                    for n, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{c}</td>' if n in numeric else f"<td>{c}</td>"
-                         for n, c in enumerate(row)) + "</tr>" for row in rows)
+        ('<tr class="screen-only">' if printed is not None and number >= printed else "<tr>")
+        + "".join(f'<td class="num">{c}</td>' if n in numeric else f"<td>{c}</td>"
+                  for n, c in enumerate(row)) + "</tr>" for number, row in enumerate(rows))
     return (f'<table class="{css}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
@@ -189,7 +199,13 @@ def _class_section(klass: ClassTop, chart: str, w: Words) -> str:
                      wordings, answer, status])
     table = _table(["#", w("事项", "Item"), w("提问", "Asked"), w("不同问题", "Distinct"),
                     w("已解答", "Answered"), w("网友原话", "Wordings"), w("答复", "Answer given"),
-                    w("审核", "Review")], rows, [4, 16, 6, 7, 8, 23, 25, 11], {0, 2, 3, 4})
+                    w("审核", "Review")], rows, [4, 16, 6, 7, 8, 23, 25, 11], {0, 2, 3, 4},
+                   printed=PRINTED_ITEMS)
+    if len(rows) > PRINTED_ITEMS:
+        more = w(f"另有{len(rows) - PRINTED_ITEMS}个事项见电子版。",
+                 f"{len(rows) - PRINTED_ITEMS} more items in the electronic copy.")
+        table += f'<p class="hint print-only">{escape(more)}</p>'
+
     name = w(klass.klass, klass.name_en)
     summary = w(f"提问{klass.asked}次，不同问题{klass.distinct}个，已解答{klass.answered}个",
                 f"asked {klass.asked} times, {klass.distinct} distinct, {klass.answered} answered")
@@ -216,10 +232,14 @@ def _followup(report: Report, w: Words) -> str:
                  "are shown. Export CSV or Excel for the full list.")
     else:
         note = w(f"共{len(rows)}个。", f"{len(rows)} in all.")
-    return f"<p>{escape(note)}</p>" + _table(
+    note = escape(note)
+    on_paper = w(f"纸质版列前{PRINTED_FOLLOWUPS}个。", f"The first {PRINTED_FOLLOWUPS} are printed.")
+    if len(lines) > PRINTED_FOLLOWUPS:
+        note += f'<span class="print-only">{escape(on_paper)}</span>'
+    return f"<p>{note}</p>" + _table(
         [w("时间", "Time"), w("平台", "Platform"), w("观众", "Viewer"), w("问题", "Question"),
          w("事项", "Item"), w("次数", "Asked"), w("状态", "State")], lines,
-        [12, 10, 7, 32, 18, 7, 14], {5})
+        [12, 10, 7, 32, 18, 7, 14], {5}, printed=PRINTED_FOLLOWUPS)
 
 
 def _css_string(text: str) -> str:
