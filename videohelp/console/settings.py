@@ -104,6 +104,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("kb.regulations_dir", str, "",
                 "Folder of the regulation texts (*.md) that answers cite; empty = "
                 "$VIDEOHELP_REGULATIONS_DIR or ../shared/reference/regulations beside a checkout."),
+        Setting("kb.studio_regulations_dir", str, "",
+                "The studio's own folder of newer regulation texts (*.md, *.txt, one article per "
+                "line starting 第N条), checked and cited beside the shipped ones; empty = none."),
     )
 }
 
