@@ -87,13 +87,15 @@ class ReviewSession:
         self.asked: dict[str, int] = {}
         self._conflicts: dict[str, list[str]] = {}
         self._duplicates: dict[str, list[tuple[str, float]]] = {}
+        self._found: dict[tuple[str, int], list[Finding]] = {}
+        self.catalog = kb.catalog_store.catalog()
         self.refresh_findings()
 
     # -- the queue ------------------------------------------------------------------------
     def item_order(self) -> list[str]:
         """Item codes, most asked first, then the catalog's order."""
         self.asked = asked_counts(self.kb)
-        codes = list(self.kb.catalog_store.catalog().items)  # the client's order
+        codes = list(self.catalog.items)  # the client's order
         position = {code: n for n, code in enumerate(codes)}
         return sorted(codes, key=lambda code: (-self.asked.get(code, 0), position[code]))
 
@@ -103,33 +105,36 @@ class ReviewSession:
 
     def queue(self) -> list[Entry]:
         """The drafts to decide about, in review order."""
-        flags = standing_flags(self.kb)
-        rank = {code: n for n, code in enumerate(self.scope())}
-        drafts = [e for e in self.kb.entries(include_retired=True)
-                  if e.is_draft and e.id not in flags and e.item in rank]
-        return sorted(drafts, key=lambda e: (rank[e.item], e.id))
+        return self.snapshot()[0]
 
     def progress(self) -> Progress:
         """Counts per class over the session's scope."""
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[list[Entry], Progress]:
+        """The queue and the progress from one read of the base (the dialog's refresh)."""
         flags = standing_flags(self.kb)
-        scope = set(self.scope())
-        catalog = self.kb.catalog_store.catalog()
+        rank = {code: n for n, code in enumerate(self.scope())}
         progress = Progress(*({klass: 0 for klass in CLASSES} for _ in range(4)))
+        drafts = []
         for entry in self.kb.entries(include_retired=True):
-            if entry.item not in scope:
+            if entry.item not in rank:
                 continue
-            klass = catalog[entry.item].klass
             flag = flags.get(entry.id)
             bucket = (progress.retired if flag == RETIRE else progress.needs_expert if flag == NEEDS_EXPERT
                       else progress.drafts if entry.is_draft else progress.reviewed)
+            klass = self.catalog[entry.item].klass
             bucket[klass] = bucket.get(klass, 0) + 1
-        return progress
+            if entry.is_draft and flag is None:
+                drafts.append(entry)
+        return sorted(drafts, key=lambda e: (rank[e.item], e.id)), progress
 
     # -- what to look at ------------------------------------------------------------------
     def refresh_findings(self) -> None:
         """Recompute conflicts and near-duplicates over every live entry (about 0.15 s)."""
         entries = self.kb.entries()
-        self._conflicts, self._duplicates = {}, {}
+        self.catalog = self.kb.catalog_store.catalog()
+        self._conflicts, self._duplicates, self._found = {}, {}, {}
         for pair in conflicts(entries):
             self._conflicts.setdefault(pair.first, []).append(pair.second)
             self._conflicts.setdefault(pair.second, []).append(pair.first)
@@ -138,6 +143,13 @@ class ReviewSession:
             self._duplicates.setdefault(pair.second, []).append((pair.first, pair.score))
 
     def findings(self, entry: Entry) -> list[Finding]:
+        """What to check about ``entry`` (cached per version: the queue shows a mark for each)."""
+        key = (entry.id, entry.version)
+        if key not in self._found:
+            self._found[key] = self._findings(entry)
+        return self._found[key]
+
+    def _findings(self, entry: Entry) -> list[Finding]:
         found = [Finding("conflict", other, other) for other in self._conflicts.get(entry.id, [])]
         found += [Finding("duplicate", f"{other} ({score:.0%})", other)
                   for other, score in self._duplicates.get(entry.id, [])]

@@ -212,7 +212,6 @@ class KnowledgeView(QWidget):
         else:
             self.review.reload()
         self.review.show()
-        self.review.raise_()
         self.review.activateWindow()
         return self.review
 

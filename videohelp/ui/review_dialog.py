@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from videohelp.console.catalog import CLASSES
-from videohelp.console.kb_review import Finding, ReviewSession
+from videohelp.console.kb_review import Finding, Progress, ReviewSession
 from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase, KnowledgeError
 from videohelp.console.regulations import CitationError
 from videohelp.ui.entry_editor import EntryEditor
@@ -189,12 +189,12 @@ class ReviewDialog(QDialog):
     def reload(self, keep: str | None = None) -> None:
         """Read the queue and progress again; show ``keep`` (or the entry at the same place)."""
         row = max(0, self.queue.currentRow())
-        self.entries = self.session.queue()
+        self.entries, progress = self.session.snapshot()
         self._fill_queue(keep=keep, row=row)
-        self._show_progress()
+        self._show_progress(progress)
 
     def _fill_queue(self, keep: str | None = None, row: int = 0) -> None:
-        catalog = self.kb.catalog_store.catalog()
+        catalog = self.session.catalog
         self.queue.blockSignals(True)
         self.queue.clear()
         for entry in self.entries:
@@ -215,8 +215,8 @@ class ReviewDialog(QDialog):
         else:
             self._show_row(-1)
 
-    def _show_progress(self) -> None:
-        progress = self.session.progress()
+    def _show_progress(self, progress: Progress | None = None) -> None:
+        progress = progress or self.session.progress()
         parts = []
         for klass in CLASSES:
             decided = progress.reviewed[klass]
@@ -251,7 +251,7 @@ class ReviewDialog(QDialog):
         self._show_article(self.current)
 
     def _card_html(self, entry: Entry) -> str:
-        catalog = self.kb.catalog_store.catalog()
+        catalog = self.session.catalog
         item = catalog.items.get(entry.item)
         esc = html.escape
         asked = self.session.asked.get(entry.item, 0)
