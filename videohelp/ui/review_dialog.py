@@ -45,8 +45,6 @@ from videohelp.ui.i18n import Retranslator
 log = logging.getLogger(__name__)
 CTX = "ReviewDialog"
 TOP_ITEMS = 20
-_CLASS_NAMES = {"机动车": QT_TRANSLATE_NOOP(CTX, "Vehicles"), "驾驶证": QT_TRANSLATE_NOOP(CTX, "Licences"),
-                "电动自行车": QT_TRANSLATE_NOOP(CTX, "E-bikes"), "线上办": QT_TRANSLATE_NOOP(CTX, "Online")}
 _FINDINGS = {
     "conflict": QT_TRANSLATE_NOOP(CTX, "Disagrees with {other} of the same item: decide which is right"),
     "duplicate": QT_TRANSLATE_NOOP(CTX, "Nearly the same answer as {text} under another item"),
@@ -197,13 +195,15 @@ class ReviewDialog(QDialog):
         catalog = self.session.catalog
         self.queue.blockSignals(True)
         self.queue.clear()
+        previous = None
         for entry in self.entries:
             asked = self.session.asked.get(entry.item, 0)
             flags = "⚠ " if self.session.findings(entry) else ""
             name = catalog[entry.item].name_zh if entry.item in catalog else entry.item
             text = f"{flags}{entry.id} · {name}"
-            if asked:
+            if asked and entry.item != previous:  # once per item, so the rows stay narrow
                 text += " · " + _tr("asked {n}×").format(n=asked)
+            previous = entry.item
             QListWidgetItem(text, self.queue).setData(Qt.ItemDataRole.UserRole, entry.id)
         self.queue.blockSignals(False)
         ids = [e.id for e in self.entries]
@@ -222,8 +222,8 @@ class ReviewDialog(QDialog):
             decided = progress.reviewed[klass]
             total = decided + progress.drafts[klass] + progress.needs_expert[klass]
             if total:
-                parts.append(_tr("{cls} {done}/{total}").format(cls=_tr(_CLASS_NAMES[klass]),
-                                                               done=decided, total=total))
+                # The class names are the client's (机动车…), shown as the rest of the desk shows them.
+                parts.append(f"{klass} {decided}/{total}")
         waiting, retired = progress.total("needs_expert"), progress.total("retired")
         text = _tr("Reviewed") + ": " + " · ".join(parts)
         if waiting:

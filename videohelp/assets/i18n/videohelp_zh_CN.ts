@@ -158,6 +158,34 @@
       <source>version {n}</source>
       <translation>第 {n} 版</translation>
     </message>
+    <message>
+      <source>came with the app</source>
+      <translation>随附</translation>
+    </message>
+    <message>
+      <source>edited</source>
+      <translation>修改</translation>
+    </message>
+    <message>
+      <source>approved</source>
+      <translation>审核通过</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>sent to the experts</source>
+      <translation>提交专家</translation>
+    </message>
+    <message>
+      <source>retired</source>
+      <translation>停用</translation>
+    </message>
+    <message>
+      <source>restored</source>
+      <translation>恢复</translation>
+    </message>
   </context>
   <context>
     <name>CommentListModel</name>
@@ -1142,22 +1170,6 @@
   <context>
     <name>ReviewDialog</name>
     <message>
-      <source>Vehicles</source>
-      <translation>机动车</translation>
-    </message>
-    <message>
-      <source>Licences</source>
-      <translation>驾驶证</translation>
-    </message>
-    <message>
-      <source>E-bikes</source>
-      <translation>电动自行车</translation>
-    </message>
-    <message>
-      <source>Online</source>
-      <translation>线上办</translation>
-    </message>
-    <message>
       <source>Disagrees with {other} of the same item: decide which is right</source>
       <translation>与同一事项的 {other} 说法不一致：请确定哪条正确</translation>
     </message>
@@ -1208,10 +1220,6 @@
     <message>
       <source>asked {n}×</source>
       <translation>被问 {n} 次</translation>
-    </message>
-    <message>
-      <source>{cls} {done}/{total}</source>
-      <translation>{cls} {done}/{total}</translation>
     </message>
     <message>
       <source>Reviewed</source>
