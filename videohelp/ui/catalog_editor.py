@@ -46,11 +46,13 @@ def form_label(rt: Retranslator, text: str) -> QLabel:
 
 
 # History actions as people read them (the stored names are the code's).
-_ACTIONS = {"seed": QT_TRANSLATE_NOOP(CTX, "came with the app"), "create": QT_TRANSLATE_NOOP(CTX, "created"),
+_ACTIONS = {"seed": QT_TRANSLATE_NOOP(CTX, "first version"), "create": QT_TRANSLATE_NOOP(CTX, "created"),
             "edit": QT_TRANSLATE_NOOP(CTX, "edited"), "review": QT_TRANSLATE_NOOP(CTX, "approved"),
             "import": QT_TRANSLATE_NOOP(CTX, "imported"),
             "needs_expert": QT_TRANSLATE_NOOP(CTX, "sent to the experts"),
             "retire": QT_TRANSLATE_NOOP(CTX, "retired"), "restore": QT_TRANSLATE_NOOP(CTX, "restored")}
+
+_SHIPPED_ACTOR = QT_TRANSLATE_NOOP(CTX, "came with the app")
 
 
 class HistoryTable(QTableWidget):
@@ -91,7 +93,9 @@ class HistoryTable(QTableWidget):
             if change.note:
                 what += f" — {change.note}"
             action = _tr(_ACTIONS[change.action]) if change.action in _ACTIONS else change.action
-            for column, text in enumerate((str(change.version), when, change.actor, action, what)):
+            # The seeding "actor" is the app itself, not a person: say so in words.
+            actor = _tr(_SHIPPED_ACTOR) if change.actor == "shipped" else change.actor
+            for column, text in enumerate((str(change.version), when, actor, action, what)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.setItem(row, column, cell)

@@ -159,8 +159,12 @@
       <translation>第 {n} 版</translation>
     </message>
     <message>
+      <source>first version</source>
+      <translation>初始版本</translation>
+    </message>
+    <message>
       <source>came with the app</source>
-      <translation>随附</translation>
+      <translation>软件随附</translation>
     </message>
     <message>
       <source>edited</source>
