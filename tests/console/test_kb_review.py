@@ -158,3 +158,38 @@ def test_a_missing_studio_folder_is_reported_not_fatal(tmp_path: Path) -> None:
     index = load_regulations(None, tmp_path / "nowhere")
     assert index is not None and "does not exist" in index.problems[0]
     assert index.check(DRIVING, "第六十三条") is None
+
+
+def test_kb_import_accepts_citations_of_the_studios_texts(videohelp_cmd, tmp_path: Path) -> None:
+    import csv
+    import json
+    import subprocess
+
+    from videohelp.console.kb_io import KB_COLUMNS
+
+    folder = tmp_path / "studio"
+    folder.mkdir()
+    newer = "机动车驾驶证申领和使用规定(2024-12-20).md"
+    (folder / newer).write_text(STUDIO_TEXT, encoding="utf-8")
+    (folder / "empty.txt").write_text("没有条文\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"kb.studio_regulations_dir": str(folder)}),
+                                        encoding="utf-8")
+    rows = tmp_path / "new.csv"
+    with open(rows, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(KB_COLUMNS)
+        values = {"id": "DL03-900", "item": "DL03", "questions": "驾照快到期了咋换",
+                  "short_answer": "期满前90日内申请换证。",
+                  "full_answer": "按2024年修正的规定，期满前九十日内申请换证。",
+                  "source_file": newer, "source_article": "第六十三条", "status": "draft", "reviewed_by": "",
+                  "reviewed_at": "", "version": "1", "change_note": "引自演播室添加的新文本"}
+        writer.writerow([values[column] for column in KB_COLUMNS])
+    done = subprocess.run([*videohelp_cmd, "kb", "import", str(rows), "--data-dir", str(data)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "studio regulation text refused: empty.txt" in done.stderr
+    kb = KnowledgeBase.open(data / "videohelp.sqlite3")
+    assert kb.get("DL03-900").source_file == newer
+    kb.close()
