@@ -174,3 +174,15 @@ def test_the_desk_airs_a_reviewed_answer_in_three_keys(make_desk, qloop, qtbot, 
     (cleared,) = run_until_signal(desk.session.onAirChanged,
                                   lambda: qtbot.keyClick(desk.queue_view, Qt.Key.Key_A))
     assert cleared is None and desk.session.program.on_air() == {}
+
+
+def test_a_retired_answer_is_not_offered_at_the_desk(qtbot, kb) -> None:
+    from videohelp.console.kb_review import ReviewSession
+    from videohelp.ui.answer_panel import AnswerPanel
+
+    panel = AnswerPanel(kb, kb.catalog_store.catalog())
+    qtbot.addWidget(panel)
+    ReviewSession(kb, "王警官").retire("DL06-002", "重复")
+    panel.show_comment(None, ["DL06-002", "DL06-001"])
+    assert [e.id for e in panel.entries] == ["DL06-001"]
+    assert panel.suggestions.count() == 1
