@@ -76,6 +76,7 @@ class ReviewDialog(QDialog):
         self.session = ReviewSession(kb, reviewer, top_items=TOP_ITEMS)
         self.entries: list[Entry] = []
         self.current: Entry | None = None
+        self._armed: tuple[str, int] | None = None  # the flagged entry a first A was pressed on
 
         self.name = QLineEdit(reviewer)
         self.name.setMaximumWidth(160)
@@ -247,6 +248,8 @@ class ReviewDialog(QDialog):
             self.article.clear()
             return
         self.current = self.kb.get(self.entries[row].id)
+        if self._armed and self._armed[0] != self.current.id:
+            self._armed = None
         self.card.setHtml(self._card_html(self.current))
         self._show_article(self.current)
 
@@ -324,6 +327,14 @@ class ReviewDialog(QDialog):
         self.reload()
 
     def approve(self) -> None:
+        """Approve; an entry with something to check takes a second A (a look, then a decision)."""
+        entry = self.current
+        if entry is not None and self.session.findings(entry) and self._armed != (entry.id, entry.version):
+            self._armed = (entry.id, entry.version)
+            self._say(_tr("{id} has something to check (above): press A again to approve it anyway.")
+                      .format(id=entry.id), warn=True)
+            return
+        self._armed = None
         self._decide("approve", QT_TRANSLATE_NOOP(CTX, "{id} approved: it may go on air."))
 
     def needs_expert(self) -> None:

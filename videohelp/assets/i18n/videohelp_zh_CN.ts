@@ -1297,5 +1297,9 @@
       <source>{id} saved as version {n}: approve it with A.</source>
       <translation>{id} 已保存为第 {n} 版，按 A 通过。</translation>
     </message>
+    <message>
+      <source>{id} has something to check (above): press A again to approve it anyway.</source>
+      <translation>{id} 有需核对之处（见上方）：再按一次 A 仍然通过。</translation>
+    </message>
   </context>
 </TS>
