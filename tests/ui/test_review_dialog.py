@@ -193,3 +193,17 @@ def test_a_retired_answer_is_not_offered_at_the_desk(qtbot, kb) -> None:
     panel.show_comment(None, ["DL06-002", "DL06-001"])
     assert [e.id for e in panel.entries] == ["DL06-001"]
     assert panel.suggestions.count() == 1
+
+
+def test_the_dock_shows_a_retired_answer_and_restores_it(qtbot, kb, view) -> None:
+    from videohelp.console.kb_review import ReviewSession
+
+    ReviewSession(kb, "王警官").retire("DL06-002", "重复")
+    view.select_item("DL06")
+    assert view.select_entry("DL06-002")
+    editor = view.editor
+    assert "Retired" in editor.state.text() and editor.restore_button.isVisible()
+    editor.restore_button.click()
+    assert "DL06-002" in {e.id for e in kb.entries(item="DL06")}
+    assert not editor.restore_button.isVisible()
+    assert [(c.action, c.actor) for c in kb.history("DL06-002")][-1] == ("restore", "王警官")

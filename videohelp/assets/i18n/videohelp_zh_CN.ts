@@ -371,6 +371,26 @@
       <source>Select a business item on the left first.</source>
       <translation>请先在左侧选择业务事项。</translation>
     </message>
+    <message>
+      <source>Restore</source>
+      <translation>恢复</translation>
+    </message>
+    <message>
+      <source>Bring a retired answer back into suggestions and search</source>
+      <translation>让已停用的答案重新出现在推荐和搜索中</translation>
+    </message>
+    <message>
+      <source>Retired: not suggested at the desk or found by its search.</source>
+      <translation>已停用：导播台不再推荐，搜索也找不到。</translation>
+    </message>
+    <message>
+      <source>Waiting for the experts.</source>
+      <translation>等待专家答复。</translation>
+    </message>
+    <message>
+      <source>Restored: suggested again.</source>
+      <translation>已恢复：重新推荐。</translation>
+    </message>
   </context>
   <context>
     <name>ExpertDock</name>
