@@ -111,3 +111,13 @@ def test_one_click_links_are_specific_pages_or_empty() -> None:
         if link:
             parsed = urlparse(link)
             assert parsed.scheme == "https" and parsed.path not in ("", "/"), (code, link)
+
+
+def test_alike_questions_with_different_figures_are_a_conflict(shipped) -> None:
+    base = next(e for e in shipped if e.id == "MV02-003")
+    other = replace(base, id="MV02-901", short_answer="自车辆交付之日起15日内申请过户。", change_note="")
+    assert [(p.first, p.second) for p in conflicts([base, other])] == [("MV02-003", "MV02-901")]
+    same = replace(other, short_answer="自车辆交付之日起30日内申请过户。")
+    assert conflicts([base, same]) == []
+    elsewhere = replace(other, item="MV03", id="MV03-901")
+    assert conflicts([base, elsewhere]) == []
