@@ -2,8 +2,9 @@
 
 The texts are Markdown files (one per regulation, e.g. ``机动车登记规定(2021-12-17).md``) in
 which every article starts a line with its number: ``第二十五条 已注册登记的……``. A copy
-ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``,
-the ``kb.regulations_dir`` setting, or ``../shared/reference/regulations`` next to a checkout.
+ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``
+or the ``kb.regulations_dir`` setting. Newer texts the studio relies on come from its own folder
+(``kb.studio_regulations_dir``), checked like the shipped ones (:func:`check_regulation_text`).
 
 Parsing is pure (``parse_regulation``); only :meth:`RegulationIndex.load` reads files.
 """
@@ -265,15 +266,11 @@ class RegulationIndex:
 def regulations_dir(configured: str | os.PathLike[str] | None = None) -> Path | None:
     """The regulation texts' directory, or None when none of the usual places has them.
 
-    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting,
-    ``../shared/reference/regulations`` relative to the repository root, then the
-    copy shipped in ``assets/regulations``.
+    Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting, then the copy shipped
+    in ``assets/regulations``. Nothing outside the installation is looked at unless named.
     """
-    candidates = [os.environ.get(ENV_VAR), configured]
-    repo_root = Path(__file__).resolve().parents[2]
-    candidates.append(str(repo_root.parent / "shared" / "reference" / "regulations"))
-    # The public texts also ship with the app (assets/regulations), for installs and bundles.
-    candidates.append(str(asset_path("regulations")))
+    # The public texts ship with the app (assets/regulations), for checkouts, installs and bundles.
+    candidates = [os.environ.get(ENV_VAR), configured, str(asset_path("regulations"))]
     for candidate in candidates:
         if candidate and Path(candidate).expanduser().is_dir():
             return Path(candidate).expanduser().resolve()
