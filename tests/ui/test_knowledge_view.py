@@ -125,7 +125,7 @@ def test_mark_reviewed_records_who(view: KnowledgeView, kb) -> None:
     assert "王警官" in view.editor.state.text()
     row = view.model.row_of(entry.id)
     assert view.table.model().index(row, COL["status"]).data() == "reviewed by 王警官"
-    assert view.editor.history.item(0, 3).text() == "review"
+    assert view.editor.history.item(0, 3).text() == "approved"
 
 
 def test_new_answer_for_the_selected_item(view: KnowledgeView, kb) -> None:

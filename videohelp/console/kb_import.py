@@ -78,7 +78,7 @@ def export_file(kb: KnowledgeBase, path: Path, kinds: tuple[str, ...] = ("catalo
     if "catalog" in kinds:
         sheets["catalog"] = [item_row(item) for item in kb.catalog_store.catalog().items.values()]
     if "knowledge" in kinds:
-        sheets["knowledge"] = [entry_row(entry) for entry in kb.entries()]
+        sheets["knowledge"] = [entry_row(entry) for entry in kb.entries(include_retired=True)]
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if len(sheets) != 1:

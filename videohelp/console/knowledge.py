@@ -38,6 +38,8 @@ AMENDED_MARK = "172号"  # 公安部令第172号 amended the licence rules from 
 # A source that is not a regulation text: an expert group's answer saved as a draft
 # (queue/experts.py). Allowed in drafts only; review needs a regulation article.
 EXPERT_SOURCE = "专家组答复"
+# The history action that retires an entry (kb_review.py); a later row brings it back.
+RETIRED_ACTION = "retire"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 # The fields a review vouches for; changing any of them voids the review.
 CONTENT_FIELDS = ("item", "questions", "short_answer", "full_answer", "source_file", "source_article")
@@ -277,7 +279,19 @@ class KnowledgeBase:
             raise KeyError(entry_id)
         return entry
 
-    def entries(self, *, item: str | None = None, klass: str | None = None) -> list[Entry]:
+    def latest_actions(self) -> dict[str, str]:
+        """Each entry's latest history action: its standing review decision (kb_review.py)."""
+        rows = self.store.conn.execute(
+            "SELECT h.entry_id, h.action FROM kb_history h "
+            "WHERE h.id = (SELECT max(id) FROM kb_history WHERE entry_id = h.entry_id)")
+        return {row[0]: row[1] for row in rows}
+
+    def retired_ids(self) -> set[str]:
+        """Entries the officer retired: kept with their history, never suggested or searched."""
+        return {entry_id for entry_id, action in self.latest_actions().items() if action == RETIRED_ACTION}
+
+    def entries(self, *, item: str | None = None, klass: str | None = None,
+                include_retired: bool = False) -> list[Entry]:
         sql, params = "SELECT e.* FROM kb_entries e", []
         if item:
             sql, params = sql + " WHERE e.item = ?", [item]
@@ -285,15 +299,18 @@ class KnowledgeBase:
             sql += " JOIN catalog_items c ON c.code = e.item WHERE c.klass = ?"
             params = [klass]
         rows = self.store.conn.execute(sql + " ORDER BY e.item, e.id", params).fetchall()
-        return [_entry_from_row(row) for row in rows]
+        retired = set() if include_retired else self.retired_ids()
+        return [entry for entry in map(_entry_from_row, rows) if entry.id not in retired]
 
     def search(self, query: str, *, item: str | None = None, klass: str | None = None,
-               limit: int = 200) -> list[Entry]:
+               limit: int = 200, include_retired: bool = False) -> list[Entry]:
         """Entries matching every word of ``query``, best first (questions weigh most)."""
-        built = search_sql(query, item=item, klass=klass, limit=limit)
+        retired = set() if include_retired else self.retired_ids()
+        built = search_sql(query, item=item, klass=klass, limit=limit + len(retired))
         if built is None:
             return []
-        return [_entry_from_row(row) for row in self.store.conn.execute(*built).fetchall()]
+        found = [_entry_from_row(row) for row in self.store.conn.execute(*built).fetchall()]
+        return [entry for entry in found if entry.id not in retired][:limit]
 
     def history(self, entry_id: str) -> list[Change]:
         """Every version of the entry, oldest first."""

@@ -2,14 +2,17 @@
 
 The texts are Markdown files (one per regulation, e.g. ``机动车登记规定(2021-12-17).md``) in
 which every article starts a line with its number: ``第二十五条 已注册登记的……``. A copy
-ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``,
-then the ``kb.regulations_dir`` setting, then that shipped copy.
+ships in ``assets/regulations``; :func:`regulations_dir` prefers ``$VIDEOHELP_REGULATIONS_DIR``
+or the ``kb.regulations_dir`` setting. Newer texts the studio relies on come from its own folder
+(``kb.studio_regulations_dir``), checked like the shipped ones (:func:`check_regulation_text`).
 
 Parsing is pure (``parse_regulation``); only :meth:`RegulationIndex.load` reads files.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from videohelp.assets import asset_path
 
+log = logging.getLogger(__name__)
 ENV_VAR = "VIDEOHELP_REGULATIONS_DIR"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
@@ -141,12 +145,78 @@ def parse_regulation(file: str, text: str) -> Regulation:
     return Regulation(file, title, articles)
 
 
+def check_regulation_text(file: str, text: str) -> tuple[Regulation | None, list[str]]:
+    """Parse a studio-added regulation text and say what makes it unusable (pure).
+
+    The checks the shipped texts pass: at least one article line (``第N条`` at the start
+    of a line), articles in increasing order with none repeated, no empty article.
+    """
+    problems: list[str] = []
+    numbers = [chinese_number(m.group(1)) for line in text.splitlines()
+               if (m := _ARTICLE_LINE.match(line))]
+    if not numbers:
+        problems.append(f"{file}: no article found (each article must start a line with 第N条)")
+        return None, problems
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        problems.append(f"{file}: article(s) {', '.join(number_to_chinese(n) for n in repeated)} "
+                        "appear more than once")
+    backwards = [b for a, b in itertools.pairwise(numbers) if b < a]
+    if backwards and not repeated:
+        problems.append(f"{file}: articles out of order at 第{number_to_chinese(backwards[0])}条")
+    regulation = parse_regulation(file, text)
+    empty = [n for n, article in regulation.articles.items()
+             if not _ARTICLE_LINE.sub("", article.text).strip()]
+    if empty:
+        problems.append(f"{file}: 第{number_to_chinese(empty[0])}条 has no text")
+    return (None if problems else regulation), problems
+
+
+STUDIO_SUFFIXES = (".md", ".txt")
+
+
 class RegulationIndex:
-    """All regulation files of a directory, looked up by file name and article."""
+    """All regulation files of a directory, looked up by file name and article.
+
+    ``studio``: the names of files added from the studio's own folder (newer rules);
+    ``problems``: the studio files that were refused and why.
+    """
 
     def __init__(self, regulations: dict[str, Regulation], directory: Path | None = None) -> None:
         self.regulations = regulations
         self.directory = directory
+        self.studio: set[str] = set()
+        self.problems: list[str] = []
+
+    def add_studio_folder(self, folder: Path) -> list[str]:
+        """Add the studio's regulation texts (*.md, *.txt), checked; return the refused ones' reasons.
+
+        A studio file may not replace a shipped text of the same name: the shipped
+        texts are the client's, unchanged. Name a newer version by its own date.
+        """
+        problems: list[str] = []
+        if not folder.is_dir():
+            problems.append(f"studio regulation folder {folder} does not exist")
+        else:
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() not in STUDIO_SUFFIXES or path.name.lower().startswith("readme"):
+                    continue
+                if path.name in self.regulations and path.name not in self.studio:
+                    problems.append(f"{path.name}: a shipped text has this name; give the newer "
+                                    "version its own name, e.g. with its date")
+                    continue
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    problems.append(f"{path.name}: cannot be read as UTF-8 text ({exc.__class__.__name__})")
+                    continue
+                regulation, found = check_regulation_text(path.name, text)
+                problems += found
+                if regulation is not None:
+                    self.regulations[path.name] = regulation
+                    self.studio.add(path.name)
+        self.problems += problems
+        return problems
 
     @classmethod
     def load(cls, directory: Path) -> RegulationIndex:
@@ -197,18 +267,25 @@ def regulations_dir(configured: str | os.PathLike[str] | None = None) -> Path | 
     """The regulation texts' directory, or None when none of the usual places has them.
 
     Order: ``$VIDEOHELP_REGULATIONS_DIR``, the configured setting, then the copy shipped
-    in ``assets/regulations`` (nothing outside the installed package is looked at).
+    in ``assets/regulations``. Nothing outside the installation is looked at unless named.
     """
-    candidates = [os.environ.get(ENV_VAR), configured]
-    # The public texts also ship with the app (assets/regulations), for installs and bundles.
-    candidates.append(str(asset_path("regulations")))
+    # The public texts ship with the app (assets/regulations), for checkouts, installs and bundles.
+    candidates = [os.environ.get(ENV_VAR), configured, str(asset_path("regulations"))]
     for candidate in candidates:
         if candidate and Path(candidate).expanduser().is_dir():
             return Path(candidate).expanduser().resolve()
     return None
 
 
-def load_regulations(configured: str | os.PathLike[str] | None = None) -> RegulationIndex | None:
-    """The index of :func:`regulations_dir`, or None when the texts are not available."""
+def load_regulations(configured: str | os.PathLike[str] | None = None,
+                     studio: str | os.PathLike[str] | None = None) -> RegulationIndex | None:
+    """The index of :func:`regulations_dir` plus the studio's folder of newer texts
+    (refused files are logged and listed in ``problems``), or None without any texts."""
     directory = regulations_dir(configured)
-    return RegulationIndex.load(directory) if directory else None
+    index = RegulationIndex.load(directory) if directory else None
+    if studio:
+        if index is None:
+            index = RegulationIndex({}, None)
+        for problem in index.add_studio_folder(Path(studio).expanduser()):
+            log.warning("studio regulation text refused: %s", problem)
+    return index

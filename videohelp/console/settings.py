@@ -114,6 +114,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("kb.regulations_dir", str, "",
                 "Folder of the regulation texts (*.md) that answers cite; empty = "
                 "$VIDEOHELP_REGULATIONS_DIR or the texts shipped with the app."),
+        Setting("kb.studio_regulations_dir", str, "",
+                "The studio's own folder of newer regulation texts (*.md, *.txt, one article per "
+                "line starting 第N条), checked and cited beside the shipped ones; empty = none."),
     )
 }
 

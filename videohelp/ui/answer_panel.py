@@ -121,9 +121,11 @@ class AnswerPanel(QWidget):
         """Show ``comment`` with the knowledge entries ``answer_ids`` (best first)."""
         self.comment, self.show_personal = comment, show_personal
         self.entries = []
+        # Triage learnt its answers at start; one retired since then is not offered.
+        retired = self.kb.retired_ids() if self.kb is not None and answer_ids else set()
         for entry_id in answer_ids:
             try:
-                if self.kb is not None:
+                if self.kb is not None and entry_id not in retired:
                     self.entries.append(self.kb.get(entry_id))
             except (KnowledgeError, KeyError) as exc:
                 log.warning("suggested answer %s unavailable: %s", entry_id, exc)

@@ -45,6 +45,16 @@ def form_label(rt: Retranslator, text: str) -> QLabel:
     return label
 
 
+# History actions as people read them (the stored names are the code's).
+_ACTIONS = {"seed": QT_TRANSLATE_NOOP(CTX, "first version"), "create": QT_TRANSLATE_NOOP(CTX, "created"),
+            "edit": QT_TRANSLATE_NOOP(CTX, "edited"), "review": QT_TRANSLATE_NOOP(CTX, "approved"),
+            "import": QT_TRANSLATE_NOOP(CTX, "imported"),
+            "needs_expert": QT_TRANSLATE_NOOP(CTX, "sent to the experts"),
+            "retire": QT_TRANSLATE_NOOP(CTX, "retired"), "restore": QT_TRANSLATE_NOOP(CTX, "restored")}
+
+_SHIPPED_ACTOR = QT_TRANSLATE_NOOP(CTX, "came with the app")
+
+
 class HistoryTable(QTableWidget):
     """Versions of an entry or item, newest first: when, who, what, which fields."""
 
@@ -82,7 +92,10 @@ class HistoryTable(QTableWidget):
             what = ", ".join(fields) if change.before is not None else _tr("created")
             if change.note:
                 what += f" — {change.note}"
-            for column, text in enumerate((str(change.version), when, change.actor, change.action, what)):
+            action = _tr(_ACTIONS[change.action]) if change.action in _ACTIONS else change.action
+            # The seeding "actor" is the app itself, not a person: say so in words.
+            actor = _tr(_SHIPPED_ACTOR) if change.actor == "shipped" else change.actor
+            for column, text in enumerate((str(change.version), when, actor, action, what)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.setItem(row, column, cell)

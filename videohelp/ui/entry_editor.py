@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from videohelp.console.knowledge import (
     AMENDED_MARK,
     EXPERT_SOURCE,
+    RETIRED_ACTION,
     SHORT_ANSWER_MAX,
     Entry,
     KnowledgeBase,
@@ -93,6 +94,12 @@ class EntryEditor(QWidget):
         self.review_button = QPushButton()
         self.rt.bind(self.save_button.setText, QT_TRANSLATE_NOOP(CTX, "Save (Ctrl+S)"))
         self.rt.bind(self.review_button.setText, QT_TRANSLATE_NOOP(CTX, "Mark reviewed"))
+        self.restore_button = QPushButton()
+        self.rt.bind(self.restore_button.setText, QT_TRANSLATE_NOOP(CTX, "Restore"))
+        self.rt.bind(self.restore_button.setToolTip,
+                     QT_TRANSLATE_NOOP(CTX, "Bring a retired answer back into suggestions and search"))
+        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.hide()
         self.save_button.clicked.connect(self.save)
         self.review_button.clicked.connect(self.mark_reviewed)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
@@ -118,6 +125,7 @@ class EntryEditor(QWidget):
             form.addRow(form_label(self.rt, text), field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.review_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -181,6 +189,13 @@ class EntryEditor(QWidget):
             text = _tr("Reviewed by {name} at {time}.").format(name=entry.reviewed_by,
                                                                time=entry.reviewed_at)
             style = "color: #2E7D32;"
+        decision = self.kb.latest_actions().get(entry.id)
+        if decision == RETIRED_ACTION:
+            text += " " + _tr("Retired: not suggested at the desk or found by its search.")
+            style = "color: #757575;"
+        elif decision == "needs_expert":
+            text += " " + _tr("Waiting for the experts.")
+        self.restore_button.setVisible(decision == RETIRED_ACTION)
         if AMENDED_MARK in entry.change_note:
             text += " " + _tr("The rule has since changed (公安部令第172号): check before air.")
         text += " " + _tr("On air {count} times.").format(count=aired)
@@ -235,6 +250,23 @@ class EntryEditor(QWidget):
             return None
         self.load(stored)
         self.say(QT_TRANSLATE_NOOP(CTX, "Saved as version {n}."), n=stored.version)
+        self.saved.emit(stored)
+        return stored
+
+    def restore(self) -> Entry | None:
+        """Undo a retirement (a history row by the name in "Your name")."""
+        from videohelp.console.kb_review import ReviewSession
+
+        if self.entry is None:
+            return None
+        try:
+            ReviewSession(self.kb, self.name.text()).restore(self.entry.id)
+        except KnowledgeError as exc:
+            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
+            return None
+        stored = self.kb.get(self.entry.id)
+        self.load(stored)
+        self.say(QT_TRANSLATE_NOOP(CTX, "Restored: suggested again."))
         self.saved.emit(stored)
         return stored
 

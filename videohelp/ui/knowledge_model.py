@@ -86,6 +86,7 @@ class KnowledgeTableModel(QAbstractTableModel):
         self._entries: list[Entry] = []
         self._rows: dict[str, int] = {}
         self._counts: dict[str, int] = {}
+        self._decisions: dict[str, str] = {}  # standing review decisions (retire, needs_expert)
         self._headers: dict[str, str] = {}
         self.retranslate()
         kb.add_listener(self._on_changed)
@@ -117,11 +118,13 @@ class KnowledgeTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         if self.query.strip():
-            self._entries = self.kb.search(self.query, item=self.item, klass=self.klass)
+            self._entries = self.kb.search(self.query, item=self.item, klass=self.klass,
+                                           include_retired=True)
         else:
-            self._entries = self.kb.entries(item=self.item, klass=self.klass)
+            self._entries = self.kb.entries(item=self.item, klass=self.klass, include_retired=True)
         self._rows = {entry.id: row for row, entry in enumerate(self._entries)}
         self._counts = self.kb.on_air_counts()
+        self._decisions = self.kb.latest_actions()
         self.endResetModel()
 
     def _on_changed(self, entry_id: str | None) -> None:
@@ -129,6 +132,7 @@ class KnowledgeTableModel(QAbstractTableModel):
             self.refresh()
             return
         self._counts = self.kb.on_air_counts()
+        self._decisions = self.kb.latest_actions()
         row = self._rows.get(entry_id)
         if row is None:  # a new entry: it may belong to what is shown
             self.refresh()
@@ -179,6 +183,11 @@ class KnowledgeTableModel(QAbstractTableModel):
         if column == "question":
             return entry.questions[0] if entry.questions else ""
         if column == "status":
+            decision = self._decisions.get(entry.id)
+            if decision == "retire":
+                return _tr("retired")
+            if decision == "needs_expert":
+                return _tr("needs expert")
             if entry.is_draft:
                 return _tr("draft")
             return _tr("reviewed by {name}").format(name=entry.reviewed_by)

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -38,6 +38,7 @@ from videohelp.ui.catalog_editor import ItemEditor
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator
 from videohelp.ui.knowledge_model import CLASS_ROLE, CODE_ROLE, CatalogTreeModel, KnowledgeTableModel
+from videohelp.ui.review_dialog import ReviewDialog
 
 log = logging.getLogger(__name__)
 CTX = "KnowledgeView"
@@ -84,6 +85,13 @@ class KnowledgeView(QWidget):
         self.rt.bind(self.new_button.setToolTip,
                      QT_TRANSLATE_NOOP(CTX, "A new entry for the item selected on the left"))
         self.new_button.clicked.connect(self.new_entry)
+        self.review_button = QPushButton()
+        self.rt.bind(self.review_button.setText, QT_TRANSLATE_NOOP(CTX, "Review drafts (Ctrl+R)"))
+        self.rt.bind(self.review_button.setToolTip, QT_TRANSLATE_NOOP(
+            CTX, "One draft at a time beside its article: approve, edit, send to the experts or retire"))
+        self.review_button.clicked.connect(self.open_review)
+        QShortcut(QKeySequence("Ctrl+R"), self).activated.connect(self.open_review)
+        self.review: ReviewDialog | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -113,6 +121,7 @@ class KnowledgeView(QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.new_button)
+        search_row.addWidget(self.review_button)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
@@ -195,6 +204,17 @@ class KnowledgeView(QWidget):
                 self.table.selectionModel().blockSignals(False)
 
     # -- actions ----------------------------------------------------------------------------
+    def open_review(self) -> ReviewDialog:
+        """The review mode, in its own window (one per view), reviewer from "Your name"."""
+        if self.review is None:
+            self.review = ReviewDialog(self.kb, self.editor.name.text().strip() or "desk", self)
+            self.review.decided.connect(lambda _id, _what: self._refresh_counts())
+        else:
+            self.review.reload()
+        self.review.show()
+        self.review.activateWindow()
+        return self.review
+
     def new_entry(self) -> Entry | None:
         """Open a blank entry for the selected item in the editor (saved with Save)."""
         code = self.model.item
@@ -245,12 +265,13 @@ class KnowledgeDock(QDockWidget):
     catalogSaved = Signal(str)
 
     def __init__(self, database: Path, *, actor: str = "desk", regulations_dir: str = "",
-                 parent: QWidget | None = None) -> None:
+                 studio_regulations_dir: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rt = Retranslator(CTX)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Knowledge base"))
         self.setObjectName("knowledgeDock")
         self.database, self.actor, self.regulations_dir = database, actor, regulations_dir
+        self.studio_regulations_dir = studio_regulations_dir
         self.kb: KnowledgeBase | None = None
         self.view: KnowledgeView | None = None
         self.visibilityChanged.connect(self._on_visible)
@@ -266,7 +287,8 @@ class KnowledgeDock(QDockWidget):
 
     def open_base(self) -> KnowledgeView:
         if self.view is None:
-            self.kb = KnowledgeBase.open(self.database, load_regulations(self.regulations_dir or None))
+            regulations = load_regulations(self.regulations_dir or None, self.studio_regulations_dir or None)
+            self.kb = KnowledgeBase.open(self.database, regulations)
             self.view = KnowledgeView(self.kb, self.actor, self)
             self.view.item_editor.saved.connect(self.catalogSaved)
             self.setWidget(self.view)

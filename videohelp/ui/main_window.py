@@ -120,6 +120,7 @@ class MainWindow(DeskActions, QMainWindow):
                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
+                                            studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
                                             parent=self)
         self.knowledge_dock.setObjectName("dock-knowledge")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)

@@ -158,6 +158,38 @@
       <source>version {n}</source>
       <translation>第 {n} 版</translation>
     </message>
+    <message>
+      <source>first version</source>
+      <translation>初始版本</translation>
+    </message>
+    <message>
+      <source>came with the app</source>
+      <translation>软件随附</translation>
+    </message>
+    <message>
+      <source>edited</source>
+      <translation>修改</translation>
+    </message>
+    <message>
+      <source>approved</source>
+      <translation>审核通过</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>sent to the experts</source>
+      <translation>提交专家</translation>
+    </message>
+    <message>
+      <source>retired</source>
+      <translation>停用</translation>
+    </message>
+    <message>
+      <source>restored</source>
+      <translation>恢复</translation>
+    </message>
   </context>
   <context>
     <name>CommentListModel</name>
@@ -338,6 +370,26 @@
     <message>
       <source>Select a business item on the left first.</source>
       <translation>请先在左侧选择业务事项。</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>恢复</translation>
+    </message>
+    <message>
+      <source>Bring a retired answer back into suggestions and search</source>
+      <translation>让已停用的答案重新出现在推荐和搜索中</translation>
+    </message>
+    <message>
+      <source>Retired: not suggested at the desk or found by its search.</source>
+      <translation>已停用：导播台不再推荐，搜索也找不到。</translation>
+    </message>
+    <message>
+      <source>Waiting for the experts.</source>
+      <translation>等待专家答复。</translation>
+    </message>
+    <message>
+      <source>Restored: suggested again.</source>
+      <translation>已恢复：重新推荐。</translation>
     </message>
   </context>
   <context>
@@ -559,6 +611,14 @@
       <source>reviewed by {name}</source>
       <translation>{name} 已审核</translation>
     </message>
+    <message>
+      <source>retired</source>
+      <translation>已停用</translation>
+    </message>
+    <message>
+      <source>needs expert</source>
+      <translation>待专家</translation>
+    </message>
   </context>
   <context>
     <name>KnowledgeView</name>
@@ -585,6 +645,14 @@
     <message>
       <source>Knowledge base</source>
       <translation>知识库</translation>
+    </message>
+    <message>
+      <source>Review drafts (Ctrl+R)</source>
+      <translation>审核草稿 (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>One draft at a time beside its article: approve, edit, send to the experts or retire</source>
+      <translation>逐条对照法规条文审核草稿：通过、修改、提交专家或停用</translation>
     </message>
   </context>
   <context>
@@ -1121,6 +1189,137 @@
     <message>
       <source>preview only</source>
       <translation>仅预览</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewDialog</name>
+    <message>
+      <source>Disagrees with {other} of the same item: decide which is right</source>
+      <translation>与同一事项的 {other} 说法不一致：请确定哪条正确</translation>
+    </message>
+    <message>
+      <source>Nearly the same answer as {text} under another item</source>
+      <translation>与其他事项的 {text} 答案几乎相同</translation>
+    </message>
+    <message>
+      <source>Figures not in the cited article ({text})</source>
+      <translation>引用条文中没有的数字（{text}）</translation>
+    </message>
+    <message>
+      <source>No longer true on air: {text}</source>
+      <translation>播出内容已过时：{text}</translation>
+    </message>
+    <message>
+      <source>Citation: {text}</source>
+      <translation>引用：{text}</translation>
+    </message>
+    <message>
+      <source>Review answers</source>
+      <translation>审核答案</translation>
+    </message>
+    <message>
+      <source>Note for the history (optional): why, what to check</source>
+      <translation>审核备注（可选）：原因、需专家核实的内容</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;A&lt;/b&gt; approve · &lt;b&gt;E&lt;/b&gt; edit · &lt;b&gt;X&lt;/b&gt; needs expert · &lt;b&gt;R&lt;/b&gt; retire · &lt;b&gt;→&lt;/b&gt; skip · &lt;b&gt;←&lt;/b&gt; back · &lt;b&gt;Esc&lt;/b&gt; close</source>
+      <translation>&lt;b&gt;A&lt;/b&gt; 通过 · &lt;b&gt;E&lt;/b&gt; 修改 · &lt;b&gt;X&lt;/b&gt; 提交专家 · &lt;b&gt;R&lt;/b&gt; 停用 · &lt;b&gt;→&lt;/b&gt; 跳过 · &lt;b&gt;←&lt;/b&gt; 上一条 · &lt;b&gt;Esc&lt;/b&gt; 关闭</translation>
+    </message>
+    <message>
+      <source>Reviewer</source>
+      <translation>审核人</translation>
+    </message>
+    <message>
+      <source>Drafts of</source>
+      <translation>审核范围</translation>
+    </message>
+    <message>
+      <source>the {n} most-asked items</source>
+      <translation>被问最多的 {n} 个事项</translation>
+    </message>
+    <message>
+      <source>all items</source>
+      <translation>全部事项</translation>
+    </message>
+    <message>
+      <source>asked {n}×</source>
+      <translation>被问 {n} 次</translation>
+    </message>
+    <message>
+      <source>Reviewed</source>
+      <translation>已审核</translation>
+    </message>
+    <message>
+      <source>{n} with the experts</source>
+      <translation>{n} 条待专家</translation>
+    </message>
+    <message>
+      <source>{n} retired</source>
+      <translation>{n} 条已停用</translation>
+    </message>
+    <message>
+      <source>Nothing left to review here.</source>
+      <translation>此范围内没有待审核的草稿。</translation>
+    </message>
+    <message>
+      <source>Choose all items above to review the rest.</source>
+      <translation>在上方选择“全部事项”审核其余草稿。</translation>
+    </message>
+    <message>
+      <source>Viewers asked this item {n} times.</source>
+      <translation>观众已就此事项提问 {n} 次。</translation>
+    </message>
+    <message>
+      <source>Check before approving</source>
+      <translation>通过前请核对</translation>
+    </message>
+    <message>
+      <source>Questions</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>On-air answer</source>
+      <translation>播出答案</translation>
+    </message>
+    <message>
+      <source>Full answer</source>
+      <translation>完整答案</translation>
+    </message>
+    <message>
+      <source>Change note</source>
+      <translation>修改说明</translation>
+    </message>
+    <message>
+      <source>The regulation texts are not available on this machine.</source>
+      <translation>本机没有法规文本。</translation>
+    </message>
+    <message>
+      <source>An expert group's answer: cite the regulation file and article before review.</source>
+      <translation>专家组答复：审核前请引用法规文件和条款。</translation>
+    </message>
+    <message>
+      <source>(the studio's text)</source>
+      <translation>（演播室添加的文本）</translation>
+    </message>
+    <message>
+      <source>{id} approved: it may go on air.</source>
+      <translation>{id} 已通过，可以播出。</translation>
+    </message>
+    <message>
+      <source>{id} sent to the experts.</source>
+      <translation>{id} 已提交专家。</translation>
+    </message>
+    <message>
+      <source>{id} retired: no longer suggested.</source>
+      <translation>{id} 已停用，不再推荐。</translation>
+    </message>
+    <message>
+      <source>{id} saved as version {n}: approve it with A.</source>
+      <translation>{id} 已保存为第 {n} 版，按 A 通过。</translation>
+    </message>
+    <message>
+      <source>{id} has something to check (above): press A again to approve it anyway.</source>
+      <translation>{id} 有需核对之处（见上方）：再按一次 A 仍然通过。</translation>
     </message>
   </context>
 </TS>

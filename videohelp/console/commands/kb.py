@@ -65,7 +65,10 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)
     settings = Settings(paths.settings)
-    regulations = load_regulations(settings["kb.regulations_dir"] or None)
+    regulations = load_regulations(settings["kb.regulations_dir"] or None,
+                                   settings["kb.studio_regulations_dir"] or None)
+    for problem in regulations.problems if regulations is not None else ():
+        print(f"videohelp: studio regulation text refused: {problem}", file=sys.stderr)
     return KnowledgeBase.open(paths.database, regulations), regulations
 
 
