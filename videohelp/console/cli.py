@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from videohelp import __version__
 from videohelp.console import commands
 from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
+from videohelp.console.token_files import SEAT_TOKEN_ENV, add_token_arguments
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--connect", metavar="URL",
                         help="open this role's seat on the console at URL (wss://HOST:PORT) "
                              "instead of running a console here; for now: --role expert")
-    parser.add_argument("--token", default=os.environ.get("VIDEOHELP_SEAT_TOKEN"),
-                        help="the seat's token from `videohelp seat add` "
-                             "(default: $VIDEOHELP_SEAT_TOKEN)")
+    add_token_arguments(parser, what="the seat's token from `videohelp seat add`",
+                        env=SEAT_TOKEN_ENV)
     parser.add_argument("--fingerprint", metavar="SHA256",
                         help="the SHA-256 fingerprint the console printed: trust exactly that "
                              "certificate")
