@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from videohelp.console.spreadsheet import neutralise, restore
+
 KB_COLUMNS = ("id", "item", "questions", "short_answer", "full_answer", "source_file",
               "source_article", "status", "reviewed_by", "reviewed_at", "version", "change_note")
 CATALOG_COLUMNS = ("code", "class", "name_zh", "name_en", "synonyms", "documents", "channels",
@@ -145,7 +147,7 @@ def read_csv(path: Path) -> list[Table]:
     start = 1
     try:
         for cells in reader:
-            cells_by_line.append((start, cells))
+            cells_by_line.append((start, [restore(cell) for cell in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileProblem([RowProblem(start, f"broken CSV: {exc}")]) from exc
@@ -212,7 +214,8 @@ def write_csv(path: Path, kind: str, rows: list[dict[str, Any]]) -> None:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell_text(row.get(column)) for column in columns])
+            # Answers and questions are never formulas in Excel (restored by read_csv).
+            writer.writerow([neutralise(_cell_text(row.get(column))) for column in columns])
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
