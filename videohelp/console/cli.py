@@ -18,6 +18,7 @@ from videohelp import __version__
 from videohelp.console import commands
 from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
+from videohelp.console.private import restrict_umask
 from videohelp.console.token_files import SEAT_TOKEN_ENV, add_token_arguments
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def main(argv: Sequence[str] | None = None,
     The desk runner is passed in (by ``videohelp.entry``) because this package
     must not import widgets.
     """
+    restrict_umask()  # everything this process creates is the operator's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from videohelp.console.private import create_private, open_private
 from videohelp.console.spreadsheet import neutralise, restore
 
 KB_COLUMNS = ("id", "item", "questions", "short_answer", "full_answer", "source_file",
@@ -210,7 +211,7 @@ def read_tables(path: Path) -> list[Table]:
 def write_csv(path: Path, kind: str, rows: list[dict[str, Any]]) -> None:
     """UTF-8 with BOM and CRLF, as Excel writes 'CSV UTF-8'."""
     columns = KINDS[kind]
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
@@ -241,4 +242,5 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
                 cell.alignment = wrap
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+    create_private(path)  # the base may hold experts' names: the owner's alone
     workbook.save(path)

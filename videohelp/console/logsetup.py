@@ -6,7 +6,17 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from videohelp.console.private import create_private
+
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens (the first and each one after a rotation) is 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        create_private(self.baseFilename)
+        return super()._open()
 
 
 def setup_logging(log_file: Path, *, verbose: bool = False) -> logging.Handler:
@@ -17,7 +27,7 @@ def setup_logging(log_file: Path, *, verbose: bool = False) -> logging.Handler:
         if getattr(handler, "_videohelp", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))

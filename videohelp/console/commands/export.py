@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from videohelp.console.paths import data_paths
+from videohelp.console.private import open_private
 from videohelp.console.spreadsheet import SafeDictWriter
 
 FIELDS = ("id", "platform", "msg_id", "user_id", "user_name", "user_name_masked", "text",
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             # The BOM lets spreadsheet programs detect UTF-8 (Chinese text).
             encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
             out: IO[str] = stack.enter_context(
-                args.output.open("w", encoding=encoding, newline=""))
+                open_private(args.output, "w", encoding=encoding, newline=""))
         else:
             out = sys.stdout
         try:

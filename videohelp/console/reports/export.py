@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from videohelp.console.private import create_private, open_private
 from videohelp.console.reports import present
 from videohelp.console.reports.questions import FollowUp
 from videohelp.console.spreadsheet import SafeWriter, xlsx_text
@@ -42,7 +43,7 @@ def followup_rows(rows: Sequence[FollowUp], progress: Progress | None = None) ->
 def write_followup_csv(rows: Sequence[FollowUp], path: Path | str,
                        progress: Progress | None = None) -> Path:
     path = Path(path)
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = SafeWriter(handle)  # viewer text is never a formula in Excel
         writer.writerow(COLUMNS)
         writer.writerows(followup_rows(rows, progress))
@@ -76,6 +77,7 @@ def write_followup_xlsx(rows: Sequence[FollowUp], path: Path | str, title: str =
         sheet.append([xlsx_text(WriteOnlyCell(sheet, value=value)) if isinstance(value, str)
                       else value for value in row])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    create_private(path)
     book.save(path)
     return path
 
@@ -94,5 +96,6 @@ def write_followup(rows: Sequence[FollowUp], path: Path | str,
 def write_script(script: str, path: Path | str) -> Path:
     """The script as UTF-8 text (with a final newline)."""
     path = Path(path)
-    path.write_text(script if script.endswith("\n") else script + "\n", encoding="utf-8")
+    with open_private(path, "w", encoding="utf-8") as handle:
+        handle.write(script if script.endswith("\n") else script + "\n")
     return path
