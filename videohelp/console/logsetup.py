@@ -14,7 +14,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Every log file it opens (the first and each one after a rotation) is 0600."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):  # untyped: the stream type differs between typeshed versions
         create_private(self.baseFilename)
         return super()._open()
 
