@@ -38,8 +38,10 @@ def common_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_parser()
+    # No abbreviations at the top level: it classifies every argument, also those of the
+    # subcommand, so `report --to DATE` would be an ambiguous `--token`/`--token-file`.
     parser = argparse.ArgumentParser(
-        prog="videohelp", parents=[common],
+        prog="videohelp", parents=[common], allow_abbrev=False,
         description="Broadcast console for live-streamed public-service Q&A shows.")
     parser.add_argument("--version", action="version", version=f"videohelp {__version__}")
     parser.add_argument("--demo", action="store_true",
