@@ -92,3 +92,20 @@ async def _flood_then_connect(base: str, seat_token: str) -> None:
         assert refused_bridge.value.response.status_code == 401
     finally:
         await asyncio.gather(*(ws.close() for ws in overlays), return_exceptions=True)
+
+
+@pytest.mark.asyncio
+async def test_one_token_cannot_take_its_kinds_whole_budget(tmp_path: Path) -> None:
+    from tests.queue.ingest_support import bridge, running_console
+    from videohelp.queue.client_limits import BRIDGE, ClientLimits
+
+    limits = ClientLimits(budgets={BRIDGE: 4}, per_client=2)
+    async with running_console(tmp_path / "videohelp.sqlite3", limits=limits) as console, \
+            bridge(console), bridge(console):
+        with pytest.raises(InvalidStatus) as refused:  # a third douyin connection
+            async with bridge(console):
+                pass
+        assert refused.value.response.status_code == 503
+        async with bridge(console, "app") as app:  # another platform still gets in
+            await app.send(comment("a1", platform="app"))
+            assert await app.acked(1) == ["a1"]

@@ -26,6 +26,10 @@ BRIDGE, SEAT, OVERLAY = "bridge", "seat", "overlay"
 # seats (desks, experts, automation, a second window each) and one or two overlay
 # pages (OBS, vMix, a preview browser). The budgets leave room for all of them.
 DEFAULT_BUDGETS: Mapping[str, int] = MappingProxyType({BRIDGE: 32, SEAT: 64, OVERLAY: 16})
+# And per client within its kind, so that one token (a leaked one, a bridge reconnecting
+# in a loop) cannot take its kind's whole budget: a platform's bridge uses two
+# connections, a seat one per window.
+PER_CLIENT = 8
 
 OVERLAY_IDLE_S = 60.0        # four heartbeats missed: the socket is not a page of ours
 
@@ -35,6 +39,7 @@ class ClientLimits:
     """Budgets by kind, and the overlay's idle limit and optional URL token."""
 
     budgets: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
+    per_client: int = PER_CLIENT  # connections of one platform token or one seat
     overlay_idle_s: float = OVERLAY_IDLE_S
     overlay_token: str | None = None
 
@@ -55,3 +60,11 @@ class ClientLimits:
             return True
         offered = parse_qs(urlsplit(path_with_query).query).get("token", [""])[0]
         return hmac.compare_digest(offered.encode("utf-8"), self.overlay_token.encode("utf-8"))
+
+
+def client_key(principal: Any) -> str | None:
+    """Who a principal is, for the per-client limit: a platform or a seat's name (None: anyone)."""
+    if principal is None or principal is True:
+        return None
+    name = getattr(principal, "name", principal)
+    return str(name)

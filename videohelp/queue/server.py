@@ -45,7 +45,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
-from videohelp.queue.client_limits import ClientLimits
+from videohelp.queue.client_limits import ClientLimits, client_key
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ class ConsoleServer:
         self.max_connections = max_connections  # the budget of a kind ``limits`` does not name
         self.limits = limits or ClientLimits()
         self._by_kind: dict[str, set[ServerConnection]] = {}
+        self._clients: weakref.WeakKeyDictionary[ServerConnection, str] = weakref.WeakKeyDictionary()
         self.timeouts = timeouts or Timeouts()
         self._routes: dict[str, _Route] = {}
         self._http_routes: dict[str, HttpHandler] = {}
@@ -251,6 +252,14 @@ class ConsoleServer:
                         route.kind)
             return http_response(503, "too many connections; retry later\n",
                                  headers={"Retry-After": "5"})
+        key = client_key(principal)
+        if key is not None:
+            same = sum(1 for c in self._by_kind.get(route.kind, ()) if self._clients.get(c) == key)
+            if same >= self.limits.per_client:
+                log.warning("%s refused: %s already has %d connections", path, key, same)
+                return http_response(503, "too many connections for this token; retry later\n",
+                                     headers={"Retry-After": "5"})
+            self._clients[connection] = key
         self._by_kind.setdefault(route.kind, set()).add(connection)
         if route.max_bytes is not None:
             # The sans-I/O protocol reads this for every frame it parses.
