@@ -31,7 +31,10 @@ DEFAULT_BUDGETS: Mapping[str, int] = MappingProxyType({BRIDGE: 32, SEAT: 64, OVE
 # connections, a seat one per window.
 PER_CLIENT = 8
 
-OVERLAY_IDLE_S = 60.0        # four heartbeats missed: the socket is not a page of ours
+# Four heartbeats missed: the socket is not a page of ours. Two minutes, because a
+# browser may throttle a hidden page's timers to one a minute (Chromium's intensive
+# wake-up throttling); OBS keeps sources loaded while hidden.
+OVERLAY_IDLE_S = 120.0
 
 
 @dataclass(frozen=True)

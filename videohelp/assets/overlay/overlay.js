@@ -14,8 +14,8 @@
   const layers = new Map();   // name -> state
   let fps = 30, width = 1920, height = 1080, socket = null, retry = 0;
   // The console closes an overlay socket that stays silent (not a page of ours); this
-  // page says "ping" as often as the hello asks (heartbeat_s, 15 s by default).
-  let heartbeatMs = 15000;
+  // page says "ping" as often as the hello asks (heartbeat_s, 30 s by default).
+  let heartbeatMs = 30000;
   const PNG = /^[A-Za-z0-9+/=]*$/;
 
   function ease(p) { p = Math.min(1, Math.max(0, p)); return p * p * (3 - 2 * p); }
@@ -168,7 +168,7 @@
     switch (msg.type) {
       case "hello":
         fps = Math.max(1, num(msg.fps, 30));
-        heartbeatMs = Math.max(100, num(msg.heartbeat_s, 15) * 1000);
+        heartbeatMs = Math.max(100, num(msg.heartbeat_s, 30) * 1000);
         width = num(msg.width, 1920);
         height = num(msg.height, 1080);
         fit();
