@@ -14,6 +14,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from videohelp.queue.client_limits import ClientLimits
 from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
@@ -62,12 +63,13 @@ class Console:
 @asynccontextmanager
 async def running_console(database: Path, *, config: IngestConfig | None = None,
                           writer: CommentWriter | None = None,
-                          max_connections: int = 64, port: int = 0, **pipeline_options: Any
+                          max_connections: int = 64, port: int = 0,
+                          limits: ClientLimits | None = None, **pipeline_options: Any
                           ) -> AsyncIterator[Console]:
     config = config or IngestConfig(tokens=TOKENS)
     pipeline = IngestPipeline(writer or CommentWriter(database), **pipeline_options)
     server = ConsoleServer("127.0.0.1", port, max_connections=max_connections,
-                           hard_max_bytes=2 * config.limits.max_frame_bytes)
+                           hard_max_bytes=2 * config.limits.max_frame_bytes, limits=limits)
     ingest = build_ingest(server, pipeline, config)
     await pipeline.start()
     await server.start()

@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.conftest import REPO
 from tests.queue.ingest_support import TOKENS, batch, bridge, comment, now_ms, running_console
+from videohelp.queue.client_limits import BRIDGE, ClientLimits
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.ingest import IngestConfig
 from videohelp.queue.persist import CommentWriter
@@ -213,7 +214,7 @@ async def test_a_failed_commit_is_reported_and_spares_other_bridges(database: Pa
 
 
 async def test_too_many_connections_get_503(database: Path) -> None:
-    async with running_console(database, max_connections=2) as console, \
+    async with running_console(database, limits=ClientLimits(budgets={BRIDGE: 2})) as console, \
             bridge(console), bridge(console, "app"):
         status = await handshake_status(console.url(),
                                         {"Authorization": f"Bearer {TOKENS['douyin']}"})

@@ -116,7 +116,7 @@ def test_comment_field_errors(overrides: dict, code: str) -> None:
     error_id, error_code = only_error(parse(item))
     assert error_code == code
     expected_id = item.get("id") if isinstance(item.get("id"), str) else None
-    if expected_id is not None and (len(expected_id) > 128 or "\x00" in expected_id):
+    if expected_id is not None and (not expected_id or len(expected_id) > 128 or "\x00" in expected_id):
         expected_id = None  # an id that could not be stored is not echoed
     assert error_id == expected_id
 

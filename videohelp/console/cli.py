@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,8 @@ from videohelp import __version__
 from videohelp.console import commands
 from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
+from videohelp.console.private import restrict_umask
+from videohelp.console.token_files import SEAT_TOKEN_ENV, add_token_arguments
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,10 @@ def common_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_parser()
+    # No abbreviations at the top level: it classifies every argument, also those of the
+    # subcommand, so `report --to DATE` would be an ambiguous `--token`/`--token-file`.
     parser = argparse.ArgumentParser(
-        prog="videohelp", parents=[common],
+        prog="videohelp", parents=[common], allow_abbrev=False,
         description="Broadcast console for live-streamed public-service Q&A shows.")
     parser.add_argument("--version", action="version", version=f"videohelp {__version__}")
     parser.add_argument("--demo", action="store_true",
@@ -57,9 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--connect", metavar="URL",
                         help="open this role's seat on the console at URL (wss://HOST:PORT) "
                              "instead of running a console here; for now: --role expert")
-    parser.add_argument("--token", default=os.environ.get("VIDEOHELP_SEAT_TOKEN"),
-                        help="the seat's token from `videohelp seat add` "
-                             "(default: $VIDEOHELP_SEAT_TOKEN)")
+    add_token_arguments(parser, what="the seat's token from `videohelp seat add`",
+                        env=SEAT_TOKEN_ENV)
     parser.add_argument("--fingerprint", metavar="SHA256",
                         help="the SHA-256 fingerprint the console printed: trust exactly that "
                              "certificate")
@@ -80,6 +82,7 @@ def main(argv: Sequence[str] | None = None,
     The desk runner is passed in (by ``videohelp.entry``) because this package
     must not import widgets.
     """
+    restrict_umask()  # everything this process creates is the operator's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)

@@ -22,6 +22,7 @@ from typing import IO
 
 from videohelp import __version__
 from videohelp.console.logsetup import recent_log_lines
+from videohelp.console.private import create_private, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class CrashHandler:
         """Hook ``sys.excepthook``, ``threading.excepthook`` and faulthandler."""
         sys.excepthook = self.excepthook
         threading.excepthook = self._thread_hook
-        self.crash_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.crash_dir)
+        create_private(self.crash_dir / "faulthandler.log")
         self._fault_file = open(self.crash_dir / "faulthandler.log", "a", encoding="utf-8")  # noqa: SIM115
         faulthandler.enable(self._fault_file)
 
@@ -97,13 +99,14 @@ class CrashHandler:
     def write_report(self, exc_type: type[BaseException], exc: BaseException,
                      tb: TracebackType | None) -> Path:
         """Write one report file and return its path."""
-        self.crash_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.crash_dir)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = self.crash_dir / f"crash-{stamp}.txt"
         lines = ["videohelp crash report", f"time: {dt.datetime.now().isoformat()}", ""]
         lines += [f"{key}: {value}" for key, value in versions().items()]
         lines += ["", "traceback:", *traceback.format_exception(exc_type, exc, tb)]
         lines += ["", "recent log:", *recent_log_lines(self.log_file)]
+        create_private(path)  # the recent log lines are as private as the log
         path.write_text("\n".join(line.rstrip("\n") for line in lines) + "\n", encoding="utf-8")
         self.reports.append(path)
         return path

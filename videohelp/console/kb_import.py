@@ -94,10 +94,16 @@ def export_file(kb: KnowledgeBase, path: Path, kinds: tuple[str, ...] = ("catalo
 
 # -- rows in -------------------------------------------------------------------------------------
 
+MAX_VERSION = 1_000_000  # edits of one entry; far beyond any real count, far below SQLite's limit
+
+
 def _entry_from_cells(cells: dict[str, str]) -> Entry:
     version = cells["version"].strip() or "1"
-    if not version.isdigit():
-        raise ValueError(f"version {version!r} is not a whole number")
+    # ASCII digits only: str.isdigit() takes '²', which int() then refuses (issue 17).
+    if not version.isascii() or not version.isdigit():
+        raise ValueError(f"version {version[:30]!r} is not a whole number (digits 0-9)")
+    if len(version) > 9 or not 1 <= int(version) <= MAX_VERSION:
+        raise ValueError(f"version {version[:30]} is out of range: 1 to {MAX_VERSION}")
     return Entry(
         id=cells["id"].strip(), item=cells["item"].strip().upper(),
         questions=tuple(split_lines(cells["questions"])), short_answer=cells["short_answer"].strip(),

@@ -26,6 +26,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from videohelp.console.private import create_private, open_private
+from videohelp.console.spreadsheet import neutralise, restore
+
 KB_COLUMNS = ("id", "item", "questions", "short_answer", "full_answer", "source_file",
               "source_article", "status", "reviewed_by", "reviewed_at", "version", "change_note")
 CATALOG_COLUMNS = ("code", "class", "name_zh", "name_en", "synonyms", "documents", "channels",
@@ -145,7 +148,7 @@ def read_csv(path: Path) -> list[Table]:
     start = 1
     try:
         for cells in reader:
-            cells_by_line.append((start, cells))
+            cells_by_line.append((start, [restore(cell) for cell in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileProblem([RowProblem(start, f"broken CSV: {exc}")]) from exc
@@ -208,11 +211,12 @@ def read_tables(path: Path) -> list[Table]:
 def write_csv(path: Path, kind: str, rows: list[dict[str, Any]]) -> None:
     """UTF-8 with BOM and CRLF, as Excel writes 'CSV UTF-8'."""
     columns = KINDS[kind]
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell_text(row.get(column)) for column in columns])
+            # Answers and questions are never formulas in Excel (restored by read_csv).
+            writer.writerow([neutralise(_cell_text(row.get(column))) for column in columns])
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
@@ -238,4 +242,5 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
                 cell.alignment = wrap
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+    create_private(path)  # the base may hold experts' names: the owner's alone
     workbook.save(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 import platformdirs
 
 from videohelp import APP_NAME
+from videohelp.console.private import private_dir
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,9 @@ class DataPaths:
         return self.root / "crashes"
 
     def ensure(self) -> DataPaths:
-        """Create the directories; return self for chaining."""
+        """Create the directories (owner only: 0700, an existing looser root tightened)."""
         for directory in (self.root, self.logs, self.crashes):
-            directory.mkdir(parents=True, exist_ok=True)
+            private_dir(directory)
         return self
 
 

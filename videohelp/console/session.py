@@ -30,6 +30,7 @@ from videohelp.console.knowledge import (
 from videohelp.console.paths import DataPaths
 from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
+from videohelp.queue.client_limits import ClientLimits
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.feed import CommentFeed
 from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
@@ -121,7 +122,8 @@ class ShowSession(QObject):
             self.options.host or settings["server.host"],
             settings["server.port"] if self.options.port is None else self.options.port,
             max_connections=settings["server.max_connections"],
-            hard_max_bytes=2 * ingest_config.limits.max_frame_bytes)
+            hard_max_bytes=2 * ingest_config.limits.max_frame_bytes,
+            limits=ClientLimits.from_settings(settings))  # budgets per kind of client
         self.ingest = build_ingest(self.server, self.pipeline, ingest_config)
         self.server_error: str | None = None
         width, height = settings["program.width"], settings["program.height"]

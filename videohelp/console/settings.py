@@ -58,6 +58,10 @@ def _frame_side(value: int) -> str | None:
     return None if 16 <= value <= 8192 and value % 2 == 0 else "expected an even number 16..8192"
 
 
+def _positive(value: int) -> str | None:
+    return None if 1 <= value <= 10_000 else "expected 1..10000"
+
+
 def _frame_rate(value: int) -> str | None:
     return None if 1 <= value <= 120 else "expected 1..120 frames per second"
 
@@ -78,7 +82,18 @@ REGISTRY: dict[str, Setting] = {
         Setting("server.host", str, "127.0.0.1", "Address the ingest and seat server binds."),
         Setting("server.port", int, 8765, "Port of the ingest and seat server."),
         Setting("server.max_connections", int, 64,
-                "Most simultaneous WebSocket connections (bridges, seats, overlays)."),
+                "Most simultaneous WebSocket connections of a kind without its own budget."),
+        Setting("server.max_bridge_connections", int, 32,
+                "Most simultaneous bridge connections (/ingest).", _positive),
+        Setting("server.max_seat_connections", int, 64,
+                "Most simultaneous seat connections (/seat).", _positive),
+        Setting("server.max_overlay_connections", int, 16,
+                "Most simultaneous overlay pages (/overlay/ws).", _positive),
+        Setting("overlay.idle_s", float, 120.0,
+                "An overlay socket silent this long is closed (the page pings 4 times as often).",
+                lambda v: None if v >= 20 else "expected at least 20 seconds"),
+        Setting("overlay.token", str, "",
+                "If set, the overlay page's URL must carry ?token=THIS (or $VIDEOHELP_OVERLAY_TOKEN)."),
         Setting("ingest.tokens", dict, {}, "Bridge tokens: platform name to token."),
         Setting("ingest.max_text_chars", int, 500, "Longest comment text accepted."),
         Setting("ingest.max_frame_bytes", int, 1_048_576,

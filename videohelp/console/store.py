@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from videohelp.console.private import create_private, tighten_all
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -54,7 +56,12 @@ class Store:
 
     def __init__(self, path: Path | str, *, migrate: bool = True) -> None:
         self.path = Path(path) if str(path) != ":memory:" else path
+        on_disk = str(path) != ":memory:"
         try:
+            if on_disk:
+                # Unmasked personal data: 0600 before SQLite writes a byte (its -wal and
+                # -shm files copy the database's mode).
+                create_private(path)
             self.conn = sqlite3.connect(
                 str(path), timeout=10.0, isolation_level=None, check_same_thread=False
             )
@@ -63,8 +70,10 @@ class Store:
             self.conn.executescript(
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
             )
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"{path}: not a usable videohelp database ({exc})") from exc
+        if on_disk:  # files left looser by an older version
+            tighten_all(f"{path}{suffix}" for suffix in ("-wal", "-shm"))
         self.db = sqlite_utils.Database(self.conn)
         self._lock = threading.RLock()
         if migrate:

@@ -22,10 +22,11 @@ import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
-import os
 import socket
 import ssl
 from pathlib import Path
+
+from videohelp.console.private import open_private, private_dir, tighten
 
 CERT_NAME, KEY_NAME = "console-cert.pem", "console-key.pem"
 
@@ -82,9 +83,10 @@ def generate_certificate(directory: Path, hosts: list[str], *, days: int = 825,
     from cryptography.x509.oid import NameOID
 
     cert_path, key_path = directory / CERT_NAME, directory / KEY_NAME
+    private_dir(directory)
     if reuse and cert_path.exists() and key_path.exists():
+        tighten(key_path)  # a key copied in (or left by an older version) with a looser mode
         return cert_path, key_path
-    directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     names: list[x509.GeneralName] = []
     for host in dict.fromkeys([*hosts, "localhost", "127.0.0.1"]):
@@ -103,8 +105,7 @@ def generate_certificate(directory: Path, hosts: list[str], *, days: int = 825,
             .sign(key, hashes.SHA256()))
     key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption())
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the key: owner only
-    with os.fdopen(fd, "wb") as handle:
+    with open_private(key_path, "wb") as handle:  # the key: owner only, an old file's mode too
         handle.write(key_bytes)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path

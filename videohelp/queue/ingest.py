@@ -34,6 +34,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
+from videohelp.queue.client_limits import BRIDGE
 from videohelp.queue.dedup import RepeatRules
 from videohelp.queue.persist import CommentWriter, WriteResult, now_ms
 from videohelp.queue.pipeline import IngestPipeline
@@ -142,7 +143,7 @@ class IngestHandler:
         # Frames up to twice the protocol limit are read and refused with an error
         # (the connection stays open); beyond that the connection is closed (1009).
         server.add_route(path, self.handle, authenticate=self.authenticate,
-                         max_bytes=2 * self.config.limits.max_frame_bytes)
+                         max_bytes=2 * self.config.limits.max_frame_bytes, kind=BRIDGE)
 
     def authenticate(self, request: Request) -> str | None:
         """The platform whose token the handshake carries, or None (-> HTTP 401)."""

@@ -33,6 +33,7 @@ from typing import TypeVar
 from videohelp.console.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.persist import CommentWriter, PlatformEvent, WriteResult
+from videohelp.queue.remask import start_remask, stop_remask
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ class IngestPipeline:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
+        self._remask: asyncio.Task | None = None  # older comments masked again (remask)
         # Recent commits as (seconds, rows): what anyone's ack waits for, at most
         # twice over. For status displays, benchmarks and tests.
         self.commits: deque[tuple[float, int]] = deque(maxlen=1024)
@@ -134,10 +136,13 @@ class IngestPipeline:
             if self._checkpointer is not None:
                 self._checkpointer.start()
             self._task = asyncio.get_running_loop().create_task(self._run(), name="ingest-commit")
+            # Comments stored under older masking rules: the newest now, the rest meanwhile.
+            self._remask = await start_remask(self)
 
 
     async def stop(self) -> None:
         """Commit what is queued, then stop the writer thread."""
+        await stop_remask(self._remask)
         if self._task is not None:
             await self._idle.wait()
             self._task.cancel()

@@ -178,7 +178,7 @@ def _parse_item(item: object, platform: str, now_ms: int, limits: Limits, frame:
             raise _Invalid(Code.UNKNOWN_TYPE, f"unknown type {str(kind)[:40]!r}"
                            + (" inside a batch" if kind == "batch" else ""))
     except _Invalid as exc:
-        if item_id is not None and (len(item_id) > limits.max_id_chars
+        if item_id is not None and (not item_id or len(item_id) > limits.max_id_chars
                                     or _BAD_ID_CHAR.search(item_id)):
             item_id = None  # never echo what could not be stored
         frame.errors.append(FrameError(item_id, exc.code, where + exc.message))

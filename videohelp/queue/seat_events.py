@@ -16,6 +16,7 @@ per view, however many seats receive it.
 from __future__ import annotations
 
 import secrets
+import sys
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,12 @@ from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.masking import mask_text
 from videohelp.queue.seat_protocol import encode
 
-REPLAY_EVENTS = 10_000      # events kept for resuming seats
+REPLAY_EVENTS = 10_000      # events kept for resuming seats ...
+# ... and at most this many bytes of them. A comment.added event carries a whole
+# commit round (up to 500 comments, in both views): ~1.3 kB of text per comment, so
+# 10,000 events could hold ~6 GB (issue 17). 32 MB keeps ~12,000 comments of history,
+# minutes of a busy show: a seat away longer gets a fresh snapshot.
+REPLAY_BYTES = 32 * 1_048_576
 RECENT_COMMENTS = 2_000     # comments the server mirrors
 SNAPSHOT_COMMENTS = 500     # of which a snapshot carries the newest
 KEPT_QUESTIONS = 500        # flagged questions (open and closed) kept for the experts
@@ -120,26 +126,67 @@ class Event:
         return self.text(sees_personal(role))
 
 
-class EventLog:
-    """Numbered events, the newest ``capacity`` kept for resuming seats."""
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """An event as the replay log keeps it: its two encoded views, no dictionaries."""
 
-    def __init__(self, capacity: int = REPLAY_EVENTS, epoch: str | None = None) -> None:
+    seq: int
+    name: str
+    personal_text: str
+    masked_text: str
+
+    @property
+    def size(self) -> int:
+        """Bytes it holds (the masked view may be the personal one)."""
+        size = sys.getsizeof(self.personal_text)
+        if self.masked_text is not self.personal_text:
+            size += sys.getsizeof(self.masked_text)
+        return size + 120  # the object itself
+
+    def text(self, personal: bool) -> str:
+        return self.personal_text if personal else self.masked_text
+
+    def text_for(self, role: Role) -> str:
+        return self.text(sees_personal(role))
+
+
+class EventLog:
+    """Numbered events for resuming seats: the newest ``capacity``, at most ``max_bytes``.
+
+    The log keeps each event's encoded text only (``LoggedEvent``), which is what a
+    resuming seat is sent; the Event with its dictionaries goes to the listeners
+    and is not retained here.
+    """
+
+    def __init__(self, capacity: int = REPLAY_EVENTS, epoch: str | None = None,
+                 max_bytes: int = REPLAY_BYTES) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self.epoch = epoch or secrets.token_hex(8)
-        self._events: deque[Event] = deque(maxlen=capacity)
+        self._events: deque[LoggedEvent] = deque()
+        self.bytes = 0
         self.last_seq = 0
 
     def append(self, name: str, personal: dict[str, Any], masked: dict[str, Any] | None = None) -> Event:
         self.last_seq += 1
         event = Event(self.last_seq, name, personal, personal if masked is None else masked)
-        self._events.append(event)
+        personal_text = event.text(True)
+        # Encoded once here; the same strings go to every connected seat (Event caches them).
+        masked_text = personal_text if masked is None else event.text(False)
+        if masked is None:
+            event._encoded[False] = personal_text
+        logged = LoggedEvent(event.seq, name, personal_text, masked_text)
+        self._events.append(logged)
+        self.bytes += logged.size
+        while self._events and (len(self._events) > self.capacity or self.bytes > self.max_bytes):
+            self.bytes -= self._events.popleft().size
         return event
 
     @property
     def first_seq(self) -> int:
         return self._events[0].seq if self._events else self.last_seq + 1
 
-    def since(self, seq: int, epoch: str | None = None) -> list[Event] | None:
+    def since(self, seq: int, epoch: str | None = None) -> list[LoggedEvent] | None:
         """Events after ``seq``; None if a snapshot is needed instead (too old, or
         ``seq``/``epoch`` from another run of the server)."""
         if epoch is not None and epoch != self.epoch:

@@ -97,6 +97,8 @@ class Ping:
 Message = Request | Hello | Ping
 
 
+MAX_ID = 2**63 - 1  # the largest id SQLite stores
+
 def ok(rid: str | None, **extra: Any) -> dict[str, Any]:
     return {"type": "ok", "rid": rid, **extra}
 
@@ -174,6 +176,8 @@ def _comment(message: dict[str, Any], rid: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "'comment' (a comment id, integer > 0) is required",
                             rid)
+    if value > MAX_ID:  # SQLite could not even look it up (OverflowError, issue 17)
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no comment {value}: ids go up to {MAX_ID}", rid)
     return value
 
 
@@ -258,6 +262,8 @@ def _take(m: dict[str, Any], action: Action, rid: str) -> Request:
     answer_id = m.get("answer_id")
     if answer_id is not None and (isinstance(answer_id, bool) or not isinstance(answer_id, int)):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "'answer_id' must be an integer", rid)
+    if answer_id is not None and not 0 < answer_id <= MAX_ID:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no answer {answer_id}", rid)
     if "comment" in m:
         return Request(action, rid, comment=_comment(m, rid), template=template, layer=layer,
                        answer=_text(m, "answer", rid, MAX_ANSWER_CHARS, required=False),

@@ -35,6 +35,7 @@ from videohelp.console.roles import Role, allowed, receives
 from videohelp.console.seats import Seat, SeatDirectory
 from videohelp.console.store import Store
 from videohelp.queue import experts
+from videohelp.queue.client_limits import SEAT
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.seat_actions import ShowControl, seed_knowledge
 from videohelp.queue.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
@@ -84,7 +85,7 @@ class SeatHub:
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
         server.add_route(path, self.handle, authenticate=self.gate.authenticate,
-                         max_bytes=MAX_FRAME_BYTES)
+                         max_bytes=MAX_FRAME_BYTES, kind=SEAT)
 
     async def start(self) -> None:
         """Read the registry and the open questions; follow the pipeline, program and desk."""

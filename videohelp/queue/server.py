@@ -21,6 +21,12 @@ or after ``start``.
 Every timeout is explicit: the opening handshake, keepalive pings, the closing
 handshake. Messages above ``hard_max_bytes`` close the connection (1009); a
 route may refuse smaller ones itself and keep the connection open.
+
+Each route belongs to a *kind* of client (``bridge``, ``seat``, ``overlay``;
+see ``client_limits``) and each kind has its own connection budget, so no one
+kind can starve another: 64 overlay sockets opened by any web page leave every
+bridge and seat slot free. The handshake is judged in this order: path (404),
+origin for browser-only routes (403), token (401), the kind's budget (503).
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+from websockets.protocol import State
+
+from videohelp.queue.client_limits import ClientLimits, client_key
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +71,8 @@ class _Route:
     handler: WsHandler
     authenticate: Authenticator | None
     max_bytes: int | None
+    kind: str
+    same_origin: bool
 
 
 def http_response(status: int, body: bytes | str, content_type: str = "text/plain; charset=utf-8",
@@ -90,17 +101,36 @@ def request_path(request: Request) -> str:
     return request.path.split("?", 1)[0]
 
 
+def same_origin(request: Request, secure: bool) -> bool:
+    """True for a non-browser client (no ``Origin``) or a page served by this very server.
+
+    A browser always sends ``Origin`` on a WebSocket handshake, and ``Host`` is the
+    address it connected to, so a page this server served has ``Origin`` equal to
+    ``http(s)://`` + ``Host``; any other web page the studio PC opens does not.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    host = request.headers.get("Host", "")
+    expected = f"{'https' if secure else 'http'}://{host}"
+    return bool(host) and origin.strip().lower() == expected.lower()
+
+
 class ConsoleServer:
     """One asyncio WebSocket + HTTP server with routes by path (see the module docstring)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
                  hard_max_bytes: int = 2 * 1_048_576, max_connections: int = 64,
-                 timeouts: Timeouts | None = None, ssl: SSLContext | None = None) -> None:
+                 timeouts: Timeouts | None = None, ssl: SSLContext | None = None,
+                 limits: ClientLimits | None = None) -> None:
         self.host = host
         self.ssl = ssl  # wss:// and https:// when set (seats off loopback, issue 8)
         self.requested_port = port
         self.hard_max_bytes = hard_max_bytes
-        self.max_connections = max_connections
+        self.max_connections = max_connections  # the budget of a kind ``limits`` does not name
+        self.limits = limits or ClientLimits()
+        self._by_kind: dict[str, set[ServerConnection]] = {}
+        self._clients: weakref.WeakKeyDictionary[ServerConnection, str] = weakref.WeakKeyDictionary()
         self.timeouts = timeouts or Timeouts()
         self._routes: dict[str, _Route] = {}
         self._http_routes: dict[str, HttpHandler] = {}
@@ -111,15 +141,18 @@ class ConsoleServer:
     # -- routes -------------------------------------------------------------------
     def add_route(self, path: str, handler: WsHandler, *,
                   authenticate: Authenticator | None = None,
-                  max_bytes: int | None = None) -> None:
+                  max_bytes: int | None = None, kind: str = "other",
+                  same_origin: bool = False) -> None:
         """Serve WebSocket connections on ``path`` with ``handler``.
 
         ``authenticate(request)`` returns a principal or None; None refuses the
         handshake with 401. ``max_bytes`` lowers the message size limit for
-        this route (default: ``hard_max_bytes``).
+        this route (default: ``hard_max_bytes``). ``kind`` names the connection
+        budget the route counts against; ``same_origin`` refuses (403) browser
+        pages that this server did not serve.
         """
         self._check_path(path)
-        self._routes[path] = _Route(handler, authenticate, max_bytes)
+        self._routes[path] = _Route(handler, authenticate, max_bytes, kind, same_origin)
 
     def add_http_route(self, path: str, handler: HttpHandler) -> None:
         """Answer plain HTTP GETs on ``path`` with ``handler(request)``."""
@@ -176,6 +209,19 @@ class ConsoleServer:
     def connection_count(self) -> int:
         return len(self._server.connections) if self._server is not None else 0
 
+    def budget(self, kind: str) -> int:
+        """The most connections of ``kind`` open at once."""
+        return self.limits.budgets.get(kind, self.max_connections)
+
+    def kind_count(self, kind: str) -> int:
+        """Connections of ``kind`` open or opening (closed ones are forgotten here)."""
+        members = self._by_kind.get(kind)
+        if not members:
+            return 0
+        for connection in [c for c in members if c.protocol.state is State.CLOSED]:
+            members.discard(connection)  # a handshake that failed after it was counted
+        return len(members)
+
     # -- handshake and dispatch -------------------------------------------------------
     async def _process_request(self, connection: ServerConnection,
                                request: Request) -> Response | None:
@@ -189,9 +235,9 @@ class ConsoleServer:
         route = self._routes.get(path)
         if route is None:
             return http_response(404, f"no endpoint at {path}\n")
-        if self.connection_count >= self.max_connections:
-            return http_response(503, "too many connections; retry later\n",
-                                 headers={"Retry-After": "5"})
+        if route.same_origin and not same_origin(request, self.ssl is not None):
+            log.warning("%s refused: a page from origin %r", path, request.headers.get("Origin"))
+            return http_response(403, "this endpoint serves pages of this console only\n")
         principal = None
         if route.authenticate is not None:
             principal = route.authenticate(request)
@@ -200,6 +246,21 @@ class ConsoleServer:
             if principal is None:
                 return http_response(401, "missing or wrong token\n",
                                      headers={"WWW-Authenticate": 'Bearer realm="videohelp"'})
+        # Counted after the token: only a client that may connect takes a slot of its kind.
+        if self.kind_count(route.kind) >= self.budget(route.kind):
+            log.warning("%s refused: %d %s connections open", path, self.budget(route.kind),
+                        route.kind)
+            return http_response(503, "too many connections; retry later\n",
+                                 headers={"Retry-After": "5"})
+        key = client_key(principal)
+        if key is not None:
+            same = sum(1 for c in self._by_kind.get(route.kind, ()) if self._clients.get(c) == key)
+            if same >= self.limits.per_client:
+                log.warning("%s refused: %s already has %d connections", path, key, same)
+                return http_response(503, "too many connections for this token; retry later\n",
+                                     headers={"Retry-After": "5"})
+            self._clients[connection] = key
+        self._by_kind.setdefault(route.kind, set()).add(connection)
         if route.max_bytes is not None:
             # The sans-I/O protocol reads this for every frame it parses.
             connection.protocol.max_message_size = min(route.max_bytes, self.hard_max_bytes)
@@ -211,4 +272,7 @@ class ConsoleServer:
         if route is None:  # the route was removed during the handshake
             await connection.close(1008, "no such endpoint")
             return
-        await route.handler(connection, self._principals.pop(connection, None))
+        try:
+            await route.handler(connection, self._principals.pop(connection, None))
+        finally:
+            self._by_kind.get(route.kind, set()).discard(connection)

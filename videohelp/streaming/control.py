@@ -24,6 +24,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
+from videohelp.queue.client_limits import SEAT
 from videohelp.queue.server import ConsoleServer, bearer_token
 from videohelp.streaming.cards import CardError, CardRenderer
 from videohelp.streaming.layers import TRANSITIONS, LayerError
@@ -227,4 +228,4 @@ class CardControl:
     def install(self, server: ConsoleServer, authenticate: Authenticator) -> None:
         """Serve this control channel on ``/seat`` with ``authenticate`` deciding who may."""
         server.add_route(CONTROL_PATH, self.serve_connection, authenticate=authenticate,
-                         max_bytes=MAX_FRAME_BYTES)
+                         max_bytes=MAX_FRAME_BYTES, kind=SEAT)

@@ -29,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from videohelp.assets import asset_path
+from videohelp.queue.client_limits import OVERLAY, ClientLimits
 from videohelp.queue.server import ConsoleServer, http_response
 from videohelp.streaming.cards import RenderedCard, encode_png
 from videohelp.streaming.layers import Layer, pixels_per_frame
@@ -82,13 +83,25 @@ class OverlayHub:
         self._drainer: asyncio.Task | None = None
         self._payloads: dict[int, tuple[RenderedCard, dict[str, Any]]] = {}
         self.sent = 0
+        self.limits = ClientLimits()  # the server's, once installed
 
     # -- lifecycle ------------------------------------------------------------------
     def install(self, server: ConsoleServer) -> None:
-        """Register the page, its script and its socket on the console's server."""
+        """Register the page, its script and its socket on the console's server.
+
+        The socket counts against the overlay budget, accepts pages of this
+        console only (and clients without ``Origin``), and needs the URL's
+        ``?token=`` when the server has an overlay token.
+        """
+        self.limits = server.limits
         server.add_http_route(PAGE_PATH, self.page)
         server.add_http_route(SCRIPT_PATH, self.script)
-        server.add_route(SOCKET_PATH, self.handle, max_bytes=4096)
+        server.add_route(SOCKET_PATH, self.handle, max_bytes=4096, kind=OVERLAY,
+                         same_origin=True, authenticate=self.authenticate)
+
+    def authenticate(self, request: Request) -> bool | None:
+        """True if the socket's URL carries the overlay token (or none is set); None -> 401."""
+        return True if self.limits.overlay_allows(request.path) else None
 
     async def start(self) -> None:
         if self._loop is not None:
@@ -116,6 +129,8 @@ class OverlayHub:
 
     # -- HTTP -------------------------------------------------------------------------
     def page(self, request: Request) -> Response:
+        if not self.limits.overlay_allows(request.path):
+            return http_response(401, "this overlay page needs its ?token=\n")
         body = asset_path("overlay", "index.html").read_bytes()
         return http_response(200, body, "text/html; charset=utf-8",
                              headers={"Content-Security-Policy": CSP})
@@ -132,8 +147,12 @@ class OverlayHub:
             return
         self._enqueue(connection)
         try:
-            async for _ in connection:  # the page sends nothing we need
-                pass
+            while True:  # the page sends only heartbeats; a silent socket is not our page
+                await asyncio.wait_for(connection.recv(), self.limits.overlay_idle_s)
+        except TimeoutError:
+            log.info("overlay socket closed: silent for %.0f s", self.limits.overlay_idle_s)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(connection.close(1008, "idle"), CLOSE_TIMEOUT_S)
         except ConnectionClosed:
             pass
         finally:
@@ -195,6 +214,8 @@ class OverlayHub:
     def _hello(self) -> dict[str, Any]:
         layers, frame = self.engine.layers()
         return {"type": "hello", "width": self.width, "height": self.height, "fps": self.engine.fps,
+                # The page pings this often; a socket silent for overlay_idle_s is closed.
+                "heartbeat_s": self.limits.overlay_idle_s / 4,
                 "layers": [self._layer_state(layer, frame) for layer in layers if not layer.leaving]}
 
     async def _send(self, client: ServerConnection, text: str) -> None:

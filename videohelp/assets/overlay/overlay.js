@@ -13,6 +13,9 @@
   const root = document.documentElement;
   const layers = new Map();   // name -> state
   let fps = 30, width = 1920, height = 1080, socket = null, retry = 0;
+  // The console closes an overlay socket that stays silent (not a page of ours); this
+  // page says "ping" as often as the hello asks (heartbeat_s, 30 s by default).
+  let heartbeatMs = 30000;
   const PNG = /^[A-Za-z0-9+/=]*$/;
 
   function ease(p) { p = Math.min(1, Math.max(0, p)); return p * p * (3 - 2 * p); }
@@ -165,6 +168,7 @@
     switch (msg.type) {
       case "hello":
         fps = Math.max(1, num(msg.fps, 30));
+        heartbeatMs = Math.max(100, num(msg.heartbeat_s, 30) * 1000);
         width = num(msg.width, 1920);
         height = num(msg.height, 1080);
         fit();
@@ -183,10 +187,26 @@
   function connect() {
     const url = new URL("/overlay/ws", window.location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(url.href);
-    socket.onopen = () => { retry = 0; root.dataset.state = "connected"; };
-    socket.onmessage = onMessage;
-    socket.onclose = () => {
+    // A console listening beyond loopback may protect the page with ?token=...: pass it on.
+    const token = new URLSearchParams(window.location.search).get("token");
+    if (token) url.searchParams.set("token", token);
+    const ws = new WebSocket(url.href);
+    socket = ws;
+    let heartbeat = 0;
+    const beat = () => {
+      window.clearInterval(heartbeat);
+      heartbeat = window.setInterval(() => {
+        if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
+      }, heartbeatMs);
+    };
+    ws.onopen = () => { retry = 0; root.dataset.state = "connected"; beat(); };
+    ws.onmessage = (event) => {
+      const before = heartbeatMs;
+      onMessage(event);
+      if (heartbeatMs !== before) beat();
+    };
+    ws.onclose = () => {
+      window.clearInterval(heartbeat);
       root.dataset.state = "disconnected";
       // Keep showing nothing stale: a lost console must not leave a card up forever.
       removeAll();

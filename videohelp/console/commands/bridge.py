@@ -17,6 +17,7 @@ import sys
 from videohelp.console.commands.export import nested_common
 from videohelp.console.logsetup import setup_logging
 from videohelp.console.paths import data_paths
+from videohelp.console.token_files import add_token_arguments
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -33,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="wait for relays that connect (dycast's 转发), e.g. 127.0.0.1:8899")
     douyin.add_argument("--url", required=True,
                         help="the console, e.g. ws://127.0.0.1:8765/ingest")
-    douyin.add_argument("--token", required=True, help="the console's token for douyin")
+    add_token_arguments(douyin, what="the console's token for douyin",
+                        env=("VIDEOHELP_TOKEN", "VIDEOHELP_INGEST_TOKEN"))
     douyin.set_defaults(func=run_douyin)
 
 
@@ -48,6 +50,10 @@ def run_douyin(args: argparse.Namespace) -> int:
     from videohelp.queue.bridges.client import IngestClient, TokenRefused
     from videohelp.queue.bridges.douyin import DouyinBridge
 
+    if not args.token:
+        print("videohelp: a bridge token is needed: --token-file FILE or $VIDEOHELP_TOKEN",
+              file=sys.stderr)
+        return 2
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)
 

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from videohelp.console.token_files import add_token_arguments
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_REQUEST = 0, 1, 2
 BAD_REQUEST_CODES = {"bad_json", "bad_request", "bad_card", "unknown_type"}
 _rids = itertools.count(1)
@@ -66,8 +68,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                          ("clear", "take a layer off air"), ("panic", "everything off air at once")):
         remote = actions.add_parser(action, parents=[common], help=text)
         remote.add_argument("--url", required=True, help="the console, ws://HOST:PORT[/seat]")
-        remote.add_argument("--token", default=os.environ.get("VIDEOHELP_CONTROL_TOKEN"),
-                            help="control token (default: $VIDEOHELP_CONTROL_TOKEN)")
+        add_token_arguments(remote, what="the control token", env=("VIDEOHELP_CONTROL_TOKEN",))
         remote.add_argument("--timeout", type=float, default=10.0,
                             help="seconds to wait for the console (default 10)")
         if action != "panic":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import json
 import os
 import sqlite3
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from videohelp.console.paths import data_paths
+from videohelp.console.private import open_private
+from videohelp.console.spreadsheet import SafeDictWriter
 
 FIELDS = ("id", "platform", "msg_id", "user_id", "user_name", "user_name_masked", "text",
           "text_masked", "ts_ms", "time", "received_ms", "received_time", "state", "blocked",
@@ -82,7 +83,9 @@ def comment_rows(database: Path) -> Iterator[dict[str, Any]]:
 def write_comments(rows: Iterator[dict[str, Any]], out: IO[str], fmt: str) -> int:
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        # Viewer text and names are never formulas when the file is opened in Excel.
+        # CRLF as RFC 4180 and Excel: a field holding a lone CR is then quoted, not split.
+        writer = SafeDictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
             writer.writerow(row)
@@ -104,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             # The BOM lets spreadsheet programs detect UTF-8 (Chinese text).
             encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
             out: IO[str] = stack.enter_context(
-                args.output.open("w", encoding=encoding, newline=""))
+                open_private(args.output, "w", encoding=encoding, newline=""))
         else:
             out = sys.stdout
         try:

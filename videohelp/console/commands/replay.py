@@ -15,6 +15,7 @@ from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
 from videohelp.console.paths import data_paths
+from videohelp.console.token_files import add_token_arguments
 
 
 def _positive(value: str) -> float:
@@ -31,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("file", type=Path, metavar="FILE.jsonl",
                         help="one protocol comment (or event) per line")
     parser.add_argument("--url", required=True, help="the console, e.g. ws://127.0.0.1:8765/ingest")
-    parser.add_argument("--token", required=True, help="the bridge token of the platform")
+    add_token_arguments(parser, what="the bridge token of the platform",
+                        env=("VIDEOHELP_TOKEN", "VIDEOHELP_INGEST_TOKEN"))
     parser.add_argument("--rate", type=_positive, metavar="N",
                         help="comments per second (default: the recording's own pace)")
     parser.add_argument("--platform", help="send every item as this platform "
@@ -52,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     from videohelp.queue.bridges.client import IngestClient, TokenRefused
     from videohelp.queue.bridges.replay import ReplayOptions, replay
 
+    if not args.token:
+        print("videohelp: a bridge token is needed: --token-file FILE or $VIDEOHELP_TOKEN",
+              file=sys.stderr)
+        return 2
     if not args.file.is_file():
         print(f"videohelp: no such file: {args.file}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
 from videohelp.console.paths import data_paths
+from videohelp.console.private import create_private
 from videohelp.console.reports.period import DateRange, PeriodError, parse_date
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
             settings = Settings(paths.settings)
             letterhead = Letterhead.from_settings(settings)
             language = args.language or settings["ui.language"]
+            create_private(args.out)  # the day's questions and viewers: the owner's alone
             if fmt == "pdf":
                 from videohelp.console.reports.render_pdf import write_pdf
 

@@ -13,13 +13,13 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 
 from videohelp.console.logsetup import setup_logging
 from videohelp.console.paths import DataPaths, data_paths
 from videohelp.console.settings import Settings
+from videohelp.console.token_files import PlatformTokenFileAction, add_token_arguments
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,11 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ingest-token", action="append", type=token_argument, default=[],
                         metavar="PLATFORM=TOKEN",
                         help="a bridge token for PLATFORM (repeatable; adds to the setting "
-                             "ingest.tokens)")
+                             "ingest.tokens); prefer --ingest-token-file: a command line is "
+                             "visible to every local user")
+    parser.add_argument("--ingest-token-file", dest="ingest_token", action=PlatformTokenFileAction,
+                        metavar="PLATFORM=FILE",
+                        help="read PLATFORM's bridge token from FILE (repeatable; chmod 600)")
     # Seats off loopback (issue 8): wss:// with the studio's or a generated certificate.
     from videohelp.console.tls import add_tls_arguments
 
@@ -56,11 +60,9 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Every option of ``serve``; later features add theirs here."""
     add_server_arguments(parser)
-    parser.add_argument("--control-token", metavar="TOKEN",
-                        default=os.environ.get("VIDEOHELP_CONTROL_TOKEN"),
-                        help="accept TOKEN on /seat as an automation seat named 'control' that "
-                             "drives the cards (videohelp card take ...); "
-                             "default: $VIDEOHELP_CONTROL_TOKEN")
+    add_token_arguments(parser, option="--control-token", env=("VIDEOHELP_CONTROL_TOKEN",),
+                        what="a token accepted on /seat as an automation seat named 'control' "
+                             "that drives the cards (videohelp card take ...)")
     from videohelp.streaming.program_outputs import add_output_arguments
 
     add_output_arguments(parser)  # --source, --output, --record, --audio, --x264-preset
@@ -96,15 +98,23 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     host = args.host or settings["server.host"]
     port = settings["server.port"] if args.port is None else args.port
-    from videohelp.console.tls import TlsError, server_tls
+    from videohelp.console.tls import TlsError, is_loopback, server_tls
 
     try:  # off loopback: wss:// or an explicit --insecure-no-tls
         tls_context, fingerprint = server_tls(args, paths.root, host)
     except TlsError as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
+    from videohelp.queue.client_limits import ClientLimits
+
+    limits = ClientLimits.from_settings(settings)
+    if not limits.overlay_token and not is_loopback(host):
+        print("videohelp: warning: the overlay page is open to anyone who can reach "
+              f"{host}; set overlay.token (or $VIDEOHELP_OVERLAY_TOKEN) and add ?token= to "
+              "the page's URL in OBS/vMix", file=sys.stderr)
     server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
-                           hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context)
+                           hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context,
+                           limits=limits)
     build_ingest(server, pipeline, config)
     from videohelp.queue.seat_server import build_seat_hub
     from videohelp.streaming.graphics import headless_graphics

@@ -6,12 +6,13 @@ Windows reads UTF-8 as GBK and the questions come out garbled.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from videohelp.console.private import create_private, open_private
 from videohelp.console.reports import present
 from videohelp.console.reports.questions import FollowUp
+from videohelp.console.spreadsheet import SafeWriter, xlsx_text
 
 COLUMNS = ("时间 Time", "平台 Platform", "消息ID Message id", "观众 Viewer", "问题 Question",
            "事项 Item", "事项名称 Item name", "类别 Class", "提问次数 Asked", "状态 State",
@@ -42,8 +43,8 @@ def followup_rows(rows: Sequence[FollowUp], progress: Progress | None = None) ->
 def write_followup_csv(rows: Sequence[FollowUp], path: Path | str,
                        progress: Progress | None = None) -> Path:
     path = Path(path)
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = SafeWriter(handle)  # viewer text is never a formula in Excel
         writer.writerow(COLUMNS)
         writer.writerows(followup_rows(rows, progress))
     return path
@@ -72,8 +73,11 @@ def write_followup_xlsx(rows: Sequence[FollowUp], path: Path | str, title: str =
         header.append(cell)
     sheet.append(header)
     for row in followup_rows(rows, progress):
-        sheet.append(row)
+        # Text as string cells: openpyxl would write '=…' from a viewer as a formula.
+        sheet.append([xlsx_text(WriteOnlyCell(sheet, value=value)) if isinstance(value, str)
+                      else value for value in row])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    create_private(path)
     book.save(path)
     return path
 
@@ -92,5 +96,6 @@ def write_followup(rows: Sequence[FollowUp], path: Path | str,
 def write_script(script: str, path: Path | str) -> Path:
     """The script as UTF-8 text (with a final newline)."""
     path = Path(path)
-    path.write_text(script if script.endswith("\n") else script + "\n", encoding="utf-8")
+    with open_private(path, "w", encoding="utf-8") as handle:
+        handle.write(script if script.endswith("\n") else script + "\n")
     return path
