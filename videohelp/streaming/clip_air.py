@@ -97,12 +97,14 @@ class ClipAir(QObject):
     def on_air(self) -> bool:
         return self.run is not None
 
-    def take(self, path: str | Path, title: str, duration_s: float, *, subtitle: str = "",
-             tag: Any = None) -> ClipRun:
+    async def take(self, path: str | Path, title: str, duration_s: float, *, subtitle: str = "",
+                   tag: Any = None) -> ClipRun:
         """Put the clip at ``path`` on air with its title card; ``ClipAirError`` if it cannot be.
 
-        A clip already on air is ended (``interrupted``) first, but the source it
-        interrupted stays the one to return to.
+        The cut waits for the clip's first decoded picture (tens of ms), so the program
+        never shows the reader's NO SIGNAL slate in between. A clip already on air is
+        ended (``interrupted``) first, but the source it interrupted stays the one to
+        return to.
         """
         path = Path(path)
         if not path.is_file():
@@ -117,6 +119,15 @@ class ClipAir(QObject):
             raise ClipAirError(str(exc)) from exc
         clip = MediaSource(str(path), self.width, self.height, loop=False)
         clip.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while clip.frames == 0 and clip.status != "reconnecting":
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.01)
+        if clip.frames == 0:
+            reason = clip.error or "no picture"
+            clip.close()
+            raise ClipAirError(f"the clip does not play: {reason}")
         held = self._held
         if self.run is not None:  # clip after clip: end the first, keep what it interrupted
             self._end("interrupted", restore=False)

@@ -104,7 +104,7 @@ class PocketAir(QObject):
         if missing:
             raise PocketError(f"{clip.title}: {missing}")
         try:
-            run = self.air.take(clip.path, clip.title, clip.duration_s, tag=(clip, None))
+            run = await self.air.take(clip.path, clip.title, clip.duration_s, tag=(clip, None))
         except ClipAirError as exc:
             raise PocketError(f"{clip.title}: {exc}") from exc
         item = item or (clip.items[0] if clip.items else None)
