@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from videohelp.console.pocket.review import clips_html
 from videohelp.console.reports import present
 from videohelp.console.reports.build import Report
 from videohelp.console.reports.charts import bar_chart, daily_chart
@@ -176,6 +177,8 @@ def render_html(report: Report, chart_hook: ChartHook = inline_svg) -> str:
 {classes or "<p>这段时间没有提问。No questions in this period.</p>"}
 <h2>待跟进 <span class="en">Follow-up: unanswered and open flagged questions</span></h2>
 {_followup(report)}
+<h2>锦囊口袋 <span class="en">Explainer clips</span></h2>
+{clips_html(report.clips)}
 <h2>车管资讯（草稿）<span class="en">Draft 车管资讯 script</span></h2>
 <pre class="script">{escape(report.script)}</pre>
 </body></html>
