@@ -3,7 +3,7 @@
     PYTHONPATH=. python scripts/make_pocket_examples.py [--out videohelp/assets/pocket]
 
 Each clip is a short "explainer": the program's own Q&A card (a viewer's typical
-question of the item and the knowledge base's short answer) slid in over a
+question of the item and the clip's one-line explanation) slid in over a
 quiet background, a progress bar, and a voice-less tone track (a soft chord, so
 that the sound is audibly there on air and measurable in tests). H.264 + AAC
 MP4 with faststart, 640x360 at 15 fps: a few hundred KB each. The sheet
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from pathlib import Path
 
@@ -29,22 +28,18 @@ sys.path.insert(0, str(REPO))
 WIDTH, HEIGHT, FPS, SECONDS = 640, 360, 15, 6.0
 RATE = 48000
 
-# (file, item, title, tags, chord in Hz): frequent items of the show's first year.
+# (file, item, title, tags, chord in Hz, a viewer's question, the clip's explainer line):
+# frequent items of the show's first year. The explainer line is the clip's own text (an
+# example, reviewed with the clip), not a knowledge-base answer: a clip never carries a
+# draft answer onto the published site.
 EXAMPLES = (
-    ("dl03-renewal.mp4", "DL03", "驾驶证到期换证三步走", ("换证", "到期", "驾照过期"), (392.0, 587.3)),
-    ("mv02-transfer.mp4", "MV02", "二手车过户要带什么", ("过户", "二手车", "卖车"), (440.0, 659.3)),
-    ("eb01-plates.mp4", "EB01", "电动自行车上牌一次办好", ("电瓶车", "上牌", "电驴"), (523.3, 784.0)),
+    ("dl03-renewal.mp4", "DL03", "驾驶证到期换证三步走", ("换证", "到期", "驾照过期"), (392.0, 587.3),
+     "驾照快到期了怎么换", "有效期满前90日内申请；交管12123上传体检信息；新证邮寄到家。"),
+    ("mv02-transfer.mp4", "MV02", "二手车过户要带什么", ("过户", "二手车", "卖车"), (440.0, 659.3),
+     "二手车过户要带什么", "买卖双方身份证明、登记证书、行驶证和购车发票，车开到车管所查验。"),
+    ("eb01-plates.mp4", "EB01", "电动自行车上牌一次办好", ("电瓶车", "上牌", "电驴"), (523.3, 784.0),
+     "电动车上牌要带啥", "身份证、购车发票和合格证，车辆带到登记点，现场装牌。"),
 )
-
-
-def _answer(item: str) -> tuple[str, str]:
-    """The first shipped question and short answer of ``item``."""
-    kb_file = REPO / "videohelp" / "assets" / "kb" / f"{item[:2]}.jsonl"
-    for line in kb_file.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if entry["item"] == item:
-            return entry["questions"][0], entry["short_answer"]
-    raise SystemExit(f"no shipped answer for {item}")
 
 
 def _background(seed: int) -> np.ndarray:
@@ -54,13 +49,13 @@ def _background(seed: int) -> np.ndarray:
     return np.broadcast_to(top + (bottom - top) * ramp, (HEIGHT, WIDTH, 3)).astype(np.uint8).copy()
 
 
-def render_clip(path: Path, item: str, chord: tuple[float, float], seed: int) -> None:
+def render_clip(path: Path, item: str, chord: tuple[float, float], seed: int, question: str,
+                answer: str) -> None:
     from videohelp.streaming import frames
     from videohelp.streaming.cards import CardRenderer
     from videohelp.streaming.compositor import composite, prepare_layer
 
     renderer = CardRenderer(WIDTH, HEIGHT)
-    question, answer = _answer(item)
     card = renderer.render("qa", {"question": question, "answer": answer, "item": item,
                                   "viewer": "锦囊口袋"})
     layer = prepare_layer(card.rgba, card.x, card.y)
@@ -109,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                                                          "offscreen"])
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
-    for seed, (name, item, title, tags, chord) in enumerate(EXAMPLES):
-        render_clip(args.out / name, item, chord, seed)
+    for seed, (name, item, title, tags, chord, question, answer) in enumerate(EXAMPLES):
+        render_clip(args.out / name, item, chord, seed, question, answer)
         rows.append({"file": name, "title": title, "items": item, "tags": "\n".join(tags),
                      "presenter": "交警视频帮", "status": "reviewed", "link": ""})
         print(f"{args.out / name}: {(args.out / name).stat().st_size // 1024} KB")

@@ -2,7 +2,7 @@
 
     videohelp pocket add PATH... [--item CODE]... [--title T] [--tag T]... [--presenter P]
                                  [--reviewed] [--link URL] [--copy] [--accept-good-rows]
-    videohelp pocket import SHEET [--copy] [--accept-good-rows]
+    videohelp pocket import SHEET [--copy] [--accept-good-rows] | --examples
     videohelp pocket export SHEET
     videohelp pocket list [--item CODE] [--search WORDS] [--json]
     videohelp pocket check
@@ -51,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     _import_options(add)
     add.set_defaults(func=run_add)
     imp = actions.add_parser("import", parents=[nested], help="add or update clips from a sheet")
-    imp.add_argument("file", type=Path, metavar="SHEET", help=".csv or .xlsx")
+    imp.add_argument("file", type=Path, metavar="SHEET", nargs="?", help=".csv or .xlsx")
+    imp.add_argument("--examples", action="store_true",
+                     help="import the shipped example clips (copied into the data directory)")
     _import_options(imp)
     imp.set_defaults(func=run_import)
     exp = actions.add_parser("export", parents=[nested], help="write the library as a sheet")
@@ -136,8 +138,15 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from videohelp.assets import asset_path
+    from videohelp.console.pocket.air import EXAMPLES_SHEET
     from videohelp.console.pocket.sheet import import_sheet
 
+    if args.examples == (args.file is not None):
+        print("videohelp: give a SHEET or --examples", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.examples:
+        args.file, args.copy = asset_path(*EXAMPLES_SHEET), True
     library, kb, _paths = _open(args)
     try:
         report = import_sheet(library, args.file, _codes(kb), actor=args.actor or getpass.getuser(),
