@@ -1,9 +1,12 @@
 """Probe a clip file with PyAV: is it playable, how long, what codecs, and two pictures.
 
-A clip is accepted only if its pictures decode from start to end: ``probe``
-decodes one frame at five points (10 %..90 % of the duration) for the preview
-strip, which also catches a file cut off part-way (a truncated download whose
-index is intact but whose later frames are missing). A file without an index
+A clip is accepted only if its pictures decode to its end: ``probe`` decodes
+one frame near each of five points (10 %..90 % of the duration) for the preview
+strip, the last one exactly, which catches a file cut off part-way (a truncated
+download whose index is intact but whose later frames are missing). The other
+four decode at most 24 frames from the keyframe before their point: decoding to
+the exact frame cost up to a GOP each (750 ms per 20 s 720p clip with 10 s GOPs,
+under load; docs/performance.md). A file without an index
 (an MP4 cut off before its ``moov`` atom) fails already at opening. The
 thumbnail is the frame at 30 %: explainer clips open on a title slate, the
 middle shows what the clip is about.
@@ -27,6 +30,7 @@ STRIP_POINTS = (0.1, 0.3, 0.5, 0.7, 0.9)
 THUMB_WIDTH = 320
 STRIP_FRAME_WIDTH = 160
 JPEG_QUALITY = 82
+APPROX_FRAMES = 24  # frames decoded at most for a strip picture other than the last
 
 
 class ClipError(ValueError):
@@ -60,16 +64,22 @@ def _jpeg(bgr: np.ndarray, width: int) -> bytes:
 
 
 def _frame_at(container: av.container.InputContainer, stream: av.VideoStream,
-              seconds: float) -> np.ndarray | None:
-    """The first frame at or after ``seconds`` (BGR), or None if there is none."""
+              seconds: float, exact: bool) -> np.ndarray | None:
+    """The frame at ``seconds`` (``exact``: the first at or after it; else at most
+    ``APPROX_FRAMES`` decoded from the keyframe before it, the last of them: bounded work in
+    long GOPs), or None if there is none."""
     base = stream.time_base
     if base is None:  # pragma: no cover - every demuxer PyAV opens sets it
         return None
     container.seek(int(seconds / base), stream=stream, backward=True, any_frame=False)
-    for frame in container.decode(stream):
+    last = None
+    for count, frame in enumerate(container.decode(stream), start=1):
         if frame.time is None or frame.time + 1e-3 >= seconds:
             return frame.to_ndarray(format="bgr24")
-    return None
+        last = frame
+        if not exact and count >= APPROX_FRAMES:
+            break
+    return None if exact or last is None else last.to_ndarray(format="bgr24")
 
 
 def probe(path: Path) -> Probe:
@@ -101,7 +111,9 @@ def probe(path: Path) -> Probe:
         pictures = []
         try:
             for point in STRIP_POINTS:
-                picture = _frame_at(container, stream, duration * point)
+                # The last point exactly: a file cut off before it has no frame there.
+                picture = _frame_at(container, stream, duration * point,
+                                    exact=point == STRIP_POINTS[-1])
                 if picture is None:
                     raise ClipError(f"{path.name}: no picture at {duration * point:.1f} s of "
                                     f"{duration:.1f} s (the file is cut off or damaged)")
