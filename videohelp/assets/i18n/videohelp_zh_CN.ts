@@ -482,6 +482,10 @@
       <translation>请先选择问题并撰写答案</translation>
     </message>
     <message>
+      <source>▶ Explainer clip: {title} ({minutes}:{seconds:02d})</source>
+      <translation>▶ 锦囊短片：{title}（{minutes}:{seconds:02d}）</translation>
+    </message>
+    <message>
       <source>Not sent: {why}</source>
       <translation>未发送：{why}</translation>
     </message>
