@@ -3,8 +3,6 @@ connection); choosing one writes nothing into the answer."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from tests.loop_support import spin_until
 from tests.ui.test_expert_window import _flagged_question, console  # noqa: F401
 from videohelp.assets import asset_path
