@@ -58,7 +58,9 @@ def test_the_selected_question_s_clips_are_suggested_and_play_to_program(
     panel.previewRequested.connect(previewed.append)
     run_until_signal(desk.session.pocket.clipsChanged, panel.preview, timeout=5)
     assert previewed and previewed[0].endswith(".mp4")
-    run_until_signal(desk.session.pocket.clipStarted, panel.take, timeout=5)
+    # One key: K plays the chosen clip.
+    run_until_signal(desk.session.pocket.clipStarted, desk.actions_by_name["play_clip"].trigger,
+                     timeout=5)
     run_until_signal(desk.session.pocket.clipTick, timeout=5)
     assert panel.countdown.text().startswith("On air: 电动自行车上牌一次办好 — 0:0")
     assert panel.stop_button.isEnabled()

@@ -239,6 +239,7 @@ class MainWindow(DeskActions, QMainWindow):
             "focus_rundown": self.rundown.list.setFocus,
             "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
             "knowledge": self.knowledge_dock.toggleViewAction().trigger,
+            "play_clip": self.pocket_panel.take, "stop_clip": self.session.pocket.stop_clip,
         }
         for spec in SHORTCUTS:
             action = QAction(translated(spec), self)

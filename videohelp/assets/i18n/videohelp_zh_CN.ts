@@ -1085,6 +1085,14 @@
       <translation>全部下屏（备用键）</translation>
     </message>
     <message>
+      <source>Play the chosen explainer clip to program (back to the camera at its end)</source>
+      <translation>播出选中的锦囊短片（结束后切回镜头）</translation>
+    </message>
+    <message>
+      <source>Stop the explainer clip on air</source>
+      <translation>停止正在播出的锦囊短片</translation>
+    </message>
+    <message>
       <source>Add the selected comment to next up</source>
       <translation>将所选评论加入待答</translation>
     </message>
