@@ -126,7 +126,7 @@ def publish(kb: KnowledgeBase, library: ClipLibrary, out_dir: Path, *, beacon: s
     postings: dict[str, list[int]] = {}
     for number, item in enumerate(sorted(catalog.items.values(),
                                          key=lambda i: (CLASSES.index(i.klass), i.code))):
-        answers = [{"short": e.short_answer, "full": e.full_answer,
+        answers = [{"short": e.short_answer,
                     "source": f"{e.source_file.split('(')[0].removesuffix('.md')} "
                               f"{e.source_article}".strip()}
                    for e in reviewed.get(item.code, [])]
