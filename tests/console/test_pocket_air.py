@@ -157,7 +157,7 @@ def test_a_clip_goes_to_the_stream_with_its_sound_and_the_camera_returns(
     red = [t for t, colour in pictures if colour == "red"]
     assert red, "the clip never reached the stream"
     start, end = min(red), max(red)
-    assert 1.7 < end - start < 2.4  # the whole clip, once
+    assert 1.6 < end - start < 2.6  # the whole 2 s clip, once (frame timing under load)
     assert any(colour == "blue" for t, colour in pictures if t < start)
     after = [colour for t, colour in pictures if t > end + 0.1]
     assert after and all(colour == "blue" for colour in after)  # the camera returned
