@@ -68,11 +68,14 @@ class Table:
     problems: list[RowProblem] = field(default_factory=list)  # empty rows, wrong cell counts
 
 
-def _kind_of(header: list[str], line: int, sheet: str) -> str:
+Layouts = dict[str, tuple[str, ...]]  # kind -> its columns; other tables (the clip library) reuse this
+
+
+def _kind_of(header: list[str], line: int, sheet: str, kinds: Layouts = KINDS) -> str:
     """Which layout a header row is; FileProblem if it is neither exactly."""
     names = [cell.strip().lower() for cell in header]
-    best = max(KINDS, key=lambda kind: len(set(names) & set(KINDS[kind])))
-    expected = KINDS[best]
+    best = max(kinds, key=lambda kind: len(set(names) & set(kinds[kind])))
+    expected = kinds[best]
     missing = [c for c in expected if c not in names]
     unknown = [c for c in names if c not in expected]
     duplicated = sorted({c for c in names if names.count(c) > 1})
@@ -90,7 +93,8 @@ def _kind_of(header: list[str], line: int, sheet: str) -> str:
     return best
 
 
-def _table(cells_by_line: list[tuple[int, list[str]]], sheet: str = "") -> Table:
+def _table(cells_by_line: list[tuple[int, list[str]]], sheet: str = "",
+           kinds: Layouts = KINDS) -> Table:
     """Build a table from (line, cells); the first non-empty row is the header."""
     content = [(line, cells) for line, cells in cells_by_line if any(c.strip() for c in cells)]
     if not content:
@@ -98,7 +102,7 @@ def _table(cells_by_line: list[tuple[int, list[str]]], sheet: str = "") -> Table
     header_line, header = content[0]
     if header_line != cells_by_line[0][0]:
         raise FileProblem([RowProblem(cells_by_line[0][0], "empty row before the header", sheet)])
-    kind = _kind_of(header, header_line, sheet)
+    kind = _kind_of(header, header_line, sheet, kinds)
     names = [cell.strip().lower() for cell in header]
     table = Table(kind, sheet)
     last_content = content[-1][0]
@@ -141,7 +145,7 @@ def _decode_csv(data: bytes) -> str:
     raise FileProblem(problems)
 
 
-def read_csv(path: Path) -> list[Table]:
+def read_csv(path: Path, kinds: Layouts = KINDS) -> list[Table]:
     text = _decode_csv(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     cells_by_line: list[tuple[int, list[str]]] = []
@@ -154,7 +158,7 @@ def read_csv(path: Path) -> list[Table]:
         raise FileProblem([RowProblem(start, f"broken CSV: {exc}")]) from exc
     if not cells_by_line:
         raise FileProblem([RowProblem(1, "the file is empty")])
-    return [_table(cells_by_line)]
+    return [_table(cells_by_line, kinds=kinds)]
 
 
 def _cell_text(value: Any) -> str:
@@ -171,7 +175,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path) -> list[Table]:
+def read_xlsx(path: Path, kinds: Layouts = KINDS) -> list[Table]:
     import openpyxl  # imported here: only spreadsheet users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -180,7 +184,7 @@ def read_xlsx(path: Path) -> list[Table]:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileProblem([RowProblem(1, f"not a readable .xlsx workbook ({exc})")]) from exc
     try:
-        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() in KINDS]
+        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() in kinds]
         sheets = named or workbook.worksheets[:1]
         tables = []
         for sheet in sheets:
@@ -188,29 +192,31 @@ def read_xlsx(path: Path) -> list[Table]:
                     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
             if not rows:
                 raise FileProblem([RowProblem(1, "the sheet is empty", sheet.title)])
-            tables.append(_table(rows, sheet.title))
+            tables.append(_table(rows, sheet.title, kinds))
     finally:
         workbook.close()
     return tables
 
 
-def read_tables(path: Path) -> list[Table]:
-    """The tables in ``path`` (format from the extension); FileProblem if unusable."""
+def read_tables(path: Path, kinds: Layouts = KINDS) -> list[Table]:
+    """The tables in ``path`` (format from the extension); FileProblem if unusable.
+
+    ``kinds``: the layouts a table may have (default: knowledge and catalog)."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise FileProblem([RowProblem(0, f"no such file: {path}")])
     if suffix == ".csv":
-        return read_csv(path)
+        return read_csv(path, kinds)
     if suffix == ".xlsx":
-        return read_xlsx(path)
+        return read_xlsx(path, kinds)
     if suffix == ".xls":
         raise FileProblem([RowProblem(0, "old Excel .xls files are not read; save as .xlsx")])
     raise FileProblem([RowProblem(0, f"unknown file type {suffix!r}; use .csv or .xlsx")])
 
 
-def write_csv(path: Path, kind: str, rows: list[dict[str, Any]]) -> None:
+def write_csv(path: Path, kind: str, rows: list[dict[str, Any]], kinds: Layouts = KINDS) -> None:
     """UTF-8 with BOM and CRLF, as Excel writes 'CSV UTF-8'."""
-    columns = KINDS[kind]
+    columns = kinds[kind]
     with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(columns)
@@ -219,7 +225,7 @@ def write_csv(path: Path, kind: str, rows: list[dict[str, Any]]) -> None:
             writer.writerow([neutralise(_cell_text(row.get(column))) for column in columns])
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
+def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]], kinds: Layouts = KINDS) -> None:
     """One sheet per kind, header bold and frozen, list cells wrapped."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
@@ -228,7 +234,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
     workbook.remove(workbook.active)
     wrap = Alignment(wrap_text=True, vertical="top")
     for kind, rows in sheets.items():
-        columns = KINDS[kind]
+        columns = kinds[kind]
         sheet = workbook.create_sheet(kind)
         sheet.append(list(columns))
         for cell in sheet[1]:

@@ -28,6 +28,7 @@ from videohelp.console.knowledge import (
     record_on_air,
 )
 from videohelp.console.paths import DataPaths
+from videohelp.console.pocket.air import PocketAir
 from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
 from videohelp.queue.client_limits import ClientLimits
@@ -140,6 +141,8 @@ class ShowSession(QObject):
         self.graphics = ProgramGraphics(self.program, self.renderer)
         self.graphics.install(self.server)
         self.program.autoOut.connect(self._on_auto_out)
+        # 锦囊口袋 clips to program (take_clip / preview_clip / stop_clip): issue 18.
+        self.pocket = PocketAir(self)
         self.on_air: StoredComment | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
         self._tasks: list[asyncio.Task] = []
@@ -172,6 +175,10 @@ class ShowSession(QObject):
             simulator = CommentSimulator(seed=self.options.seed)
             self._tasks.append(asyncio.get_running_loop().create_task(
                 run_simulator(self.pipeline, simulator, rate, initial_burst=12), name="simulator"))
+            try:  # the shipped example clips, so that the desk has some to suggest
+                await self.pocket.seed_examples()
+            except Exception as exc:
+                log.error("example clips not loaded: %s", exc)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -180,6 +187,7 @@ class ShowSession(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        self.pocket.close()  # a clip on air: back to the source it interrupted
         self.outputs.stop_all()
         await self.graphics.stop()
         self.program.stop()

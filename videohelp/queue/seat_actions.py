@@ -69,8 +69,13 @@ def kb_suggestions(store: Store, text: str, item: str | None, limit: int = 3) ->
     except Exception:  # the base is optional for the expert group: never fail a flag on it
         log.exception("knowledge-base suggestions failed")
         return []
-    return [{"id": e.id, "item": e.item, "short_answer": e.short_answer, "full_answer": e.full_answer,
-             "source": f"{e.source_file} {e.source_article}", "status": e.status} for e in entries]
+    answers = [{"id": e.id, "item": e.item, "short_answer": e.short_answer,
+                "full_answer": e.full_answer, "source": f"{e.source_file} {e.source_article}",
+                "status": e.status} for e in entries]
+    # The item's 锦囊口袋 clips ride along as kind "clip"; Question.view lists them as "clips".
+    from videohelp.console.pocket.suggest import clip_suggestions
+
+    return answers + clip_suggestions(store, item)
 
 
 def seed_knowledge(store: Store) -> int:
@@ -242,6 +247,8 @@ class ShowControl:
         return {k: v for k, v in reply.items() if k not in ("type", "rid")}
 
     async def _do_take(self, seat: Seat, r: Request) -> Outcome:
+        if r.clip is not None:
+            return await self._take_clip(seat, r)
         layer = r.layer or DEFAULT_QA_LAYER
         before = card_view(self.program.on_air().get(layer))
         motion = {k: r.raw[k] for k in MOTION_FIELDS if k in r.raw}
@@ -279,6 +286,26 @@ class ShowControl:
         after = card_view(self.program.on_air().get(layer)) or {}
         return Outcome(layer, before, {**after, "comment": comment.id,
                                        "answer_id": answer.id if answer else None}, reply=reply)
+
+    async def _take_clip(self, seat: Seat, r: Request) -> Outcome:
+        """A 锦囊口袋 clip to program: the desk's ``session.pocket.take_clip`` (issue 18)."""
+        from videohelp.console.pocket.air import PocketError
+
+        assert r.clip is not None
+        if self.session is None:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "clips play on a desk's program; this "
+                                "console runs none", r.rid)
+        if r.item:
+            self._check_item(r.item, r.rid)
+        try:
+            with self._as(seat, r.comment):
+                clip = await self.session.pocket.take_clip(r.clip, actor=seat.name, item=r.item,
+                                                           comment_id=r.comment)
+        except PocketError as exc:
+            code = ErrorCode.NOT_FOUND if "no clip" in str(exc) else ErrorCode.BAD_REQUEST
+            raise ProtocolError(code, str(exc), r.rid) from None
+        return Outcome(f"clip:{clip.id}", None, {"clip": clip.id, "title": clip.title},
+                       reply={"clip": clip.id, "title": clip.title, "duration_s": clip.duration_s})
 
     async def _comment_card(self, comment: StoredComment, r: Request, item: str | None
                             ) -> tuple[str, dict[str, Any], Answer | None]:

@@ -97,7 +97,9 @@ class Question:
             "comment": comment_view(self.comment, personal, self.item),
             "note": self.note if personal else mask_text(self.note),
             "flagged_by": self.flagged_by, "flagged_ms": self.flagged_ms, "item": self.item,
-            "open": self.open, "suggestions": self.suggestions,
+            "open": self.open,
+            "suggestions": [s for s in self.suggestions if s.get("kind") != "clip"],
+            "clips": [s for s in self.suggestions if s.get("kind") == "clip"],  # 锦囊口袋
             # Both answers are kept; the first one received is the one shown.
             "answer": first.view(True) if first else None,
             "answers": [a.view(i == 0) for i, a in enumerate(self.answers)],

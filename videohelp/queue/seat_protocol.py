@@ -75,6 +75,7 @@ class Request:
     data: dict[str, Any] = field(default_factory=dict)
     answer: str = ""
     answer_id: int | None = None
+    clip: int | None = None  # take of a 锦囊口袋 clip (issue 18)
     # The request as sent: card requests pass their motion fields (transition, duration_s...)
     # through to the program's card control unchanged.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -264,6 +265,13 @@ def _take(m: dict[str, Any], action: Action, rid: str) -> Request:
         raise ProtocolError(ErrorCode.BAD_REQUEST, "'answer_id' must be an integer", rid)
     if answer_id is not None and not 0 < answer_id <= MAX_ID:
         raise ProtocolError(ErrorCode.NOT_FOUND, f"no answer {answer_id}", rid)
+    if "clip" in m:  # a 锦囊口袋 clip to program; optionally for a question and its item
+        clip = m["clip"]
+        if isinstance(clip, bool) or not isinstance(clip, int) or clip <= 0:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "'clip' (a clip id, integer > 0) is required",
+                                rid)
+        return Request(action, rid, clip=clip, item=_item(m, rid, required=False),
+                       comment=_comment(m, rid) if "comment" in m else None)
     if "comment" in m:
         return Request(action, rid, comment=_comment(m, rid), template=template, layer=layer,
                        answer=_text(m, "answer", rid, MAX_ANSWER_CHARS, required=False),
@@ -271,7 +279,8 @@ def _take(m: dict[str, Any], action: Action, rid: str) -> Request:
                        data=_data(m, rid, required=False))
     if template is None:
         raise ProtocolError(ErrorCode.BAD_REQUEST,
-                            "take needs 'comment' (a question card) or 'template' and 'data'", rid)
+                            "take needs 'comment' (a question card), 'clip' or 'template' and "
+                            "'data'", rid)
     return Request(action, rid, template=template, layer=layer or template,
                    data=_data(m, rid, required=True))
 

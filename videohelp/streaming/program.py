@@ -170,10 +170,21 @@ class ProgramEngine(QObject):
             self._listeners.remove(listener)
 
     def set_source(self, source: Source) -> None:
-        with self._lock:
-            old, self._source = self._source, source
+        old = self.swap_source(source)
         if old is not source:
             old.close()
+
+    def swap_source(self, source: Source) -> Source:
+        """Put ``source`` on the program and return the previous one still open: a 锦囊口袋
+        clip (``clip_air``) returns to the camera it interrupted without reopening it."""
+        with self._lock:
+            old, self._source = self._source, source
+        return old
+
+    @property
+    def source(self) -> Source:
+        """The source the program reads now."""
+        return self._source
 
     def add_sink(self, sink: FrameSink) -> None:
         """Call ``sink(frame, frame_no)`` on the worker thread with every program frame.

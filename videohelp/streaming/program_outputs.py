@@ -122,6 +122,13 @@ class ProgramOutputs(QObject):
         self.engine.set_source(source)
         self.mixer.set_source(source_audio_of(source))
 
+    def swap_source(self, source: Source) -> Source:
+        """Like ``set_source``, but the old source stays open and is returned (its sound
+        leaves the mix at once): for putting it back later (``clip_air``)."""
+        old = self.engine.swap_source(source)
+        self.mixer.set_source(source_audio_of(source))
+        return old
+
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     """``--source``, ``--output``, ``--record``, ``--audio``, ``--x264-preset``."""

@@ -53,6 +53,9 @@ class DeskActions:
             decision = self.session.triage.decision(comment.id)
         self.answers.show_comment(comment, decision.answers if decision else (),
                                   show_personal=self.model.show_personal)
+        self.pocket_panel.show_item(decision.item if decision and decision.item else
+                                    comment.item if comment else None,
+                                    comment.id if comment else None)
 
     def _select_in_queue(self: MainWindow, row: int) -> None:
         self.queue_view.selectRow(row)

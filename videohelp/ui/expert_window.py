@@ -232,6 +232,10 @@ class ExpertWindow(QMainWindow):
             entry = QListWidgetItem(_suggestion_text(suggestion))
             entry.setData(Qt.ItemDataRole.UserRole, suggestion)
             self.suggestions.addItem(entry)
+        for clip in question.get("clips", []):  # 锦囊口袋: the studio can play these
+            seconds = round(clip.get("duration_s", 0))
+            self.suggestions.addItem(_tr("▶ Explainer clip: {title} ({minutes}:{seconds:02d})").format(
+                title=clip.get("title", ""), minutes=seconds // 60, seconds=seconds % 60))
         for answer in question.get("answers", []):
             mark = "★ " if answer.get("first") else ""
             self.answers.addItem(f"{mark}{answer['expert']} ({seconds_text(answer['flag_to_answer_ms'])}): "
@@ -240,6 +244,8 @@ class ExpertWindow(QMainWindow):
 
     def pick_suggestion(self, entry: QListWidgetItem) -> None:
         suggestion = entry.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(suggestion, dict):  # a clip: nothing to write from
+            return
         self.editor.setPlainText(suggestion.get("short_answer", ""))
         self.editor.setFocus()
 

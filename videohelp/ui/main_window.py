@@ -35,6 +35,7 @@ from videohelp.ui.feed_filter_bar import FeedFilterBar
 from videohelp.ui.i18n import LANGUAGES, Retranslator, current_language
 from videohelp.ui.knowledge_view import KnowledgeDock
 from videohelp.ui.layouts import ROLE_LAYOUTS, RoleLayout, layout_file, save_layout
+from videohelp.ui.pocket_panel import PocketPanel
 from videohelp.ui.preview import ProgramPreview
 from videohelp.ui.queue_model import QuestionQueueModel
 from videohelp.ui.return_monitor import ReturnMonitor
@@ -118,6 +119,13 @@ class MainWindow(DeskActions, QMainWindow):
         self.return_monitor = ReturnMonitor(session.settings["monitor.return_url"])
         self._dock("return", QT_TRANSLATE_NOOP(CTX, "Return monitor"), self.return_monitor,
                    Qt.DockWidgetArea.RightDockWidgetArea)
+        # 锦囊口袋 (issue 18): the selected question's clips under its answers; preview on the
+        # return monitor.
+        self.pocket_panel = PocketPanel(session)
+        self.pocket_panel.previewRequested.connect(self.return_monitor.play_file)
+        self._dock("pocket", QT_TRANSLATE_NOOP(CTX, "Explainer clips"), self.pocket_panel,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.docks["answers"], self.docks["pocket"], Qt.Orientation.Vertical)
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
                                             studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
@@ -232,6 +240,7 @@ class MainWindow(DeskActions, QMainWindow):
             "focus_rundown": self.rundown.list.setFocus,
             "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
             "knowledge": self.knowledge_dock.toggleViewAction().trigger,
+            "play_clip": self.pocket_panel.take, "stop_clip": self.session.pocket.stop_clip,
         }
         for spec in SHORTCUTS:
             action = QAction(translated(spec), self)

@@ -93,6 +93,11 @@ class ReturnMonitor(QWidget):
             return False
         return True
 
+    def play_file(self, path: str) -> bool:
+        """Play a local file (a 锦囊口袋 clip's preview) instead of the platform feed."""
+        self.url.setText(path)
+        return self.play()
+
     def stop(self) -> None:
         if self.player is not None:
             self.player.stop()

@@ -534,6 +534,10 @@
       <translation>请先选择问题并撰写答案</translation>
     </message>
     <message>
+      <source>▶ Explainer clip: {title} ({minutes}:{seconds:02d})</source>
+      <translation>▶ 锦囊短片：{title}（{minutes}:{seconds:02d}）</translation>
+    </message>
+    <message>
       <source>Not sent: {why}</source>
       <translation>未发送：{why}</translation>
     </message>
@@ -734,6 +738,10 @@
       <translation>回看监视</translation>
     </message>
     <message>
+      <source>Explainer clips</source>
+      <translation>锦囊口袋</translation>
+    </message>
+    <message>
       <source>On screen (Enter)</source>
       <translation>上屏(Enter)</translation>
     </message>
@@ -776,6 +784,59 @@
     <message>
       <source>Light theme</source>
       <translation>浅色主题</translation>
+    </message>
+  </context>
+  <context>
+    <name>PocketPanel</name>
+    <message>
+      <source>Search clips (titles, tags, items)</source>
+      <translation>搜索锦囊（标题、标签、业务）</translation>
+    </message>
+    <message>
+      <source>Preview</source>
+      <translation>预览</translation>
+    </message>
+    <message>
+      <source>Play to program</source>
+      <translation>播出</translation>
+    </message>
+    <message>
+      <source>Stop clip</source>
+      <translation>停止锦囊</translation>
+    </message>
+    <message>
+      <source> (not reviewed)</source>
+      <translation>（未审核）</translation>
+    </message>
+    <message>
+      <source>Explainer clips: search results</source>
+      <translation>锦囊口袋：搜索结果</translation>
+    </message>
+    <message>
+      <source>On air: {title}</source>
+      <translation>播出中：{title}</translation>
+    </message>
+    <message>
+      <source>No clip on air</source>
+      <translation>没有锦囊在播</translation>
+    </message>
+    <message>
+      <source>On air: {title} — {left} left, then back</source>
+      <translation>播出中：{title} — 还剩 {left}，结束后切回</translation>
+    </message>
+    <message>
+      <source>{title}{status}
+{duration} · aired {plays}×</source>
+      <translation>{title}{status}
+{duration} · 已播 {plays} 次</translation>
+    </message>
+    <message>
+      <source>Explainer clips for {item}</source>
+      <translation>锦囊口袋：{item}</translation>
+    </message>
+    <message>
+      <source>Explainer clips: select a question or search</source>
+      <translation>锦囊口袋：选中问题或搜索</translation>
     </message>
   </context>
   <context>
@@ -1090,6 +1151,14 @@
     <message>
       <source>CLEAR ALL (second key)</source>
       <translation>全部下屏（备用键）</translation>
+    </message>
+    <message>
+      <source>Play the chosen explainer clip to program (back to the camera at its end)</source>
+      <translation>播出选中的锦囊短片（结束后切回镜头）</translation>
+    </message>
+    <message>
+      <source>Stop the explainer clip on air</source>
+      <translation>停止正在播出的锦囊短片</translation>
     </message>
     <message>
       <source>Add the selected comment to next up</source>

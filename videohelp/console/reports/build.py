@@ -11,11 +11,12 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from videohelp.console.catalog import Catalog, studio_catalog
+from videohelp.console.pocket.review import ClipFigures, clip_figures, script_note
 from videohelp.console.reports.answers import AnswerFinder, KbAnswer
 from videohelp.console.reports.figures import (
     Figures,
@@ -66,6 +67,7 @@ class Report:
     top: list[TopItem]  # the most asked items overall (the script's questions)
     followup: list[FollowUp]
     script: str
+    clips: ClipFigures = field(default_factory=ClipFigures)  # 锦囊口袋 (issue 18)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:
@@ -112,8 +114,14 @@ def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalo
     followup = followup_list(conn, period, catalog)
     step(4)
     script = draft_script(period, top, SCRIPT_ITEMS)
+    clips = clip_figures(conn, period.start_ms, period.end_ms, catalog)
+    note = script_note(clips)  # the editor's pointer to the clips to record next
+    if note:
+        head, _, rest = script.partition("\n\n")
+        script = f"{head}\n{note}\n\n{rest}"
     report_progress(total, total, "done")
-    return Report(period, now_ms, figures, published(figures), trends, classes, top, followup, script)
+    return Report(period, now_ms, figures, published(figures), trends, classes, top, followup, script,
+                  clips)
 
 
 def build_report_from(database: Path, period: DateRange, **kwargs: Any) -> Report:

@@ -242,6 +242,38 @@ def _followup(report: Report, w: Words) -> str:
         [12, 10, 7, 32, 18, 7, 14], {5}, printed=PRINTED_FOLLOWUPS)
 
 
+def _clips(report: Report, w: Words) -> str:
+    """锦囊口袋: clips played, each item's clip airings against times asked, clips to record."""
+    clips = report.clips
+    parts = [f"<h3>{escape(w('播出的锦囊', 'Clips played'))}</h3>"]
+    if clips.played:
+        parts.append(_table(
+            [w("锦囊", "Clip"), w("事项", "Items"), w("播出", "Aired"), w("预览", "Previewed"),
+             w("播出时长（秒）", "Seconds on air")],
+            [[escape(r["title"]), escape(r["items"] or "—"), str(r["airings"]), str(r["previews"]),
+              f"{r['seconds']:.0f}"] for r in clips.played], [36, 28, 10, 12, 14], {2, 3, 4}))
+    else:
+        parts.append(f"<p>{escape(w('这段时间没有播出或预览锦囊。', 'No clips played.'))}</p>")
+    parts.append(f"<h3>{escape(w('事项：锦囊播出与提问', 'Item clip airings against times asked'))}</h3>")
+    if clips.items:
+        parts.append(_table(
+            [w("事项", "Item"), w("提问", "Asked"), w("锦囊播出", "Clip airings"), w("锦囊数", "Clips")],
+            [[escape(r["name"]), str(r["asked"]), str(r["airings"]), str(r["clips"])]
+             for r in clips.items], [52, 16, 16, 16], {1, 2, 3}, printed=PRINTED_ITEMS * 2))
+    else:
+        parts.append("<p>—</p>")
+    to_record = w("待录制的锦囊（问得多、还没有锦囊的事项）",
+                  "Clips to record next: most-asked items without a clip")
+    parts.append(f"<h3>{escape(to_record)}</h3>")
+    if clips.to_record:
+        parts.append(_table([w("事项", "Item"), w("提问", "Asked")],
+                            [[escape(r["name"]), str(r["asked"])] for r in clips.to_record],
+                            [80, 20], {1}, printed=PRINTED_ITEMS * 2))
+    else:
+        parts.append(f"<p>{escape(w('问到的事项都有锦囊。', 'Every item asked has a clip.'))}</p>")
+    return "".join(parts)
+
+
 def _css_string(text: str) -> str:
     """``text`` as a CSS string literal (for the page header and footer)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
@@ -312,6 +344,8 @@ def render_html(report: Report, chart_hook: ChartHook = inline_svg, *, language:
 {classes or f"<p>{escape(no_questions)}</p>"}
 <h2>{escape(w("待跟进", "Follow-up: unanswered and open flagged questions"))}</h2>
 {_followup(report, w)}
+<h2>{escape(w("锦囊口袋", "Explainer clips"))}</h2>
+{_clips(report, w)}
 </section>
 <section class="portrait">
 <h2>{escape(w("车管资讯（草稿）", "Draft 车管资讯 script"))}</h2>
