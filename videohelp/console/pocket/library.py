@@ -1,4 +1,4 @@
-"""The 锦囊口袋 clip library in the console's database (migration 0010).
+"""The 锦囊口袋 clip library in the console's database (migration 0007).
 
 ``ClipLibrary.add`` takes clip descriptions (``ClipSpec``: a file and what it
 explains), checks every one (the file probed with PyAV, the items against the

@@ -1,2 +1,0 @@
--- Placeholder for issue 16's migration (number reserved for it): the runner needs
--- contiguous numbers. Delete this file when merging that branch's own 0008_*.sql.
