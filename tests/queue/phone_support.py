@@ -32,7 +32,7 @@ WIDTH, HEIGHT = 640, 360
 
 
 class PhoneShow:
-    def __init__(self, data_dir: Path, rtmp: NginxRtmp, extra: tuple[str, ...] = ()) -> None:
+    def __init__(self, data_dir: Path, rtmp: NginxRtmp, *, source: str = "test") -> None:
         (data_dir / "settings.json").write_text(json.dumps(
             {"program.width": WIDTH, "program.height": HEIGHT, "program.fps": 25}))
         self.data_dir = data_dir
@@ -42,8 +42,8 @@ class PhoneShow:
         env.pop("QT_QPA_PLATFORM", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "videohelp", "serve", "--data-dir", str(data_dir), "--port", "0",
-             "--source", "test", "--ingest-token", f"app={INGEST_TOKEN}", "--output", self.rtmp_url,
-             *extra],
+             "--source", source, "--ingest-token", f"app={INGEST_TOKEN}", "--output", self.rtmp_url,
+             ],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert self.process.stdout is not None
         deadline = time.monotonic() + 60

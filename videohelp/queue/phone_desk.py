@@ -70,6 +70,9 @@ class PhoneDeskError(Exception):
     """A request of the phone desk that cannot be served (the text says why)."""
 
 
+PUBLISH_ROLES = DESK_ROLES | {Role.AUTOMATION}  # OBS or an encoder may be given an automation seat
+
+
 class PhoneDesk:
     """The ``/desk`` routes for one seat hub (see the module docstring)."""
 
@@ -85,6 +88,7 @@ class PhoneDesk:
         self._jpeg: tuple[float, bytes] | None = None
         self._encoding: asyncio.Lock | None = None
         self.snapshots_encoded = 0
+        self.whip: Any = None  # the WhipServer, when the program's source is WHIP (start_whip)
 
     def install(self, server: ConsoleServer) -> None:
         server.add_http_route(PAGE_PATH, self.page)
@@ -109,10 +113,25 @@ class PhoneDesk:
     async def _http_seat(self, request: Request) -> Seat | None:
         return await self.seat_for(bearer_token(request))
 
+    async def may_publish(self, token: str | None) -> bool:
+        """Whether ``token`` may publish the program's picture over WHIP."""
+        if not token:
+            return False
+        await self.hub.reload()
+        seat = self.hub.directory.authenticate(token)
+        return seat is not None and seat.role in PUBLISH_ROLES
+
     # -- the page ----------------------------------------------------------------------------------
     def page(self, request: Request) -> Response:
         body = asset_path("desk", "index.html").read_bytes()
-        return http_response(200, body, "text/html; charset=utf-8", headers=SECURITY_HEADERS)
+        headers = dict(SECURITY_HEADERS)
+        if self.whip is not None:  # the page may also talk to the WHIP port of this host
+            host = urlsplit("//" + request.headers.get("Host", "127.0.0.1")).hostname or "127.0.0.1"
+            host = f"[{host}]" if ":" in host else host
+            scheme = "https" if self.whip.ssl else "http"
+            headers["Content-Security-Policy"] = CSP.replace(
+                "connect-src 'self'", f"connect-src 'self' {scheme}://{host}:{self.whip.port}")
+        return http_response(200, body, "text/html; charset=utf-8", headers=headers)
 
     def asset(self, request: Request) -> Response:
         name, content_type = ASSETS[urlsplit(request.path).path]
@@ -188,7 +207,8 @@ class PhoneDesk:
         catalog = getattr(self.hub.control.renderer, "catalog", None)
         items = getattr(catalog, "items", {}) or {}
         return _json(200, {"items": {code: {"name": item.name_zh, "link": bool(item.link)}
-                                     for code, item in items.items()}})
+                                     for code, item in items.items()},
+                           "whip_port": self.whip.port if self.whip is not None else None})
 
 
 def _auth_token(frame: str | bytes) -> str | None:
@@ -215,3 +235,18 @@ def _unauthorized() -> Response:
 def _json(status: int, body: dict[str, Any]) -> Response:
     return http_response(status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8",
                          headers=SECURITY_HEADERS)
+
+
+async def start_whip(hub: SeatHub, source: Any, host: str, port: int, ssl_context: Any = None) -> Any:
+    """Serve WHIP for ``source`` (a ``WhipSource`` on program) on ``host:port``; the phone desk
+    offers its 手机摄像头直播 button from then on. Returns the started ``WhipServer``."""
+    from videohelp.console.tls import is_loopback
+    from videohelp.streaming.whip import WhipIngest
+    from videohelp.streaming.whip_http import WhipServer
+
+    desk: PhoneDesk = hub.phone_desk
+    server = WhipServer(WhipIngest(source, loopback_only=is_loopback(host)), desk.may_publish,
+                        host, port, ssl_context)
+    await server.start()
+    desk.whip = server
+    return server

@@ -34,6 +34,7 @@
   let attempt = 0, rid = 0, pending = new Map();
   let reconnectTimer = null, pingTimer = null, pongTimer = null, previewTimer = null;
   let previewUrl = null, previewFrames = 0;
+  let whipPort = null, publisher = null;
 
   // -- helpers ----------------------------------------------------------------------------------
   function el(tag, cls, text) {
@@ -83,6 +84,7 @@
     connect();
   }
   function logout(message) {
+    unpublish();
     localStorage.removeItem(TOKEN_KEY);
     token = "";
     closeSocket();
@@ -351,7 +353,14 @@
   async function loadCatalog() {
     try {
       const response = await fetch("/desk/catalog", {headers: authHeaders(), cache: "no-store"});
-      if (response.ok) { catalog = (await response.json()).items || {}; fillRefile(); render(); }
+      if (response.ok) {
+        const body = await response.json();
+        catalog = body.items || {};
+        whipPort = body.whip_port || null;
+        $("publish-box").hidden = !whipPort || !navigator.mediaDevices || !window.RTCPeerConnection;
+        fillRefile();
+        render();
+      }
     } catch (e) { /* names are a help: codes still show */ }
   }
 
@@ -389,12 +398,70 @@
     if (token) previewTimer = setTimeout(previewTick, PREVIEW_MS);
   }
 
+  // -- publishing the phone's camera and microphone (WHIP, RFC 9725) ------------------------
+  function whipUrl() { return `${location.protocol}//${location.hostname}:${whipPort}/whip`; }
+  function gathered(pc, ms) {  // WHIP sends one offer: wait for the candidates (bounded)
+    return new Promise((resolve) => {
+      if (pc.iceGatheringState === "complete") { resolve(); return; }
+      const timer = setTimeout(resolve, ms);
+      pc.addEventListener("icegatheringstatechange", () => {
+        if (pc.iceGatheringState === "complete") { clearTimeout(timer); resolve(); }
+      });
+    });
+  }
+  async function publish() {
+    if (publisher) { await unpublish(); return; }
+    $("publish").disabled = true;
+    $("publish-state").textContent = "正在连接…";
+    let stream = null, pc = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: {width: {ideal: 1280}, height: {ideal: 720}, frameRate: {ideal: 30}, facingMode: "user"},
+        audio: true});
+      pc = new RTCPeerConnection({iceServers: []});
+      for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: "sendonly", streams: [stream]});
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc, 2000);
+      const response = await fetch(whipUrl(), {method: "POST", body: pc.localDescription.sdp,
+        headers: {...authHeaders(), "Content-Type": "application/sdp"}});
+      if (response.status !== 201) throw new Error(response.status === 401 ? "令牌被拒绝" : `主控台拒绝（${response.status}）`);
+      const resource = new URL(response.headers.get("Location"), whipUrl()).href;
+      await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
+      publisher = {pc, stream, resource};
+      pc.addEventListener("connectionstatechange", () => {
+        const state = pc.connectionState;
+        $("publish-state").textContent = {connected: "直播中", connecting: "正在连接…", disconnected: "信号中断",
+          failed: "连接失败", closed: "已停止"}[state] || state;
+        root.dataset.publish = state;
+      });
+      $("publish").textContent = "停止摄像头直播";
+    } catch (error) {
+      if (pc) pc.close();
+      if (stream) for (const track of stream.getTracks()) track.stop();
+      $("publish-state").textContent = `无法直播：${error.message || error}`;
+    } finally {
+      $("publish").disabled = false;
+    }
+  }
+  async function unpublish() {
+    const current = publisher;
+    publisher = null;
+    if (!current) return;
+    current.pc.close();
+    for (const track of current.stream.getTracks()) track.stop();
+    $("publish").textContent = "手机摄像头直播";
+    $("publish-state").textContent = "已停止";
+    root.dataset.publish = "stopped";
+    try { await fetch(current.resource, {method: "DELETE", headers: authHeaders()}); } catch (e) { /* gone anyway */ }
+  }
+
   // -- actions ----------------------------------------------------------------------------------
   function current() { return selected !== null ? comments.get(selected) : null; }
   function wire() {
     $("login-form").addEventListener("submit", (event) => { event.preventDefault(); login($("token").value); });
     $("logout").addEventListener("click", () => logout(""));
     $("panic").addEventListener("click", () => act({type: "panic"}, "已全部下屏"));
+    $("publish").addEventListener("click", publish);
     $("take").addEventListener("click", () => {
       const c = current();
       if (!c) return;

@@ -56,6 +56,8 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Every option of ``serve``; later features add theirs here."""
     add_server_arguments(parser)
+    parser.add_argument("--whip-port", type=int, metavar="PORT",
+                        help="with --source whip: the WHIP endpoint's port (default: --port + 1)")
     parser.add_argument("--control-token", metavar="TOKEN",
                         default=os.environ.get("VIDEOHELP_CONTROL_TOKEN"),
                         help="accept TOKEN on /seat as an automation seat named 'control' that "
@@ -138,14 +140,23 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     graphics.engine.start()
     await graphics.start()
     await seats.start()
+    whip = None
     try:
         await server.start()
         print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
+        if getattr(outputs.source, "description", "") == "WHIP":  # --source whip (docs/phone.md)
+            from videohelp.queue.phone_desk import start_whip
+
+            whip_port = args.whip_port if args.whip_port is not None else (port + 1 if port else 0)
+            whip = await start_whip(seats, outputs.source, host, whip_port, tls_context)
+            print(f"videohelp: WHIP at {whip.url()}", flush=True)
         if fingerprint:
             print(f"videohelp: certificate SHA-256 {fingerprint} (seats: --fingerprint)", flush=True)
         await stop.wait()
         log.info("stopping")
     finally:
+        if whip is not None:
+            await whip.stop()
         await server.stop()
         await seats.stop()
         outputs.stop_all()  # flushes the pushes, finishes the recordings
