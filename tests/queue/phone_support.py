@@ -55,6 +55,11 @@ class PhoneShow:
                 self.base = "http://" + line.split("ws://", 1)[1].split()[0]
                 break
         assert self.base, "serve did not start"
+        self.whip = ""
+        if source == "whip":
+            line = self.process.stdout.readline()
+            assert line.startswith("videohelp: WHIP at http://"), line
+            self.whip = line.split(" at ", 1)[1].strip()
         self.counter = 0
         self.grabber: FrameGrabber | None = None
 
