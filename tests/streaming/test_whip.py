@@ -161,3 +161,9 @@ def test_a_loopback_console_drops_offered_candidates_off_loopback() -> None:
            "a=candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host\r\n")
     kept = _loopback_candidates(sdp)
     assert "192.0.2.2" not in kept and "127.0.0.1 50001" in kept and kept.startswith("v=0\r\nm=video")
+
+
+def test_serve_refuses_a_whip_port_without_the_whip_source(videohelp_cmd, data_dir) -> None:
+    done = subprocess.run([*videohelp_cmd, "serve", "--data-dir", str(data_dir), "--port", "0",
+                           "--whip-port", "0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--whip-port needs --source whip" in done.stderr

@@ -90,7 +90,7 @@ class SourceError(ValueError):
     """A source spec that names nothing we can open; the text says what is accepted."""
 
 
-SPEC_HELP = ("test, test:LABEL, whip, camera:INDEX, camera:/dev/videoN, file:PATH, clip:PATH, "
+SPEC_HELP = ("test, test:LABEL, camera:INDEX, camera:/dev/videoN, file:PATH, clip:PATH, "
              "a stream URL (rtmp://, rtmps://, rtsp://, srt://, http(s)://, udp://) "
              "or the path of a video file")
 
@@ -110,10 +110,6 @@ def open_source(spec: str, width: int = 1920, height: int = 1080, fps: int = 30)
     kind = kind.lower()
     if kind == "test":
         return TestPatternSource(width, height, rest or "VIDEOHELP TEST")
-    if kind == "whip" and not rest:  # a phone or OBS publishing over WHIP (serve --whip-port)
-        from videohelp.streaming.whip import WhipSource
-
-        return WhipSource(width, height)
     if kind == "camera":
         if not rest:
             raise SourceError("camera needs an index or a device path, e.g. camera:0")

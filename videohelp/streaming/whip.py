@@ -56,6 +56,7 @@ class WhipSource:
         self.description = "WHIP"
         self.audio = SourceAudio("WHIP")
         self.frames = 0
+        self.received_size: tuple[int, int] | None = None
         self.status = "waiting"
         self._newest: np.ndarray | None = None
         self._newest_at = 0.0
@@ -71,6 +72,7 @@ class WhipSource:
 
     def publish_frame(self, frame: Any) -> None:
         """A decoded ``av.VideoFrame``: scaled and converted to the program's I420 (swscale)."""
+        self.received_size = (frame.width, frame.height)  # what the publisher sends now
         image = frame.reformat(width=self.width, height=self.height, format="yuv420p").to_ndarray()
         with self._lock:
             self._newest, self._newest_at = image, time.monotonic()
