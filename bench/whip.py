@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import fractions
 import resource
 import subprocess
 import sys
@@ -34,8 +33,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from videohelp.streaming.whip import WhipIngest, WhipSource, _host_addresses  # noqa: E402
-from videohelp.streaming.whip_http import WhipServer  # noqa: E402
+from videohelp.streaming.whip import WhipIngest, WhipSource, _host_addresses
+from videohelp.streaming.whip_http import WhipServer
 
 W, H, FPS, BITS = 1280, 720, 30, 32
 TOKEN = "bench-token"
