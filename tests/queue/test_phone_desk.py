@@ -137,6 +137,7 @@ async def test_a_cut_socket_resumes_to_the_current_state_and_bad_tokens_are_refu
     officer = show.add_seat("张警官", "officer")
     presenter = show.add_seat("李主持", "presenter")
     expert = show.add_seat("王专家", "expert")
+    producer = show.add_seat("赵导播", "producer")
     await show.comment("摩托车驾照怎么考？")
     async with Chromium.launch(tmp_path / "desktop", 1280, 800) as page:
         # A wrong token and an expert's token (no desk) are refused with a clear message.
@@ -151,6 +152,15 @@ async def test_a_cut_socket_resumes_to_the_current_state_and_bad_tokens_are_refu
         status, body, headers = show.get("/desk/program.jpg", officer)
         assert status == 200 and headers["Content-Type"] == "image/jpeg"
         assert cv2.imdecode(np.frombuffer(body, np.uint8), cv2.IMREAD_COLOR).shape == (HEIGHT, WIDTH, 3)
+
+        # A producer screens and may pull everything off air, but takes nothing on air.
+        await login(page, show, producer)
+        await page.wait_for("document.documentElement.dataset.state === 'live'")
+        assert await page.evaluate("['take', 'qr'].every(id => document.getElementById(id).hidden)")
+        assert not await page.evaluate("document.getElementById('panic').hidden")
+        assert not await page.evaluate("document.getElementById('flag').hidden")
+        await click(page, "#logout")
+        await page.wait_for("document.documentElement.dataset.state === 'login'")
 
         await login(page, show, presenter)
         await page.wait_for("document.documentElement.dataset.state === 'live'")
