@@ -167,6 +167,17 @@ async def test_a_cut_socket_resumes_to_the_current_state_and_bad_tokens_are_refu
         await page.wait_for("document.getElementById('queue').textContent.includes('摩托车驾照')")
         assert await page.evaluate("document.getElementById('f-refile').hidden")  # presenters don't triage
 
+        # English on request (kept on the device), Chinese by default.
+        assert await page.evaluate("document.getElementById('panic').textContent") == "全部下屏"
+        await click(page, "#lang")
+        await page.wait_for("document.getElementById('panic').textContent === 'CLEAR ALL'")
+        assert await page.evaluate("document.documentElement.lang") == "en"
+        assert "presenter" in await page.evaluate("document.getElementById('seat').textContent")
+        assert await page.evaluate("document.getElementById('status').textContent") == "Online"
+        await save(page, "phone-desk-en.png")
+        await click(page, "#lang")
+        await page.wait_for("document.getElementById('panic').textContent === '全部下屏'")
+
         # The token is kept: a reload logs in by itself.
         await page.navigate(show.url("/desk"))
         await page.wait_for("document.documentElement.dataset.state === 'live'")

@@ -206,8 +206,8 @@ class PhoneDesk:
             return _unauthorized()
         catalog = getattr(self.hub.control.renderer, "catalog", None)
         items = getattr(catalog, "items", {}) or {}
-        return _json(200, {"items": {code: {"name": item.name_zh, "link": bool(item.link)}
-                                     for code, item in items.items()},
+        return _json(200, {"items": {code: {"name": item.name_zh, "name_en": item.name_en,
+                                            "link": bool(item.link)} for code, item in items.items()},
                            "whip_port": self.whip.port if self.whip is not None else None})
 
 

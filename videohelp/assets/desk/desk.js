@@ -21,6 +21,62 @@
     bad_card: "卡片内容无效", unknown_item: "未知业务事项", rate_limited: "操作太快，请稍后",
     internal: "主控台出错，操作未执行", bad_request: "请求无效"};
 
+  // English for everything the page shows; Chinese is the source and the default (docs/phone.md).
+  const EN = {
+    "新": "New", "已分类": "Filed", "排队中": "Queued", "上屏中": "On air", "已回答": "Answered",
+    "已提交专家": "With the experts", "已忽略": "Dismissed", "已屏蔽": "Blocked",
+    "警官": "officer", "主持人": "presenter", "导播": "producer",
+    "问答卡": "Q&A card", "一键办理": "QR code", "专家卡": "Expert card", "字幕条": "Lower third",
+    "滚动字幕": "Ticker", "时钟": "Clock", "短片标题": "Clip title", "背景": "Background",
+    "抖音": "Douyin", "交警App": "Traffic police app", "浙里办": "Zheliban", "回放": "Replay", "微信": "WeChat",
+    "本席位无权执行此操作": "This seat may not do that", "找不到该评论或该图层没有内容": "No such comment, or nothing on that layer",
+    "当前状态不允许此操作": "Not possible in the comment's current state", "已屏蔽的评论不能上屏": "A blocked comment never goes on air",
+    "文字无效（为空、过长或含控制字符）": "Text refused (empty, too long or with control characters)",
+    "卡片内容无效": "Card refused", "未知业务事项": "Unknown business item", "操作太快，请稍后": "Too fast; try again in a moment",
+    "主控台出错，操作未执行": "The console failed; nothing was done", "请求无效": "Request refused", "操作失败": "Failed",
+    "未分类": "Not filed", "此连接未加密：令牌只能通过 https 发送（主控台需启用 TLS）。":
+      "This connection is not encrypted: the token is only sent over https (the console needs TLS).",
+    "未登录": "Signed out", "连接中": "Connecting", "重新连接中": "Reconnecting", "在线": "Online",
+    "令牌无效或已撤销，或该席位不能使用导播台。": "Token refused: wrong or revoked, or this seat has no desk.",
+    "令牌已被撤销。": "This token was revoked.", "令牌无效或已撤销。": "Token refused: wrong or revoked.",
+    "未连接，操作未发送": "Offline: nothing was sent", "已完成": "Done",
+    "画面上没有卡片": "No card on air", "在播：{layer}": "On air: {layer}", "下屏": "Off",
+    "{layer}已下屏": "{layer} off air", "观众": "Viewer", "还没有评论": "No comments yet",
+    "暂无待答问题": "No questions waiting", "闲聊": "chatter", "问题": "question", "未分拣": "not triaged",
+    "更新上屏答案": "Update the answer on air", "上屏问答卡": "Q&A card on air",
+    "知识库中没有推荐答案": "No suggested answer in the knowledge base", "已审核": "approved", "草稿": "draft",
+    "已停用": "retired", "待审核": "to review", "专家回答": "expert's answer", "改为业务…": "File under…",
+    "节目 {time}": "Program {time}", "画面暂停": "Preview paused", "正在连接…": "Connecting…",
+    "令牌被拒绝": "token refused", "主控台拒绝（{status}）": "refused by the console ({status})",
+    "直播中": "Live", "信号中断": "Signal lost", "连接失败": "Connection failed", "已停止": "Stopped",
+    "停止摄像头直播": "Stop the camera", "无法直播：{why}": "Cannot go live: {why}", "手机摄像头直播": "Go live with this camera",
+    "已全部下屏": "Everything off air", "答案已更新": "Answer updated", "问答卡已上屏": "Q&A card on air",
+    "二维码已上屏": "QR code on air", "已排队": "Queued", "已改为：{item}": "Filed under: {item}",
+    // the page's own HTML (data-t)
+    "手机导播台": "Phone desk", "退出": "Sign out", "交警视频帮 · 手机导播台": "Traffic Police Video Help · phone desk",
+    "输入导播台席位令牌。令牌只保存在本机。": "Enter the desk seat's token. It is kept on this device only.",
+    "演播室生成令牌：": "The studio makes one with:", "登录": "Sign in",
+    "连接中断，正在重新连接…画面与列表暂停更新": "Connection lost, reconnecting… the preview and the lists are paused",
+    "等待画面…": "Waiting for the picture…", "当前问题": "Current question",
+    "在下方问题列表中点选一条。": "Pick a question from the list.", "业务：": "Item: ", "推荐答案": "Suggested answers",
+    "上屏答案": "Answer on air", "选择推荐答案或直接输入": "Pick a suggested answer or type one",
+    "一键办理二维码": "QR code (一键办理)", "排队": "Queue", "忽略": "Dismiss",
+    "给专家的说明（可选）": "Note for the experts (optional)", "提交专家": "Flag to experts",
+    "问题列表": "Questions", "待答问题": "Waiting", "全部评论": "All comments", "全部下屏": "CLEAR ALL",
+    "节目画面": "Program", "在播图层": "On air", "改为其他业务": "File under another item",
+  };
+  const LANG_KEY = "videohelp.desk.lang";
+  let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh";
+  let stateLabel = "未登录";
+  function t(zh, vars) {
+    let text = lang === "en" ? (EN[zh] || zh) : zh;
+    for (const [name, value] of Object.entries(vars || {})) text = text.replace(`{${name}}`, String(value));
+    return text;
+  }
+  const layerName = (layer) => (LAYERS[layer] ? t(LAYERS[layer]) : layer);
+  const platformName = (platform) => (PLATFORMS[platform] ? t(PLATFORMS[platform]) : platform);
+  const stateName = (state) => (STATES[state] ? t(STATES[state]) : state);
+
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
   const loopback = /^(localhost|127(\.\d+){3}|\[::1\])$/.test(location.hostname);
@@ -43,9 +99,31 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+  // The page's own text: elements marked data-t (text), data-t-placeholder, data-t-label (aria-label, alt).
+  function translatePage() {
+    root.lang = lang === "en" ? "en" : "zh-CN";
+    for (const node of document.querySelectorAll("[data-t]")) {
+      if (!node.dataset.zh) node.dataset.zh = node.textContent;
+      node.textContent = t(node.dataset.zh);
+    }
+    for (const node of document.querySelectorAll("[data-t-placeholder]")) node.placeholder = t(node.dataset.tPlaceholder);
+    for (const node of document.querySelectorAll("[data-t-label]")) {
+      node.setAttribute(node.tagName === "IMG" ? "alt" : "aria-label", t(node.dataset.tLabel));
+    }
+    $("status").textContent = t(stateLabel);
+    $("lang").textContent = lang === "en" ? "中文" : "English";
+  }
+  function setLanguage(value) {
+    lang = value;
+    localStorage.setItem(LANG_KEY, lang);
+    translatePage();
+    fillRefile();
+    if (root.dataset.state === "live") live();
+  }
   function setState(state, label) {
     root.dataset.state = state;
-    $("status").textContent = label;
+    stateLabel = label;
+    $("status").textContent = t(label);
     const off = state === "login";
     $("login").hidden = !off;
     $("desk").hidden = off;
@@ -63,9 +141,10 @@
     toastTimer = setTimeout(() => { box.hidden = true; }, bad ? 6000 : 2500);
   }
   function itemName(code) {
-    if (!code) return "未分类";
+    if (!code) return t("未分类");
     const entry = catalog[code];
-    return entry ? `${entry.name}（${code}）` : code;
+    if (!entry) return code;
+    return `${lang === "en" && entry.name_en ? entry.name_en : entry.name}（${code}）`;
   }
   function can(action) { return actions.includes(action); }
   function authHeaders() { return {Authorization: `Bearer ${token}`}; }
@@ -75,7 +154,7 @@
     token = value.trim();
     if (!token) return;
     if (location.protocol !== "https:" && !loopback) {
-      $("login-error").textContent = "此连接未加密：令牌只能通过 https 发送（主控台需启用 TLS）。";
+      $("login-error").textContent = t("此连接未加密：令牌只能通过 https 发送（主控台需启用 TLS）。");
       return;
     }
     localStorage.setItem(TOKEN_KEY, token);
@@ -128,8 +207,8 @@
       if (ws !== socket) return;
       ws = null;
       clearInterval(pingTimer); clearTimeout(pongTimer);
-      if (event.code === 4003) { logout("令牌无效或已撤销，或该席位不能使用导播台。"); return; }
-      if (event.code === 4001) { logout("令牌已被撤销。"); return; }
+      if (event.code === 4003) { logout(t("令牌无效或已撤销，或该席位不能使用导播台。")); return; }
+      if (event.code === 4001) { logout(t("令牌已被撤销。")); return; }
       scheduleReconnect();
     };
   }
@@ -143,7 +222,7 @@
   }
   function send(message) {
     if (!ws || ws.readyState !== WebSocket.OPEN || root.dataset.state !== "live") {
-      toast("未连接，操作未发送", true);
+      toast(t("未连接，操作未发送"), true);
       return null;
     }
     rid += 1;
@@ -153,7 +232,7 @@
   }
   function act(message, done) {
     const id = send(message);
-    if (id) pending.set(id, done || "已完成");
+    if (id) pending.set(id, done || t("已完成"));
   }
   // A socket can look open after the phone slept or changed network: ask, and replace it if silent.
   function check() {
@@ -191,13 +270,13 @@
       const done = pending.get(m.rid);
       pending.delete(m.rid);
       if (m.type === "ok") { if (done) toast(done); }
-      else toast(`${ERRORS[m.code] || "操作失败"}：${m.message}`, true);
+      else toast(`${t(ERRORS[m.code] || "操作失败")}：${m.message}`, true);
     }
   }
   function live() {
     attempt = 0;
     setState("live", "在线");
-    $("seat").textContent = seat ? `${seat.name} · ${ROLES[seat.role] || seat.role}` : "";
+    $("seat").textContent = seat ? `${seat.name} · ${ROLES[seat.role] ? t(ROLES[seat.role]) : seat.role}` : "";
     clearInterval(pingTimer);
     pingTimer = setInterval(() => { if (!document.hidden) check(); }, PING_MS);
     startPreview();
@@ -238,6 +317,7 @@
     root.dataset.comments = String(comments.size);
     root.dataset.onAir = Object.keys(onAir).sort().join(",");
     renderOnAir();
+    renderPublish();
     renderQueue();
     renderFeatured();
     for (const [id, action] of [["take", "take"], ["qr", "take"], ["queue-btn", "queue"],
@@ -245,19 +325,22 @@
       $(id).hidden = !can(action);
     }
   }
+  function renderPublish() {
+    $("publish").textContent = t(publisher ? "停止摄像头直播" : "手机摄像头直播");
+  }
   function renderOnAir() {
     const box = $("on-air");
     box.replaceChildren();
     const layers = Object.keys(onAir).sort();
-    if (!layers.length) box.append(el("span", "muted", "画面上没有卡片"));
+    if (!layers.length) box.append(el("span", "muted", t("画面上没有卡片")));
     for (const layer of layers) {
       const chip = el("span", "chip");
-      chip.append(el("span", null, `在播：${LAYERS[layer] || layer}`));
+      chip.append(el("span", null, t("在播：{layer}", {layer: layerName(layer)})));
       if (can("clear")) {
-        const button = el("button", null, "下屏");
+        const button = el("button", null, t("下屏"));
         button.type = "button";
         button.dataset.layer = layer;
-        button.addEventListener("click", () => act({type: "clear", layer}, `${LAYERS[layer] || layer}已下屏`));
+        button.addEventListener("click", () => act({type: "clear", layer}, t("{layer}已下屏", {layer: layerName(layer)})));
         chip.append(button);
       }
       box.append(chip);
@@ -269,21 +352,21 @@
     return c.is_question !== false && !["answered", "dismissed", "blocked"].includes(c.state);
   }
   function textOf(c) { return c.text || c.text_masked; }
-  function viewerOf(c) { return c.viewer || c.viewer_masked || "观众"; }
+  function viewerOf(c) { return c.viewer || c.viewer_masked || t("观众"); }
   function renderQueue() {
     const list = $("queue");
     const rows = [...comments.values()].filter(visible).sort((a, b) => b.id - a.id).slice(0, 200);
     $("q-count").textContent = `（${rows.length}）`;
     list.replaceChildren();
-    if (!rows.length) list.append(el("li", "muted", showAll ? "还没有评论" : "暂无待答问题"));
+    if (!rows.length) list.append(el("li", "muted", t(showAll ? "还没有评论" : "暂无待答问题")));
     for (const c of rows) {
       const li = el("li", c.state === "on_air" ? "on_air" : "");
       if (c.id === selected) li.classList.add("selected");
       li.dataset.id = String(c.id);
       li.append(el("span", "text", textOf(c)));
       const confidence = typeof c.confidence === "number" ? ` ${Math.round(c.confidence * 100)}%` : "";
-      const kind = c.is_question === false ? "闲聊" : (c.is_question ? "问题" : "未分拣");
-      li.append(el("span", "info", `${viewerOf(c)} · ${PLATFORMS[c.platform] || c.platform} · ${STATES[c.state] || c.state}` +
+      const kind = t(c.is_question === false ? "闲聊" : (c.is_question ? "问题" : "未分拣"));
+      li.append(el("span", "info", `${viewerOf(c)} · ${platformName(c.platform)} · ${stateName(c.state)}` +
         ` · ${kind} · ${itemName(c.item)}${confidence}`));
       li.addEventListener("click", () => select(c.id));
       list.append(li);
@@ -295,12 +378,12 @@
     $("f-body").hidden = !c;
     if (!c) return;
     $("f-viewer").textContent = viewerOf(c);
-    $("f-platform").textContent = PLATFORMS[c.platform] || c.platform;
-    $("f-state").textContent = STATES[c.state] || c.state;
+    $("f-platform").textContent = platformName(c.platform);
+    $("f-state").textContent = stateName(c.state);
     $("f-text").textContent = textOf(c);
     $("f-item").textContent = itemName(c.item);
     const onQa = onAir.qa && onAir.qa.comment === c.id;
-    $("take").textContent = onQa ? "更新上屏答案" : "上屏问答卡";
+    $("take").textContent = t(onQa ? "更新上屏答案" : "上屏问答卡");
     const refile = $("f-refile");
     refile.hidden = !can("triage") || !Object.keys(catalog).length;
     const entry = c.item ? catalog[c.item] : null;
@@ -310,9 +393,9 @@
     const q = questions.get(c.id);
     const options = [...suggestions];
     for (const a of (q && q.answers) || []) {
-      options.push({short_answer: a.text, item: q.item, status: "专家回答", source: a.expert});
+      options.push({short_answer: a.text, item: q.item, status: "expert", source: a.expert});
     }
-    if (!options.length) list.append(el("li", "muted", "知识库中没有推荐答案"));
+    if (!options.length) list.append(el("li", "muted", t("知识库中没有推荐答案")));
     options.forEach((s, index) => {
       const li = el("li", index === chosen ? "chosen" : "");
       li.append(el("span", null, s.short_answer));
@@ -322,7 +405,8 @@
     });
   }
   function statusName(status) {
-    return {approved: "已审核", draft: "草稿", retired: "已停用", review: "待审核"}[status] || status || "";
+    const name = {approved: "已审核", draft: "草稿", retired: "已停用", review: "待审核", expert: "专家回答"}[status];
+    return name ? t(name) : status || "";
   }
   async function select(id) {
     selected = id; chosen = null; suggestions = [];
@@ -342,7 +426,7 @@
   }
   function fillRefile() {
     const refile = $("f-refile");
-    refile.replaceChildren(el("option", null, "改为业务…"));
+    refile.replaceChildren(el("option", null, t("改为业务…")));
     refile.firstChild.value = "";
     for (const code of Object.keys(catalog).sort()) {
       const option = el("option", null, itemName(code));
@@ -379,7 +463,7 @@
         const response = await fetch("/desk/program.jpg", {headers: authHeaders(), cache: "no-store",
           signal: controller.signal});
         clearTimeout(abort);
-        if (response.status === 401) { logout("令牌无效或已撤销。"); return; }
+        if (response.status === 401) { logout(t("令牌无效或已撤销。")); return; }
         if (response.ok) {
           const url = URL.createObjectURL(await response.blob());
           const img = $("preview");
@@ -387,13 +471,13 @@
           img.src = url;
           previewFrames += 1;
           root.dataset.preview = String(previewFrames);
-          $("preview-state").textContent = `节目 ${new Date().toLocaleTimeString("zh-CN", {hour12: false})}`;
+          $("preview-state").textContent = t("节目 {time}", {time: new Date().toLocaleTimeString("zh-CN", {hour12: false})});
         }
       } catch (e) {
-        $("preview-state").textContent = "画面暂停";
+        $("preview-state").textContent = t("画面暂停");
       }
     } else if (root.dataset.state !== "live") {
-      $("preview-state").textContent = "画面暂停";
+      $("preview-state").textContent = t("画面暂停");
     }
     if (token) previewTimer = setTimeout(previewTick, PREVIEW_MS);
   }
@@ -412,7 +496,7 @@
   async function publish() {
     if (publisher) { await unpublish(); return; }
     $("publish").disabled = true;
-    $("publish-state").textContent = "正在连接…";
+    $("publish-state").textContent = t("正在连接…");
     let stream = null, pc = null;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -424,21 +508,24 @@
       await gathered(pc, 2000);
       const response = await fetch(whipUrl(), {method: "POST", body: pc.localDescription.sdp,
         headers: {...authHeaders(), "Content-Type": "application/sdp"}});
-      if (response.status !== 201) throw new Error(response.status === 401 ? "令牌被拒绝" : `主控台拒绝（${response.status}）`);
+      if (response.status !== 201) {
+        throw new Error(response.status === 401 ? t("令牌被拒绝") : t("主控台拒绝（{status}）", {status: response.status}));
+      }
       const resource = new URL(response.headers.get("Location"), whipUrl()).href;
       await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
       publisher = {pc, stream, resource};
       pc.addEventListener("connectionstatechange", () => {
         const state = pc.connectionState;
-        $("publish-state").textContent = {connected: "直播中", connecting: "正在连接…", disconnected: "信号中断",
-          failed: "连接失败", closed: "已停止"}[state] || state;
+        const label = {connected: "直播中", connecting: "正在连接…", disconnected: "信号中断",
+          failed: "连接失败", closed: "已停止"}[state];
+        $("publish-state").textContent = label ? t(label) : state;
         root.dataset.publish = state;
       });
-      $("publish").textContent = "停止摄像头直播";
+      renderPublish();
     } catch (error) {
       if (pc) pc.close();
       if (stream) for (const track of stream.getTracks()) track.stop();
-      $("publish-state").textContent = `无法直播：${error.message || error}`;
+      $("publish-state").textContent = t("无法直播：{why}", {why: error.message || error});
     } finally {
       $("publish").disabled = false;
     }
@@ -449,8 +536,8 @@
     if (!current) return;
     current.pc.close();
     for (const track of current.stream.getTracks()) track.stop();
-    $("publish").textContent = "手机摄像头直播";
-    $("publish-state").textContent = "已停止";
+    renderPublish();
+    $("publish-state").textContent = t("已停止");
     root.dataset.publish = "stopped";
     try { await fetch(current.resource, {method: "DELETE", headers: authHeaders()}); } catch (e) { /* gone anyway */ }
   }
@@ -460,38 +547,39 @@
   function wire() {
     $("login-form").addEventListener("submit", (event) => { event.preventDefault(); login($("token").value); });
     $("logout").addEventListener("click", () => logout(""));
-    $("panic").addEventListener("click", () => act({type: "panic"}, "已全部下屏"));
+    $("lang").addEventListener("click", () => setLanguage(lang === "en" ? "zh" : "en"));
+    $("panic").addEventListener("click", () => act({type: "panic"}, t("已全部下屏")));
     $("publish").addEventListener("click", publish);
     $("take").addEventListener("click", () => {
       const c = current();
       if (!c) return;
       const answer = $("f-answer").value.trim();
       if (onAir.qa && onAir.qa.comment === c.id) {
-        act({type: "update", layer: "qa", data: {answer: answer || null}}, "答案已更新");
+        act({type: "update", layer: "qa", data: {answer: answer || null}}, t("答案已更新"));
       } else {
         const message = {type: "take", comment: c.id};
         if (answer) message.answer = answer;
         if (c.item) message.item = c.item;
-        act(message, "问答卡已上屏");
+        act(message, t("问答卡已上屏"));
       }
     });
     $("qr").addEventListener("click", () => {
       const c = current();
-      if (c && c.item) act({type: "take", template: "qr", layer: "qr", data: {item: c.item}}, "二维码已上屏");
+      if (c && c.item) act({type: "take", template: "qr", layer: "qr", data: {item: c.item}}, t("二维码已上屏"));
     });
-    $("queue-btn").addEventListener("click", () => { const c = current(); if (c) act({type: "queue", comment: c.id}, "已排队"); });
-    $("dismiss").addEventListener("click", () => { const c = current(); if (c) act({type: "dismiss", comment: c.id}, "已忽略"); });
+    $("queue-btn").addEventListener("click", () => { const c = current(); if (c) act({type: "queue", comment: c.id}, t("已排队")); });
+    $("dismiss").addEventListener("click", () => { const c = current(); if (c) act({type: "dismiss", comment: c.id}, t("已忽略")); });
     $("flag").addEventListener("click", () => {
       const c = current();
       if (!c) return;
       const note = $("f-note").value.trim();
-      act(note ? {type: "flag", comment: c.id, note} : {type: "flag", comment: c.id}, "已提交专家");
+      act(note ? {type: "flag", comment: c.id, note} : {type: "flag", comment: c.id}, t("已提交专家"));
       $("f-note").value = "";
     });
     $("f-refile").addEventListener("change", () => {
       const c = current();
       const item = $("f-refile").value;
-      if (c && item) act({type: "triage", comment: c.id, item}, `已改为：${itemName(item)}`);
+      if (c && item) act({type: "triage", comment: c.id, item}, t("已改为：{item}", {item: itemName(item)}));
     });
     $("tab-questions").addEventListener("click", () => { showAll = false; tabs(); });
     $("tab-all").addEventListener("click", () => { showAll = true; tabs(); });
@@ -509,5 +597,6 @@
   window.videohelpDesk = {drop() { if (ws) ws.close(); }, catalog() { return catalog; }};
 
   wire();
+  translatePage();
   if (token) { setState("connecting", "连接中"); connect(); } else { setState("login", "未登录"); }
 })();
