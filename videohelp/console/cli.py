@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     # A seat of another console (issue 8): ``--role expert --connect wss://HOST:PORT --token T``.
     parser.add_argument("--connect", metavar="URL",
                         help="open this role's seat on the console at URL (wss://HOST:PORT) "
-                             "instead of running a console here; for now: --role expert")
+                             "instead of running a console here: the expert's window, or the "
+                             "officer's, presenter's or producer's desk")
     parser.add_argument("--token", default=os.environ.get("VIDEOHELP_SEAT_TOKEN"),
                         help="the seat's token from `videohelp seat add` "
                              "(default: $VIDEOHELP_SEAT_TOKEN)")
