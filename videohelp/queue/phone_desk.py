@@ -111,7 +111,10 @@ class PhoneDesk:
         return seat
 
     async def _http_seat(self, request: Request) -> Seat | None:
-        return await self.seat_for(bearer_token(request))
+        try:
+            return await self.seat_for(bearer_token(request))
+        except RuntimeError:  # the registry reader has shut down (the console is stopping)
+            return None
 
     async def may_publish(self, token: str | None) -> bool:
         """Whether ``token`` may publish the program's picture over WHIP."""
@@ -189,6 +192,12 @@ class PhoneDesk:
 
     # -- suggestions and item names ----------------------------------------------------------------
     async def suggest(self, request: Request) -> Response:
+        try:
+            return await self._suggest(request)
+        except RuntimeError:  # the registry reader or the writer has shut down: the console stops
+            return http_response(503, "the console is stopping\n")
+
+    async def _suggest(self, request: Request) -> Response:
         if await self._http_seat(request) is None:
             return _unauthorized()
         value = parse_qs(urlsplit(request.path).query).get("comment", [""])[0]

@@ -53,7 +53,7 @@ NEEDS = {"next_question": None, "take": "take", "take_question_only": "take", "a
          "clear_question": "clear", "panic": "panic", "panic_alt": "panic", "queue": "queue",
          "flag": "flag", "dismiss": "dismiss", "refile": "triage", "answer_1": "take",
          "answer_2": "take", "answer_3": "take", "edit_answer": "take"}
-STATES: dict[str, str] = {
+STATES: dict[str, object] = {
     "new": QT_TRANSLATE_NOOP("RemoteDesk", "New"), "triaged": QT_TRANSLATE_NOOP("RemoteDesk", "Filed"),
     "queued": QT_TRANSLATE_NOOP("RemoteDesk", "Next up"), "on_air": QT_TRANSLATE_NOOP("RemoteDesk", "On air"),
     "flagged": QT_TRANSLATE_NOOP("RemoteDesk", "With the experts")}
@@ -96,7 +96,10 @@ class RemoteDeskWindow(QMainWindow):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.horizontalHeader().setStretchLastSection(True)
-        self.queue.setColumnWidth(1, 380)
+        self.queue.verticalHeader().setVisible(False)
+        self.queue.setWordWrap(True)
+        for column_index, width in enumerate((80, 190, 64)):
+            self.queue.setColumnWidth(column_index, width)
         self.queue.itemSelectionChanged.connect(self._selected)
 
         self.preview = QLabel(_tr("Waiting for the picture…"))
@@ -120,11 +123,14 @@ class RemoteDeskWindow(QMainWindow):
         column.addWidget(self.answers, 2)
         column.addWidget(self.editor, 1)
         row = QHBoxLayout()
-        row.addWidget(self.note)
         column.addLayout(row)
+        self.note_row = QHBoxLayout()
+        self.note_row.addWidget(self.note, 1)
+        column.addLayout(self.note_row)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.queue)
         self.splitter.addWidget(right)
+        self.splitter.setSizes([560, 720])
         self.setCentralWidget(self.splitter)
         self.connection = QLabel(_tr("Connecting…"))
         self.statusBar().addPermanentWidget(self.connection)
@@ -159,18 +165,19 @@ class RemoteDeskWindow(QMainWindow):
             action.triggered.connect(handler)
             self.actions_by_name[name] = action
         self.panic_button.clicked.connect(self.panic)
-        for name in ("take", "clear_question", "flag", "queue", "dismiss", "refile"):
+        for name in ("take", "clear_question", "queue", "dismiss", "refile", "flag"):
             button = QPushButton(f"{translated(BY_ACTION[name])} ({BY_ACTION[name].keys})")
             button.setObjectName(name)
             button.clicked.connect(self.actions_by_name[name].trigger)
-            row.addWidget(button)
+            (self.note_row if name == "flag" else row).addWidget(button)
         self._offer()
 
     def _offer(self) -> None:
         """Bind and show only what this seat's role may do."""
         for name, action in self.actions_by_name.items():
             needs = NEEDS[name]
-            allowed = needs is None or self.show_state.can(needs)
+            known = bool(self.show_state.seat)  # nothing is offered before the console said who we are
+            allowed = known and (needs is None or self.show_state.can(needs))
             if allowed and action not in self.actions():
                 self.addAction(action)
             elif not allowed and action in self.actions():
@@ -193,9 +200,10 @@ class RemoteDeskWindow(QMainWindow):
         """N: the next waiting question after the selected one (the first if none)."""
         rows = self.queue.rowCount()
         if not rows:
+            self.statusBar().showMessage(_tr("No question waiting"), 3000)
             return
-        current = self.queue.currentRow()
-        self.queue.selectRow((current + 1) % rows if current >= 0 else 0)
+        selected = self.queue.selectionModel().selectedRows()
+        self.queue.selectRow((selected[0].row() + 1) % rows if selected else 0)
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.suggestions):
@@ -365,6 +373,8 @@ class RemoteDeskWindow(QMainWindow):
     def _refused(self, why: str) -> None:
         self.connection.setText(_tr("Refused: {why}").format(why=why))
         self._preview_timer.stop()
+        self.show_state = RemoteShow()  # the token is gone: nothing is offered any more
+        self._offer()
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
