@@ -6,6 +6,7 @@ in the decoded frames, and gone after a clear or a panic.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -19,8 +20,11 @@ import pytest_asyncio
 from websockets.asyncio.client import connect
 
 from tests.queue.phone_support import HEIGHT, WIDTH, PhoneShow, card_difference, wait_frames
+from tests.queue.seat_support import start_console
 from tests.streaming import rtmp_server
 from tests.streaming.chromium import Chromium
+from videohelp.console import tls
+from videohelp.console.remote_show import DeskHttp
 
 nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture
 CARD = 6.0  # mean |difference| below the clock band when a card is up (measured ~20; none: < 1.5)
@@ -217,3 +221,44 @@ async def test_a_cut_socket_resumes_to_the_current_state_and_bad_tokens_are_refu
         assert "撤销" in await page.evaluate("document.getElementById('login-error').textContent")
         assert show.get("/desk/program.jpg", presenter)[0] == 401
 
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_off_loopback_the_page_needs_tls_and_works_over_it(qapp, tmp_path: Path) -> None:
+    cert, key = tls.generate_certificate(tmp_path / "tls", ["127.0.0.1"])
+    for name in ("secure", "plain"):
+        (tmp_path / name).mkdir()
+    secure = await start_console(tmp_path / "secure", ssl_context=tls.server_context(cert, key))
+    plain = await start_console(tmp_path / "plain")
+    secure.program.start()
+    try:
+        token = secure.add_seat("张警官", "officer")
+        plain_token = plain.add_seat("张警官", "officer")
+        # Other clients (the remote desk) reach the endpoints with the seat's pin.
+        pinned = await tls.client_context("127.0.0.1", secure.server.port, tls.fingerprint_file(cert))
+        http = DeskHttp(secure.url(), token, pinned)
+        assert "DL03" in await asyncio.to_thread(http.catalog)
+        jpeg = await asyncio.to_thread(http.program_jpeg)
+        assert cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR) is not None
+        flags = ("--ignore-certificate-errors", "--host-resolver-rules=MAP desk.test 127.0.0.1")
+        async with Chromium.launch(tmp_path / "profile", 390, 844, extra_flags=flags) as page:
+            # A host name that is not loopback, over plain http: the token is not sent.
+            await page.navigate(f"http://desk.test:{plain.server.port}/desk")
+            await page.wait_for("document.documentElement.dataset.state === 'login'")
+            await page.evaluate(f"document.getElementById('token').value = {json.dumps(plain_token)};"
+                                "document.getElementById('login-form').requestSubmit(); true")
+            await page.wait_for("document.getElementById('login-error').textContent.includes('https')")
+            assert plain.hub.online == {}
+            # Over https (wss for the socket) the same page works.
+            await page.navigate(f"https://desk.test:{secure.server.port}/desk")
+            await page.wait_for("document.documentElement.dataset.state === 'login'")
+            await page.evaluate(f"document.getElementById('token').value = {json.dumps(token)};"
+                                "document.getElementById('login-form').requestSubmit(); true")
+            await page.wait_for("document.documentElement.dataset.state === 'live'")
+            await page.wait_for("Number(document.documentElement.dataset.preview) >= 1")
+            assert secure.hub.online == {"张警官": "officer"}
+    finally:
+        secure.program.stop()
+        await secure.stop()
+        await plain.stop()

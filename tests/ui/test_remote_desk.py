@@ -7,6 +7,9 @@ states and on-air cards as the local desk's.
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -165,3 +168,10 @@ def test_the_remote_show_applies_events_in_order() -> None:
     show.apply_event("card.cleared", {"layers": [], "panic": True})
     assert show.on_air == {}
     assert remote_desk.NEEDS.keys() <= set(remote_desk.BY_ACTION)
+
+
+def test_the_remote_desk_needs_a_token(videohelp_cmd, tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VIDEOHELP_SEAT_TOKEN"}
+    done = subprocess.run([*videohelp_cmd, "--role", "presenter", "--connect", "ws://127.0.0.1:9",
+                           "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "--token" in done.stderr
