@@ -73,6 +73,16 @@ class PhoneShow:
         finally:
             store.close()
 
+    def audit(self, seat: str) -> list[tuple[str, str]]:
+        """(action, outcome) of every audited request of ``seat``, oldest first."""
+        store = Store(self.database)
+        try:
+            rows = store.conn.execute("SELECT action, outcome FROM audit_log WHERE seat = ? ORDER BY id",
+                                      (seat,)).fetchall()
+            return [(row[0], row[1]) for row in rows]
+        finally:
+            store.close()
+
     def revoke(self, name: str) -> None:
         store = Store(self.database)
         try:

@@ -115,6 +115,13 @@ async def test_a_phone_takes_clears_and_panics_cards_that_reach_the_rtmp_stream(
     await wait_frames(grabber, lambda frame: card_difference(frame, baseline) > CARD)
     await save(phone, "phone-desk.png")
 
+    # Edit the answer on air: the card is updated in place.
+    await phone.wait_for("document.getElementById('take').textContent === '更新上屏答案'")
+    await phone.evaluate("document.getElementById('f-answer').value = '可以，全国通办。'; true")
+    await click(phone, "#take")
+    await phone.wait_for("document.getElementById('toast').textContent === '答案已更新'")
+    assert ("update", "ok") in show.audit("张警官")
+
     # Clear the layer from its chip: the stream goes back to the bare program.
     await click(phone, "#on-air button[data-layer='qa']")
     await phone.wait_for("document.documentElement.dataset.onAir === ''")
@@ -132,6 +139,16 @@ async def test_a_phone_takes_clears_and_panics_cards_that_reach_the_rtmp_stream(
     await click(phone, "#panic")
     await phone.wait_for("document.documentElement.dataset.onAir === ''")
     await wait_frames(grabber, lambda frame: card_difference(frame, baseline) < CARD / 3)
+
+    # Flag a question to the experts with a note.
+    await show.comment("外地车牌在杭州限行吗？")
+    await phone.wait_for("document.getElementById('queue').textContent.includes('限行')")
+    await phone.evaluate("[...document.querySelectorAll('#queue li')].find("
+                         "li => li.textContent.includes('限行')).click(); true")
+    await phone.evaluate("document.getElementById('f-note').value = '请专家答：限行时段'; true")
+    await click(phone, "#flag")
+    await phone.wait_for("document.getElementById('f-state').textContent === '已提交专家'")
+    assert ("flag", "ok") in show.audit("张警官")
 
 
 @pytest.mark.slow
