@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 PAGE_PATH, SOCKET_PATH = "/desk", "/desk/ws"
 SNAPSHOT_PATH, SUGGEST_PATH, CATALOG_PATH = "/desk/program.jpg", "/desk/suggest", "/desk/catalog"
 ASSETS = {"/desk/desk.js": ("desk.js", "text/javascript; charset=utf-8"),
+          "/desk/desk-i18n.js": ("desk-i18n.js", "text/javascript; charset=utf-8"),
           "/desk/desk.css": ("desk.css", "text/css; charset=utf-8"),
           "/desk/icon.svg": ("icon.svg", "image/svg+xml")}
 DESK_ROLES = frozenset({Role.OFFICER, Role.PRESENTER, Role.PRODUCER})
