@@ -40,9 +40,10 @@ class Chromium:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def launch(cls, profile: Path, width: int, height: int, timeout: float = 30.0):
+    async def launch(cls, profile: Path, width: int, height: int, timeout: float = 30.0,
+                     extra_flags: tuple[str, ...] = ()):
         process = await asyncio.create_subprocess_exec(
-            CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+            CHROMIUM, *FLAGS, *extra_flags, f"--user-data-dir={profile}", f"--window-size={width},{height}",
             "about:blank", stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         try:

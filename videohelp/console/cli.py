@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     # A seat of another console (issue 8): ``--role expert --connect wss://HOST:PORT --token T``.
     parser.add_argument("--connect", metavar="URL",
                         help="open this role's seat on the console at URL (wss://HOST:PORT) "
-                             "instead of running a console here; for now: --role expert")
+                             "instead of running a console here: the expert's window, or the "
+                             "officer's, presenter's or producer's desk")
     add_token_arguments(parser, what="the seat's token from `videohelp seat add`",
                         env=SEAT_TOKEN_ENV)
     parser.add_argument("--fingerprint", metavar="SHA256",

@@ -86,6 +86,11 @@ class SeatHub:
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
         server.add_route(path, self.handle, authenticate=self.gate.authenticate,
                          max_bytes=MAX_FRAME_BYTES, kind=SEAT)
+        if path == SEAT_PATH:  # the phone desk (/desk): the same seats from a browser (issue 20)
+            from videohelp.queue.phone_desk import PhoneDesk
+
+            self.phone_desk = PhoneDesk(self)
+            self.phone_desk.install(server)
 
     async def start(self) -> None:
         """Read the registry and the open questions; follow the pipeline, program and desk."""

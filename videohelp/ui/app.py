@@ -49,10 +49,10 @@ def install_translator(app: QApplication, language: str) -> bool:
 def run_desk(args: argparse.Namespace) -> int:
     """Run the desk until its window closes (or ``--quit-after``); return the exit code."""
     if args.role == "expert" or getattr(args, "connect", None):
-        if args.role != "expert":
-            print("videohelp: --connect opens an expert seat (--role expert); remote desks for "
-                  "other roles are not built yet", file=sys.stderr)
-            return 2
+        if args.role != "expert":  # a desk seat on a console elsewhere (issue 20)
+            from videohelp.ui.remote_desk import run_remote_desk
+
+            return run_remote_desk(args)
         from videohelp.ui.expert_window import run_expert  # the expert's window, no console here
 
         return run_expert(args)

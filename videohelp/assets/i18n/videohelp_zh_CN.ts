@@ -878,6 +878,121 @@
     </message>
   </context>
   <context>
+    <name>RemoteDesk</name>
+    <message>
+      <source>New</source>
+      <translation>新</translation>
+    </message>
+    <message>
+      <source>Filed</source>
+      <translation>已分拣</translation>
+    </message>
+    <message>
+      <source>Next up</source>
+      <translation>待答</translation>
+    </message>
+    <message>
+      <source>On air</source>
+      <translation>播出中</translation>
+    </message>
+    <message>
+      <source>With the experts</source>
+      <translation>已提交专家</translation>
+    </message>
+    <message>
+      <source>Desk (remote)</source>
+      <translation>导播台（远程）</translation>
+    </message>
+    <message>
+      <source>Program</source>
+      <translation>节目</translation>
+    </message>
+    <message>
+      <source>CLEAR ALL (F12)</source>
+      <translation>全部下屏(F12)</translation>
+    </message>
+    <message>
+      <source>Waiting for the picture…</source>
+      <translation>等待画面…</translation>
+    </message>
+    <message>
+      <source>The answer on air (pick a suggestion with 1-3, or type)</source>
+      <translation>上屏答案（按 1-3 选推荐答案，或直接输入）</translation>
+    </message>
+    <message>
+      <source>Note for the experts (optional)</source>
+      <translation>给专家的说明（可选）</translation>
+    </message>
+    <message>
+      <source>Connecting…</source>
+      <translation>正在连接…</translation>
+    </message>
+    <message>
+      <source>Re-file</source>
+      <translation>改为其他业务</translation>
+    </message>
+    <message>
+      <source>Business item:</source>
+      <translation>业务事项：</translation>
+    </message>
+    <message>
+      <source>Connected</source>
+      <translation>已连接</translation>
+    </message>
+    <message>
+      <source>Offline — reconnecting</source>
+      <translation>已断开 — 正在重连</translation>
+    </message>
+    <message>
+      <source>Viewer</source>
+      <translation>观众</translation>
+    </message>
+    <message>
+      <source>Question</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>业务</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>No question waiting</source>
+      <translation>没有待答问题</translation>
+    </message>
+    <message>
+      <source>Select a question first</source>
+      <translation>请先选择一个问题</translation>
+    </message>
+    <message>
+      <source>Draft answer: only the officer can confirm it for air</source>
+      <translation>草稿答案：只有民警主持可以确认播出</translation>
+    </message>
+    <message>
+      <source>Draft answer, not yet reviewed: press Enter again to confirm it for air</source>
+      <translation>草稿答案，尚未审核：再按一次 Enter 确认播出</translation>
+    </message>
+    <message>
+      <source>Desk (remote): {name}</source>
+      <translation>导播台（远程）：{name}</translation>
+    </message>
+    <message>
+      <source>On air: {layers}</source>
+      <translation>在播：{layers}</translation>
+    </message>
+    <message>
+      <source>Refused: {why}</source>
+      <translation>已拒绝：{why}</translation>
+    </message>
+    <message>
+      <source>Done: {action}</source>
+      <translation>已完成：{action}</translation>
+    </message>
+  </context>
+  <context>
     <name>ReportDialog</name>
     <message>
       <source>Time</source>

@@ -60,6 +60,8 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Every option of ``serve``; later features add theirs here."""
     add_server_arguments(parser)
+    parser.add_argument("--whip-port", type=int, metavar="PORT",
+                        help="with --source whip: the WHIP endpoint's port (default: --port + 1)")
     add_token_arguments(parser, option="--control-token", env=("VIDEOHELP_CONTROL_TOKEN",),
                         what="a token accepted on /seat as an automation seat named 'control' "
                              "that drives the cards (videohelp card take ...)")
@@ -127,12 +129,23 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
                            control_token=args.control_token)
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
+    whip_source = None
+    if (args.source or "").strip().lower() == "whip":  # fed by the WHIP endpoint (docs/phone.md)
+        from videohelp.streaming.whip import WhipSource
+
+        whip_source, args.source = WhipSource(settings["program.width"], settings["program.height"]), None
+    elif args.whip_port is not None:
+        print("videohelp: --whip-port needs --source whip", file=sys.stderr)
+        return 2
     try:  # every option is checked before any output starts
         outputs = start_from_args(args, graphics.engine, settings["program.width"],
                                   settings["program.height"], settings["program.fps"])
     except OUTPUT_ERRORS as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
+    if whip_source is not None:
+        outputs.set_source(whip_source)
+        outputs.source = whip_source
     for output in outputs.outputs():
         print(f"videohelp: output {output.name}", flush=True)
     stop = asyncio.Event()
@@ -148,14 +161,23 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     graphics.engine.start()
     await graphics.start()
     await seats.start()
+    whip = None
     try:
         await server.start()
         print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
+        if whip_source is not None:
+            from videohelp.queue.phone_desk import start_whip
+
+            whip_port = args.whip_port if args.whip_port is not None else (port + 1 if port else 0)
+            whip = await start_whip(seats, whip_source, host, whip_port, tls_context)
+            print(f"videohelp: WHIP at {whip.url()}", flush=True)
         if fingerprint:
             print(f"videohelp: certificate SHA-256 {fingerprint} (seats: --fingerprint)", flush=True)
         await stop.wait()
         log.info("stopping")
     finally:
+        if whip is not None:
+            await whip.stop()
         await server.stop()
         await seats.stop()
         outputs.stop_all()  # flushes the pushes, finishes the recordings

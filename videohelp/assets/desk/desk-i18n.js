@@ -1,0 +1,47 @@
+// The phone desk's English (desk.js shows Chinese, its source language, unless English is chosen).
+// Keys are the Chinese texts as written in desk.js and index.html (data-t); "{name}" is filled in.
+"use strict";
+
+window.VIDEOHELP_DESK_EN = Object.freeze({
+    "新": "New", "已分类": "Filed", "排队中": "Queued", "上屏中": "On air", "已回答": "Answered",
+    "已提交专家": "With the experts", "已忽略": "Dismissed", "已屏蔽": "Blocked",
+    "警官": "officer", "主持人": "presenter", "导播": "producer",
+    "问答卡": "Q&A card", "一键办理": "QR code", "专家卡": "Expert card", "字幕条": "Lower third",
+    "滚动字幕": "Ticker", "时钟": "Clock", "短片标题": "Clip title", "背景": "Background",
+    "抖音": "Douyin", "交警App": "Traffic police app", "浙里办": "Zheliban", "回放": "Replay", "微信": "WeChat",
+    "本席位无权执行此操作": "This seat may not do that", "找不到该评论或该图层没有内容": "No such comment, or nothing on that layer",
+    "当前状态不允许此操作": "Not possible in the comment's current state", "已屏蔽的评论不能上屏": "A blocked comment never goes on air",
+    "文字无效（为空、过长或含控制字符）": "Text refused (empty, too long or with control characters)",
+    "卡片内容无效": "Card refused", "未知业务事项": "Unknown business item", "操作太快，请稍后": "Too fast; try again in a moment",
+    "主控台出错，操作未执行": "The console failed; nothing was done", "请求无效": "Request refused", "操作失败": "Failed",
+    "未分类": "Not filed", "此连接未加密：令牌只能通过 https 发送（主控台需启用 TLS）。":
+      "This connection is not encrypted: the token is only sent over https (the console needs TLS).",
+    "未登录": "Signed out", "连接中": "Connecting", "重新连接中": "Reconnecting", "在线": "Online",
+    "令牌无效或已撤销，或该席位不能使用导播台。": "Token refused: wrong or revoked, or this seat has no desk.",
+    "令牌已被撤销。": "This token was revoked.", "令牌无效或已撤销。": "Token refused: wrong or revoked.",
+    "未连接，操作未发送": "Offline: nothing was sent", "已完成": "Done",
+    "画面上没有卡片": "No card on air", "在播：{layer}": "On air: {layer}", "下屏": "Off",
+    "{layer}已下屏": "{layer} off air", "观众": "Viewer", "还没有评论": "No comments yet",
+    "暂无待答问题": "No questions waiting", "闲聊": "chatter", "问题": "question", "未分拣": "not triaged",
+    "更新上屏答案": "Update the answer on air", "上屏问答卡": "Q&A card on air",
+    "知识库中没有推荐答案": "No suggested answer in the knowledge base", "已审核": "approved", "草稿": "draft",
+    "已停用": "retired", "待审核": "to review", "专家回答": "expert's answer", "改为业务…": "File under…",
+    "节目 {time}": "Program {time}", "画面暂停": "Preview paused", "正在连接…": "Connecting…",
+    "令牌被拒绝": "token refused", "主控台拒绝（{status}）": "refused by the console ({status})",
+    "直播中": "Live", "信号中断": "Signal lost", "连接失败": "Connection failed", "已停止": "Stopped",
+    "停止摄像头直播": "Stop the camera", "无法直播：{why}": "Cannot go live: {why}", "手机摄像头直播": "Go live with this camera",
+    "已全部下屏": "Everything off air", "答案已更新": "Answer updated", "问答卡已上屏": "Q&A card on air",
+    "二维码已上屏": "QR code on air", "已排队": "Queued", "已改为：{item}": "Filed under: {item}",
+    // the page's own HTML (data-t)
+    "手机导播台": "Phone desk", "退出": "Sign out", "交警视频帮 · 手机导播台": "Traffic Police Video Help · phone desk",
+    "输入导播台席位令牌。令牌只保存在本机。": "Enter the desk seat's token. It is kept on this device only.",
+    "演播室生成令牌：": "The studio makes one with:", "登录": "Sign in",
+    "连接中断，正在重新连接…画面与列表暂停更新": "Connection lost, reconnecting… the preview and the lists are paused",
+    "等待画面…": "Waiting for the picture…", "当前问题": "Current question",
+    "在下方问题列表中点选一条。": "Pick a question from the list.", "业务：": "Item: ", "推荐答案": "Suggested answers",
+    "上屏答案": "Answer on air", "选择推荐答案或直接输入": "Pick a suggested answer or type one",
+    "一键办理二维码": "QR code (一键办理)", "排队": "Queue", "忽略": "Dismiss",
+    "给专家的说明（可选）": "Note for the experts (optional)", "提交专家": "Flag to experts",
+    "问题列表": "Questions", "待答问题": "Waiting", "全部评论": "All comments", "全部下屏": "CLEAR ALL",
+    "节目画面": "Program", "在播图层": "On air", "改为其他业务": "File under another item",
+});
