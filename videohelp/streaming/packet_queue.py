@@ -1,0 +1,104 @@
+"""A destination's bounded packet queue: never blocks the encoder, restarts at keyframes.
+
+The encoder thread ``put``s every packet into every destination's queue; the
+destination's thread ``get``s them and muxes. A destination that cannot keep
+up (a stalled server, a slow disk) must not hold anyone else up, so the queue
+is bounded by media time: when it holds more than ``max_seconds``, everything
+queued is dropped (and counted) and the queue waits for the next keyframe,
+where a player can decode again. A fresh connection waits the same way:
+``restart`` empties the queue and takes nothing before a keyframe.
+
+While waiting, the last few audio packets are kept: the encoder runs its AAC
+ahead of the picture (``encoder.AUDIO_LEAD_S``), so the sound that goes with
+the keyframe came out just before it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from videohelp.streaming.audio import SAMPLE_RATE
+from videohelp.streaming.encoder import AAC_FRAME
+from videohelp.streaming.shared_encoder import EncodedPacket
+
+# Audio this far before the keyframe is kept with it: AAC's one frame of priming.
+_AUDIO_BEFORE_KEY_S = AAC_FRAME / SAMPLE_RATE
+
+
+class PacketQueue:
+    """Packets for one destination (see the module docstring). Thread-safe."""
+
+    def __init__(self, max_seconds: float = 2.0, max_packets: int = 2000) -> None:
+        self.max_seconds, self.max_packets = max_seconds, max_packets
+        self._items: deque[EncodedPacket] = deque()
+        self._audio_waiting: deque[EncodedPacket] = deque(maxlen=32)
+        self._cond = threading.Condition()
+        self._waiting_key = True
+        self._open = False
+        self._counting = False  # drops count once the destination has had packets
+        self.dropped = 0  # packets thrown away: overflow, and the wait for a keyframe after it
+        self.overflows = 0
+
+    @property
+    def waiting_for_keyframe(self) -> bool:
+        return self._waiting_key
+
+    def restart(self) -> None:
+        """Empty, and take packets again from the next keyframe (a new connection)."""
+        with self._cond:
+            self._items.clear()
+            self._audio_waiting.clear()
+            self._waiting_key, self._open, self._counting = True, True, False
+
+    def close(self) -> None:
+        """Take no more packets (between connections); what is queued stays for ``drain``."""
+        with self._cond:
+            self._open = False
+            self._cond.notify_all()
+
+    def put(self, packet: EncodedPacket) -> None:
+        """Queue ``packet`` (the encoder thread); never blocks."""
+        with self._cond:
+            if not self._open:
+                return
+            if self._waiting_key:
+                if not packet.video:
+                    self._audio_waiting.append(packet)
+                    return
+                if not packet.keyframe:
+                    self.dropped += self._counting
+                    return
+                self._waiting_key = False
+                self._items.append(packet)
+                start = packet.seconds - _AUDIO_BEFORE_KEY_S
+                self._items.extend(a for a in self._audio_waiting if a.seconds >= start)
+                self._audio_waiting.clear()
+            else:
+                self._items.append(packet)
+                if (len(self._items) > self.max_packets
+                        or packet.seconds - self._items[0].seconds > self.max_seconds):
+                    self.dropped += len(self._items)
+                    self.overflows += 1
+                    self._items.clear()
+                    self._waiting_key = True
+            self._counting = True
+            self._cond.notify_all()
+
+    def get(self, timeout: float) -> EncodedPacket | None:
+        """The oldest packet, waiting up to ``timeout`` s; None if none came."""
+        with self._cond:
+            if not self._items and not self._cond.wait_for(
+                    lambda: bool(self._items) or not self._open, timeout):
+                return None
+            return self._items.popleft() if self._items else None
+
+    def drain(self) -> list[EncodedPacket]:
+        """Everything queued, at once (the end of a recording)."""
+        with self._cond:
+            items = list(self._items)
+            self._items.clear()
+            return items
+
+    def __len__(self) -> int:
+        return len(self._items)
