@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -35,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
+from urllib.parse import urlsplit
 
 import av
 
@@ -92,6 +94,7 @@ class OutputWorker:
     RESET_BACKOFF_AFTER_S = 10.0  # live this long = the next failure starts a fresh backoff
     PUSHER_EXIT_S = 3.0  # after the end of its input, for the server to take the trailer
     CONNECT_TIMEOUT_S = 15.0  # TCP + TLS + RTMP handshake + publish, across the country
+    PROBE_S = 0.25  # while refused, how often the server's port is tried (a TCP connect)
     ENCODER_START_S = 10.0  # x264 and AAC open in milliseconds; this is a broken build
 
     def __init__(self, target: OutputTarget, encoder: SharedEncoder, on_state: StateCallback,
@@ -176,9 +179,26 @@ class OutputWorker:
                 delay = self.backoff.next()
                 self.reconnects += 1
                 self._set_state(OutputState.RECONNECTING, f"{message}; retrying in {delay:.1f} s")
-                if self._stop.wait(delay):
+                if self._wait_to_retry(delay, refused="refused" in message.lower()):
                     break
         self._set_state(OutputState.STOPPED, "")
+
+    def _wait_to_retry(self, delay: float, refused: bool) -> bool:
+        """Wait ``delay`` s (True if stopped meanwhile). After a refused connection, knock
+        on the server's port every ``PROBE_S``: once it answers again the retry starts at
+        once, not at the end of a backoff that has grown to seconds."""
+        address = _address(self.target.url) if refused else None
+        end = time.monotonic() + delay
+        while (left := end - time.monotonic()) > 0:
+            if self._stop.wait(min(left, self.PROBE_S)):
+                return True
+            if address is not None:
+                try:
+                    socket.create_connection(address, timeout=self.PROBE_S).close()
+                    return self._stop.is_set()  # the port is back: retry now
+                except OSError:
+                    pass
+        return self._stop.is_set()
 
     def _file_session(self) -> None:
         container = av.open(self.target.url, "w", format=self.target.format,
@@ -350,6 +370,18 @@ class _PusherReport:
             pass  # the pipe was closed under us: the session is over
         finally:
             self.finished.set()
+
+
+def _address(url: str) -> tuple[str, int] | None:
+    """(host, port) of a TCP stream URL, for the reconnect probe; None for other schemes."""
+    parts = urlsplit(url)
+    port = {"rtmp": 1935, "rtmps": 443}.get(parts.scheme.lower())
+    if port is None or not parts.hostname:
+        return None
+    try:
+        return parts.hostname, parts.port or port
+    except ValueError:
+        return None
 
 
 def _is_permanent(exc: Exception) -> bool:

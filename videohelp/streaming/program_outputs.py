@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from videohelp.streaming.audio import AudioError, AudioInput, SilentAudio, open_audio
+from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.mixer import ProgramAudio, source_audio_of
 from videohelp.streaming.output_config import (
@@ -97,6 +98,7 @@ class ProgramOutputs(QObject):
             self.config_error = str(exc)
             log.warning("output settings: %s", exc)
         self._listeners: list[StatusListener] = []
+        self.status_every = self.STATUS_LOG_S
         self._status_stop = threading.Event()
         self._status_thread: threading.Thread | None = None
 
@@ -131,7 +133,8 @@ class ProgramOutputs(QObject):
         parse_target(target)  # OutputError with the reason
         return target, label, settings
 
-    def start(self, target: str, profile: str | None = None) -> Output:
+    def start(self, target: str, profile: str | None = None, *,
+              backoff: Backoff | None = None) -> Output:
         """Start pushing or recording the program to ``target`` (a URL, a file or a configured
         destination's name), sharing the encoder of any output with the same settings;
         ``OutputError`` if unusable."""
@@ -143,7 +146,8 @@ class ProgramOutputs(QObject):
         if parsed.name in names:  # two keys on one server look alike without them
             parsed = dataclasses.replace(parsed, label=_unique(parsed.name, names))
         encoder = self._encoder_for(settings)
-        output = Output(parsed, settings, self.mixer, encoder=encoder, parent=self)
+        output = Output(parsed, settings, self.mixer, encoder=encoder, backoff=backoff,
+                        parent=self)
         name = output.name
         # Direct: re-emitted on the muxer thread, and Qt queues them to each receiver.
         # (Queued to us instead, they would pile up where no Qt loop runs: ``serve``.)
@@ -234,7 +238,7 @@ class ProgramOutputs(QObject):
         self._status_thread.start()
 
     def _status_log(self) -> None:
-        while not self._status_stop.wait(self.STATUS_LOG_S):
+        while not self._status_stop.wait(self.status_every):
             statuses = self.status()
             if not statuses:
                 continue
@@ -305,6 +309,10 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
                             "silent, auto, alsa:DEVICE or lavfi:GRAPH (default: silent)")
     group.add_argument("--x264-preset", metavar="PRESET",
                        help="x264 preset (default: ultrafast above 720p, else veryfast)")
+    group.add_argument("--status-every", metavar="SECONDS", type=float,
+                       default=ProgramOutputs.STATUS_LOG_S,
+                       help="log every output's state, bitrate, drops and reconnects this often "
+                            "(default: %(default)g)")
 
 
 def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int, height: int,
@@ -320,6 +328,7 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
     """
     settings = settings_for(width, height, fps, args.x264_preset)  # ValueError: bad preset
     outputs = ProgramOutputs(engine, settings, profiles=profiles, destinations=destinations)
+    outputs.status_every = max(0.2, args.status_every)
     if outputs.config_error:
         raise OutputError(outputs.config_error)
     for url in args.output:
