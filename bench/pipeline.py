@@ -24,6 +24,12 @@ Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
   conversion, OpenCV vs PyAV's swscale.
 - latency: take -> next composited frame (frames and ms), and take -> first
   frame showing the card decoded by ffmpeg pulling from the RTMP server.
+- simulcast: side by side in one run, 1080p30 ``ultrafast`` with the full card
+  set: one RTMP push, then three RTMP pushes (three applications of one
+  nginx-rtmp) and an MP4 recording sharing one encode (``ProgramOutputs``).
+  Cores of each (this process plus its pushers), their ratio, late program
+  frames, drops; then, with the four outputs running, take -> card visible in
+  the frames ffmpeg decodes from each of the three platforms.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ from videohelp.streaming.encoder import (
 )
 from videohelp.streaming.outputs import Output
 from videohelp.streaming.program import ProgramEngine
+from videohelp.streaming.program_outputs import ProgramOutputs
 from videohelp.streaming.sources import TestPatternSource
 
 
@@ -319,13 +326,143 @@ def run_latency(app: QGuiApplication, server: NginxRtmp, takes: int) -> dict[str
     return {"next_frame_ms": next_frame_ms, "next_frames": next_frames, "stream_ms": stream_ms}
 
 
+# -- simulcast --------------------------------------------------------------------------
+PLATFORMS = ("app", "zlb", "douyin")
+
+
+def measure_cores(app: QGuiApplication, outputs: list[Output], seconds: float
+                  ) -> tuple[float, float]:
+    """(cores of this process and the outputs' pushers, pushers' share) over ``seconds``."""
+    pushers = [pid for output in outputs if (pid := output.pusher_pid) is not None]
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    pushers0 = sum(process_cpu(pid) for pid in pushers)
+    pump(app, seconds)
+    wall = time.monotonic() - wall0
+    pusher_cpu = sum(process_cpu(pid) for pid in pushers) - pushers0
+    return (time.process_time() - cpu0 + pusher_cpu) / wall, pusher_cpu / wall
+
+
+def wait_live(app: QGuiApplication, outputs: list[Output], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(output.state == "live" for output in outputs):
+        assert time.monotonic() < deadline, [(o.name, o.state) for o in outputs]
+        pump(app, 0.1)
+
+
+def run_simulcast(app: QGuiApplication, work: Path, seconds: float, takes: int) -> dict:
+    width, height = 1920, 1080
+    settings = EncoderSettings(width, height, 30, preset="ultrafast", video_bitrate=4_500_000)
+    server = NginxRtmp(work / "platforms", applications=PLATFORMS)
+    server.start()
+    rendered = cards(width, height)
+    result: dict = {}
+    try:
+        # One push: the reference.
+        engine = ProgramEngine(TestPatternSource(width, height), fps=30)
+        for name, card in rendered.items():
+            engine.take(name, card)
+        single = Output(server.url("single", "app"), settings)
+        engine.start()
+        single.start(engine)
+        wait_live(app, [single])
+        pump(app, 2.0)  # x264 warm-up
+        late0 = engine.late_frames
+        result["single"], result["single_pushers"] = measure_cores(app, [single], seconds)
+        result["single_late"] = engine.late_frames - late0
+        single.stop()
+        engine.stop()
+        # Three platforms and a recording, one encode.
+        engine = ProgramEngine(TestPatternSource(width, height), fps=30)
+        for name, card in rendered.items():
+            engine.take(name, card)
+        outputs = ProgramOutputs(engine, settings, destinations={
+            name: server.url(f"{name}-key", name) for name in PLATFORMS})
+        engine.start()
+        for name in PLATFORMS:
+            outputs.start(name)
+        outputs.start(str(work / "simulcast.mp4"))
+        running = outputs.outputs()
+        wait_live(app, running)
+        pump(app, 2.0)
+        late0 = engine.late_frames
+        result["encoders"] = len(outputs.encoders())
+        result["shared"], result["shared_pushers"] = measure_cores(app, running, seconds)
+        result["shared_late"] = engine.late_frames - late0
+        result["status"] = outputs.status()
+        result["latency"] = take_latency(app, engine, rendered["qa"], server, takes)
+        outputs.stop_all()
+        engine.stop()
+    finally:
+        server.stop()
+    return result
+
+
+def take_latency(app: QGuiApplication, engine: ProgramEngine, card: RenderedCard,
+                 server: NginxRtmp, takes: int) -> dict[str, list[float]]:
+    """Take -> the card seen in the frames ffmpeg decodes from each platform (ms)."""
+    small = (480, 270)
+    x0, y0, x1, y1 = (int(v * small[0] / 1920) for v in (card.x, card.y, card.x + card.size[0],
+                                                         card.y + card.size[1]))
+    engine.clear("qa")
+    grabbers = {name: FrameGrabber(server.url(f"{name}-key", name), *small) for name in PLATFORMS}
+    seen: dict[str, list[float]] = {name: [] for name in PLATFORMS}
+    try:
+        deadline = time.monotonic() + 20
+        while min(g.count() for g in grabbers.values()) < 10 and time.monotonic() < deadline:
+            pump(app, 0.1)
+        pump(app, 1.0)
+        for _ in range(takes):
+            clean = {name: g.latest()[y0:y1, x0:x1].astype(np.int16)
+                     for name, g in grabbers.items()}
+            taken = time.monotonic()
+            engine.take("qa", card)
+            for name, grabber in grabbers.items():
+                arrived = None
+                end = taken + 3
+                while arrived is None and time.monotonic() < end:
+                    for at, frame in grabber.since(taken):
+                        if np.abs(frame[y0:y1, x0:x1].astype(np.int16) - clean[name]).mean() > 25:
+                            arrived = at
+                            break
+                    time.sleep(0.002)
+                assert arrived is not None, f"the card never showed on {name}"
+                seen[name].append((arrived - taken) * 1000)
+            engine.clear("qa")
+            pump(app, 1.0)
+    finally:
+        for grabber in grabbers.values():
+            grabber.close()
+    return seen
+
+
+def print_simulcast(result: dict, seconds: float) -> None:
+    ratio = result["shared"] / result["single"]
+    print(f"simulcast 1080p30 ultrafast, full card set, {seconds:.0f} s each, load average "
+          f"{os.getloadavg()[0]:.1f}: one push {result['single']:.2f} cores (pusher "
+          f"{result['single_pushers']:.2f}), {result['single_late']} late frames; three pushes + "
+          f"MP4 recording on {result['encoders']} encoder(s) {result['shared']:.2f} cores "
+          f"(pushers {result['shared_pushers']:.2f}), {result['shared_late']} late frames; "
+          f"ratio {ratio:.2f}x")
+    for status in result["status"]:
+        print(f"  {status['name']}: {status['kbps']} kbit/s, {status['fps']} fps, dropped "
+              f"{status['dropped_packets']} packets / {status['dropped_frames']} frames")
+    everything = [ms for values in result["latency"].values() for ms in values]
+    for name, values in result["latency"].items():
+        print(f"  take -> card decoded from {name}: {statistics.median(values):.0f} ms median, "
+              f"{max(values):.0f} ms max over {len(values)} takes")
+    print(f"  take -> card, every platform: p50 {statistics.median(everything):.0f} ms, max "
+          f"{max(everything):.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each pipeline run")
     parser.add_argument("--versus-seconds", type=int, default=10, help="length of the input file")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the side-by-side run")
     parser.add_argument("--takes", type=int, default=10, help="takes for the latency figures")
-    parser.add_argument("--only", choices=("pipeline", "versus", "latency"))
+    parser.add_argument("--only", choices=("pipeline", "versus", "latency", "simulcast"))
+    parser.add_argument("--simulcast-seconds", type=float, default=30.0,
+                        help="length of each side of the simulcast run")
     parser.add_argument("--size", action="append", choices=("1080p", "720p"),
                         help="pipeline runs to make (default: both)")
     args = parser.parse_args()
@@ -376,6 +513,9 @@ def main() -> int:
                 print(f"take -> card decoded by ffmpeg from RTMP: "
                       f"{statistics.median(result['stream_ms']):.0f} ms median, "
                       f"{max(result['stream_ms']):.0f} ms max over {len(result['stream_ms'])} takes")
+            if args.only in (None, "simulcast"):
+                print_simulcast(run_simulcast(app, work, args.simulcast_seconds, args.takes),
+                                args.simulcast_seconds)
         finally:
             server.stop()
     return 0
