@@ -349,52 +349,68 @@ def wait_live(app: QGuiApplication, outputs: list[Output], timeout: float = 20) 
         pump(app, 0.1)
 
 
-def run_simulcast(app: QGuiApplication, work: Path, seconds: float, takes: int) -> dict:
+def run_simulcast(app: QGuiApplication, work: Path, seconds: float, rounds: int,
+                  takes: int) -> dict:
+    """Alternating rounds (one push, then three pushes + a recording, ...), so that the
+    machine's load hits both alike; then take latency with the four outputs running."""
     width, height = 1920, 1080
     settings = EncoderSettings(width, height, 30, preset="ultrafast", video_bitrate=4_500_000)
     server = NginxRtmp(work / "platforms", applications=PLATFORMS)
     server.start()
     rendered = cards(width, height)
-    result: dict = {}
+    result: dict = {"single": [], "shared": [], "loads": []}
     try:
-        # One push: the reference.
-        engine = ProgramEngine(TestPatternSource(width, height), fps=30)
-        for name, card in rendered.items():
-            engine.take(name, card)
-        single = Output(server.url("single", "app"), settings)
-        engine.start()
-        single.start(engine)
-        wait_live(app, [single])
-        pump(app, 2.0)  # x264 warm-up
-        late0 = engine.late_frames
-        result["single"], result["single_pushers"] = measure_cores(app, [single], seconds)
-        result["single_late"] = engine.late_frames - late0
-        single.stop()
-        engine.stop()
-        # Three platforms and a recording, one encode.
-        engine = ProgramEngine(TestPatternSource(width, height), fps=30)
-        for name, card in rendered.items():
-            engine.take(name, card)
-        outputs = ProgramOutputs(engine, settings, destinations={
-            name: server.url(f"{name}-key", name) for name in PLATFORMS})
-        engine.start()
-        for name in PLATFORMS:
-            outputs.start(name)
-        outputs.start(str(work / "simulcast.mp4"))
-        running = outputs.outputs()
-        wait_live(app, running)
-        pump(app, 2.0)
-        late0 = engine.late_frames
-        result["encoders"] = len(outputs.encoders())
-        result["shared"], result["shared_pushers"] = measure_cores(app, running, seconds)
-        result["shared_late"] = engine.late_frames - late0
-        result["status"] = outputs.status()
-        result["latency"] = take_latency(app, engine, rendered["qa"], server, takes)
-        outputs.stop_all()
-        engine.stop()
+        for index in range(rounds):
+            for kind in ("single", "shared"):
+                engine, outputs, running = simulcast_arm(app, work, server, settings, rendered,
+                                                         kind, f"{kind}{index}")
+                try:
+                    late0, encoder = engine.late_frames, running[0].encoder
+                    assert encoder is not None
+                    frames0 = encoder.frames
+                    cores, pushers = measure_cores(app, running, seconds)
+                    result[kind].append({
+                        "cores": cores, "pushers": pushers, "late": engine.late_frames - late0,
+                        "fps": (encoder.frames - frames0) / seconds,
+                        "encoders": len(outputs.encoders()) if outputs else 1,
+                        "status": outputs.status() if outputs else []})
+                    result["loads"].append(os.getloadavg()[0])
+                    if kind == "shared" and index == rounds - 1:
+                        result["latency"] = take_latency(app, engine, rendered["qa"], server,
+                                                         takes)
+                finally:
+                    if outputs is not None:
+                        outputs.stop_all()
+                    for output in running:
+                        output.stop()
+                    engine.stop()
     finally:
         server.stop()
     return result
+
+
+def simulcast_arm(app: QGuiApplication, work: Path, server: NginxRtmp, settings: EncoderSettings,
+                  rendered: dict[str, RenderedCard], kind: str, tag: str
+                  ) -> tuple[ProgramEngine, ProgramOutputs | None, list[Output]]:
+    """A running program with the full card set and one push, or three and a recording."""
+    engine = ProgramEngine(TestPatternSource(settings.width, settings.height), fps=30)
+    for name, card in rendered.items():
+        engine.take(name, card)
+    engine.start()
+    if kind == "single":
+        single = Output(server.url(f"single-{tag}", "app"), settings)
+        single.start(engine)
+        outputs, running = None, [single]
+    else:
+        outputs = ProgramOutputs(engine, settings, destinations={
+            name: server.url(f"{name}-key", name) for name in PLATFORMS})
+        for name in PLATFORMS:
+            outputs.start(name)
+        outputs.start(str(work / f"simulcast-{tag}.mp4"))
+        running = outputs.outputs()
+    wait_live(app, running)
+    pump(app, 3.0)  # x264 warm-up, the pushers' first keyframe
+    return engine, outputs, running
 
 
 def take_latency(app: QGuiApplication, engine: ProgramEngine, card: RenderedCard,
@@ -436,14 +452,21 @@ def take_latency(app: QGuiApplication, engine: ProgramEngine, card: RenderedCard
 
 
 def print_simulcast(result: dict, seconds: float) -> None:
-    ratio = result["shared"] / result["single"]
-    print(f"simulcast 1080p30 ultrafast, full card set, {seconds:.0f} s each, load average "
-          f"{os.getloadavg()[0]:.1f}: one push {result['single']:.2f} cores (pusher "
-          f"{result['single_pushers']:.2f}), {result['single_late']} late frames; three pushes + "
-          f"MP4 recording on {result['encoders']} encoder(s) {result['shared']:.2f} cores "
-          f"(pushers {result['shared_pushers']:.2f}), {result['shared_late']} late frames; "
-          f"ratio {ratio:.2f}x")
-    for status in result["status"]:
+    single = statistics.mean(r["cores"] for r in result["single"])
+    shared = statistics.mean(r["cores"] for r in result["shared"])
+    single_fps = statistics.mean(r["fps"] for r in result["single"])
+    shared_fps = statistics.mean(r["fps"] for r in result["shared"])
+    per_frame = (shared / shared_fps) / (single / single_fps)
+    loads = result["loads"]
+    print(f"simulcast 1080p30 ultrafast, full card set, {len(result['single'])} alternating "
+          f"rounds of {seconds:.0f} s, load average {min(loads):.1f}-{max(loads):.1f}:")
+    for kind, label in (("single", "one push"), ("shared", "three pushes + MP4 recording")):
+        for r in result[kind]:
+            print(f"  {label}: {r['cores']:.3f} cores (pushers {r['pushers']:.3f}), "
+                  f"{r['fps']:.1f} fps encoded, {r['late']} late frames, {r['encoders']} encoder(s)")
+    print(f"  ratio {shared / single:.2f}x in cores, {per_frame:.2f}x in CPU per encoded frame "
+          f"(one push {single:.3f}, four outputs {shared:.3f} cores)")
+    for status in result["shared"][-1]["status"]:
         print(f"  {status['name']}: {status['kbps']} kbit/s, {status['fps']} fps, dropped "
               f"{status['dropped_packets']} packets / {status['dropped_frames']} frames")
     everything = [ms for values in result["latency"].values() for ms in values]
@@ -461,7 +484,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the side-by-side run")
     parser.add_argument("--takes", type=int, default=10, help="takes for the latency figures")
     parser.add_argument("--only", choices=("pipeline", "versus", "latency", "simulcast"))
-    parser.add_argument("--simulcast-seconds", type=float, default=30.0,
+    parser.add_argument("--simulcast-seconds", type=float, default=20.0,
                         help="length of each side of the simulcast run")
     parser.add_argument("--size", action="append", choices=("1080p", "720p"),
                         help="pipeline runs to make (default: both)")
@@ -514,8 +537,8 @@ def main() -> int:
                       f"{statistics.median(result['stream_ms']):.0f} ms median, "
                       f"{max(result['stream_ms']):.0f} ms max over {len(result['stream_ms'])} takes")
             if args.only in (None, "simulcast"):
-                print_simulcast(run_simulcast(app, work, args.simulcast_seconds, args.takes),
-                                args.simulcast_seconds)
+                print_simulcast(run_simulcast(app, work, args.simulcast_seconds, args.rounds,
+                                              args.takes), args.simulcast_seconds)
         finally:
             server.stop()
     return 0

@@ -44,24 +44,27 @@ def test_a_fresh_queue_starts_at_a_keyframe_with_the_sound_that_came_just_before
     queue.put(video(0, key=True))  # closed: not started yet
     queue.restart()
     queue.put(video(1))
-    queue.put(audio(0.0))
-    queue.put(audio(0.05))  # the encoder runs its AAC ahead of the picture
+    queue.put(audio(0.05))
+    queue.put(audio(0.08))  # the encoder runs its AAC ahead of the picture
     queue.put(video(2, key=True))
     queue.put(video(3))
     got = drain(queue)
     assert got[0] == video(2, key=True)
-    assert [p.seconds for p in got[1:] if not p.video] == [0.05]  # 0.0 is > a frame before
+    # 0.05 is before the keyframe (0.067): it would start the stream at a negative time
+    assert [p.seconds for p in got[1:] if not p.video] == [0.08]
     assert got[-1] == video(3)
     assert queue.dropped == 0  # waiting for the first keyframe is not a loss
 
 
 def test_an_overflowing_queue_drops_everything_up_to_the_next_keyframe_and_counts_it() -> None:
-    queue = PacketQueue(max_seconds=0.5)
+    overflows: list[int] = []
+    queue = PacketQueue(max_seconds=0.5, on_overflow=lambda: overflows.append(len(queue)))
     queue.restart()
     queue.put(video(0, key=True))
     for n in range(1, 20):  # nobody reads: frame 16 is 0.53 s after frame 0
         queue.put(video(n))
     assert len(queue) == 0 and queue.overflows == 1 and queue.waiting_for_keyframe
+    assert overflows == [0]  # told once, after the drop
     queue.put(video(20))  # not decodable without what was dropped
     queue.put(video(21, key=True))
     # 0..16 at the overflow, 17..20 while waiting for a keyframe

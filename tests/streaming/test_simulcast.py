@@ -84,8 +84,12 @@ def assert_same_frames_as_recording(stream: list[tuple[float, bool]],
         overlap = [n for n in ours if n <= window[-1]]
         if window[:len(overlap)] == overlap and len(overlap) > len(ours) - FPS:
             return
-    raise AssertionError(f"the stream's frames {ours} are not a gapless run of the "
-                         f"recording's {theirs} (keyframes at {candidates})")
+    def gaps(numbers: list[int]) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in zip(numbers, numbers[1:], strict=False) if b != a + 1]
+
+    raise AssertionError(f"the stream's frames (0..{ours[-1]}, gaps {gaps(ours)}) are not a "
+                         f"gapless run of the recording's (0..{theirs[-1]}, gaps {gaps(theirs)}, "
+                         f"keyframes at {candidates})")
 
 
 def wait_for(condition, timeout: float, what: str) -> None:

@@ -102,7 +102,7 @@ class OutputWorker:
                  backoff: Backoff | None = None) -> None:
         self.target, self.encoder = target, encoder
         self._on_state, self._on_stats = on_state, on_stats
-        self.queue = PacketQueue(max_queue_s)
+        self.queue = PacketQueue(max_queue_s, on_overflow=self._overflowed)
         self.backoff = backoff or Backoff()
         self.state = OutputState.STOPPED
         self.frames = 0
@@ -151,6 +151,13 @@ class OutputWorker:
             return False
         return True
 
+    def _overflowed(self) -> None:
+        """The queue dropped to the next keyframe (the encoder thread). Not yet live (a pusher
+        still starting or connecting): ask for one now, so the stream starts as soon as it
+        can; once live, wait for the GOP's own (one bad uplink costs the others nothing)."""
+        if self.state is not OutputState.LIVE:
+            self.encoder.request_keyframe()
+
     # -- the muxer thread ---------------------------------------------------------------
     def _set_state(self, state: OutputState, message: str = "") -> None:
         self.state = state
@@ -158,7 +165,8 @@ class OutputWorker:
         self._on_state(state, message)
 
     def _run(self) -> None:
-        workers.lower_priority()  # muxing waits for the program thread, as encoding does
+        # Not niced, unlike the encoder: muxing is light (~1 % of a core per destination) and
+        # a muxer that waits behind everything else adds its wait to the stream's latency.
         while not self._stop.is_set():
             started = time.monotonic()
             try:
@@ -302,7 +310,10 @@ class _Muxer:
     """Packets of the shared encoder into one container, timestamps from this session's start.
 
     The first packet is a keyframe (``PacketQueue.restart``); its time is this
-    session's zero, for the picture and the sound alike.
+    session's zero, for the picture and the sound alike. Sound from before it
+    is left out (the AAC encoder's first packet is stamped one frame before the
+    first picture): negative timestamps make the MP4 muxer shift the first
+    picture, 21 ms against every other destination.
     """
 
     def __init__(self, container: av.container.OutputContainer, video: av.VideoStream,
@@ -317,6 +328,8 @@ class _Muxer:
             self._video_offset = encoded.pts
             self._audio_offset = round(encoded.seconds * SAMPLE_RATE)
         offset = self._video_offset if encoded.video else self._audio_offset
+        if encoded.pts < offset:
+            return 0
         packet = av.Packet(encoded.data)
         packet.pts, packet.dts = encoded.pts - offset, encoded.dts - offset
         packet.time_base = encoded.time_base

@@ -10,27 +10,28 @@ where a player can decode again. A fresh connection waits the same way:
 
 While waiting, the last few audio packets are kept: the encoder runs its AAC
 ahead of the picture (``encoder.AUDIO_LEAD_S``), so the sound that goes with
-the keyframe came out just before it.
+the keyframe came out just before it. Sound from before the keyframe's time
+is not kept: it would have negative timestamps in the destination's stream,
+which the MP4 muxer answers by shifting the first picture (measured: the
+recording's first frame moved by 21 ms against the others, one AAC frame).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 
-from videohelp.streaming.audio import SAMPLE_RATE
-from videohelp.streaming.encoder import AAC_FRAME
 from videohelp.streaming.shared_encoder import EncodedPacket
-
-# Audio this far before the keyframe is kept with it: AAC's one frame of priming.
-_AUDIO_BEFORE_KEY_S = AAC_FRAME / SAMPLE_RATE
 
 
 class PacketQueue:
     """Packets for one destination (see the module docstring). Thread-safe."""
 
-    def __init__(self, max_seconds: float = 2.0, max_packets: int = 2000) -> None:
+    def __init__(self, max_seconds: float = 2.0, max_packets: int = 2000,
+                 on_overflow: Callable[[], None] | None = None) -> None:
         self.max_seconds, self.max_packets = max_seconds, max_packets
+        self._on_overflow = on_overflow  # called on the putting thread, outside the lock
         self._items: deque[EncodedPacket] = deque()
         self._audio_waiting: deque[EncodedPacket] = deque(maxlen=32)
         self._cond = threading.Condition()
@@ -59,20 +60,26 @@ class PacketQueue:
 
     def put(self, packet: EncodedPacket) -> None:
         """Queue ``packet`` (the encoder thread); never blocks."""
+        if self._put(packet) and self._on_overflow is not None:
+            self._on_overflow()
+
+    def _put(self, packet: EncodedPacket) -> bool:
+        """Queue ``packet``; True if the queue overflowed."""
+        overflowed = False
         with self._cond:
             if not self._open:
-                return
+                return False
             if self._waiting_key:
                 if not packet.video:
                     self._audio_waiting.append(packet)
-                    return
+                    return False
                 if not packet.keyframe:
                     self.dropped += self._counting
-                    return
+                    return False
                 self._waiting_key = False
                 self._items.append(packet)
-                start = packet.seconds - _AUDIO_BEFORE_KEY_S
-                self._items.extend(a for a in self._audio_waiting if a.seconds >= start)
+                self._items.extend(a for a in self._audio_waiting
+                                   if a.seconds >= packet.seconds)
                 self._audio_waiting.clear()
             else:
                 self._items.append(packet)
@@ -81,9 +88,10 @@ class PacketQueue:
                     self.dropped += len(self._items)
                     self.overflows += 1
                     self._items.clear()
-                    self._waiting_key = True
+                    self._waiting_key = overflowed = True
             self._counting = True
             self._cond.notify_all()
+        return overflowed
 
     def get(self, timeout: float) -> EncodedPacket | None:
         """The oldest packet, waiting up to ``timeout`` s; None if none came."""
