@@ -130,6 +130,25 @@ class NginxRtmp:
         return path.read_text() if path.exists() else ""
 
 
+def flv_has_keyframe(path: Path) -> bool:
+    """Whether an FLV file (a server's recording, still being written) holds an H.264
+    keyframe yet: walks the tags (type, size) and reads each video tag's first two bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    offset = 13  # FLV header and the first PreviousTagSize
+    while offset + 11 <= len(data):
+        kind, size = data[offset], int.from_bytes(data[offset + 1:offset + 4], "big")
+        body = data[offset + 11:offset + 11 + size]
+        if len(body) < size:
+            return False  # the tag is still being written
+        if kind == 9 and len(body) >= 2 and body[0] >> 4 == 1 and body[1] == 1:
+            return True  # a keyframe's NAL units (not the sequence header)
+        offset += 11 + size + 4
+    return False
+
+
 @pytest.fixture
 def nginx_rtmp(tmp_path: Path) -> Iterator[NginxRtmp]:
     server = NginxRtmp(tmp_path / "nginx")

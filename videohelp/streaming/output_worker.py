@@ -110,6 +110,7 @@ class OutputWorker:
         self.reconnects = 0
         self.last_stats: OutputStats | None = None
         self._pusher: subprocess.Popen[bytes] | None = None
+        self._spare: subprocess.Popen[bytes] | None = None  # the next pusher, loading
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"output {target.name}",
                                         daemon=True)
@@ -187,8 +188,14 @@ class OutputWorker:
                 delay = self.backoff.next()
                 self.reconnects += 1
                 self._set_state(OutputState.RECONNECTING, f"{message}; retrying in {delay:.1f} s")
+                # The next pusher starts now: its Python and PyAV load (0.3-1 s on a busy
+                # machine) overlap the wait; it blocks reading the FLV header until then.
+                self._spare = self._spawn_pusher()
                 if self._wait_to_retry(delay, refused="refused" in message.lower()):
                     break
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            _end(spare)
         self._set_state(OutputState.STOPPED, "")
 
     def _wait_to_retry(self, delay: float, refused: bool) -> bool:
@@ -213,11 +220,18 @@ class OutputWorker:
                             container_options=self.target.options)
         self._mux(container, on_open=lambda: self._set_state(OutputState.LIVE, self.target.name))
 
-    def _push_session(self) -> None:
+    def _spawn_pusher(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, pusher.URL_VARIABLE: self.target.url}
-        process = subprocess.Popen([*pusher.command(), self.target.format], env=env,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
+        return subprocess.Popen([*pusher.command(), self.target.format], env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+
+    def _push_session(self) -> None:
+        process, self._spare = self._spare, None
+        if process is None or process.poll() is not None:
+            if process is not None:
+                _end(process)
+            process = self._spawn_pusher()
         assert process.stdin is not None and process.stdout is not None
         self._pusher = process
         report = _PusherReport(process.stdout, on_live=lambda: self._set_state(
@@ -383,6 +397,17 @@ class _PusherReport:
             pass  # the pipe was closed under us: the session is over
         finally:
             self.finished.set()
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    """Kill a pusher that was never used and reap it."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def _address(url: str) -> tuple[str, int] | None:

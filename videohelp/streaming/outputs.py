@@ -81,6 +81,13 @@ class Output(QObject):
         return worker.pusher_pid if worker is not None else None
 
     @property
+    def reconnects(self) -> int:
+        """Reconnections so far (counted at once, not at the next stats)."""
+        worker = self._worker
+        return worker.reconnects if worker is not None else (self.stats.reconnects
+                                                             if self.stats else 0)
+
+    @property
     def running(self) -> bool:
         return self._worker is not None
 

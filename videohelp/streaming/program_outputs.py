@@ -277,7 +277,7 @@ def output_status(output: Output) -> dict[str, Any]:
             "fps": round(stats.fps, 1) if stats else 0.0,
             "dropped_packets": stats.dropped_packets if stats else 0,
             "dropped_frames": encoder.dropped if encoder is not None else 0,
-            "reconnects": stats.reconnects if stats else 0,
+            "reconnects": output.reconnects,
             "queued": stats.queued if stats else 0,
             "encoder": encoder.label if encoder is not None else ""}
 

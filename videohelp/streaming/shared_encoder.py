@@ -84,6 +84,8 @@ class PacketSink(Protocol):
 def fit(frame: np.ndarray, settings: EncoderSettings) -> np.ndarray:
     """The program frame at the encoder's size: scaled, or with ``crop`` cut to the
     encoder's shape first (a vertical 720x1280 from the middle of a 16:9 program)."""
+    if frame.ndim == 3:  # a BGR picture (a test, a still): x264 takes I420
+        frame = frames.from_bgr(frame)
     if settings.crop:
         return frames.crop_resize(frame, settings.width, settings.height)
     return frames.resize(frame, settings.width, settings.height)
@@ -156,7 +158,8 @@ class SharedEncoder:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self._thread.join(timeout)
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
         if self._tap is not None:
             self._audio_feed.untap(self._tap)
             self._tap = None
@@ -176,6 +179,14 @@ class SharedEncoder:
             self.ready.set()
             return
         self.ready.set()
+        try:
+            self._encode_until_stopped(video, sound)
+        except Exception as exc:  # a bug or a broken codec: say so, the program goes on
+            self.error = f"the encoder stopped: {exc}"
+            log.exception("encoder %s stopped", self.label)
+
+    def _encode_until_stopped(self, video: av.VideoCodecContext,
+                              sound: av.AudioCodecContext) -> None:
         fps = self.settings.fps
         time_base = Fraction(1, fps)
         first_at: float | None = None
