@@ -7,6 +7,7 @@ MP4 recording made alongside from the same encoder.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import subprocess
@@ -85,7 +86,7 @@ def assert_same_frames_as_recording(stream: list[tuple[float, bool]],
         if window[:len(overlap)] == overlap and len(overlap) > len(ours) - FPS:
             return
     def gaps(numbers: list[int]) -> list[tuple[int, int]]:
-        return [(a, b) for a, b in zip(numbers, numbers[1:], strict=False) if b != a + 1]
+        return [(a, b) for a, b in itertools.pairwise(numbers) if b != a + 1]
 
     raise AssertionError(f"the stream's frames (0..{ours[-1]}, gaps {gaps(ours)}) are not a "
                          f"gapless run of the recording's (0..{theirs[-1]}, gaps {gaps(theirs)}, "
@@ -229,3 +230,29 @@ def test_a_platform_that_joins_starts_at_a_keyframe_it_asked_for_and_a_profile_i
     (tall,) = douyin.recordings("douyin", KEYS["douyin"])
     video = next(s for s in ffprobe(str(tall))["streams"] if s["codec_type"] == "video")
     assert (video["width"], video["height"]) == (180, 320)
+
+
+def test_bad_destinations_and_profiles_are_refused_with_a_reason(engine, monkeypatch) -> None:
+    import argparse
+
+    from videohelp.streaming.outputs import OutputError
+    from videohelp.streaming.program_outputs import add_output_arguments, start_from_args
+
+    monkeypatch.delenv("VH_UNSET_URL", raising=False)
+    outputs = ProgramOutputs(engine, SETTINGS, profiles={"vertical": "720x1280 crop"},
+                             destinations={"douyin": "rtmp://h/live/KEY profile=tall"})
+    assert outputs.config_error is not None and "no profile 'tall'" in outputs.config_error
+    assert "KEY" not in outputs.config_error and outputs.destinations == {}
+    outputs = ProgramOutputs(engine, SETTINGS, destinations={"douyin": "env:VH_UNSET_URL"})
+    with pytest.raises(OutputError, match="VH_UNSET_URL is not set"):
+        outputs.start("douyin")
+    with pytest.raises(OutputError, match="no encoder profile 'tall'"):
+        outputs.start("rtmp://h/live/KEY", profile="tall")
+    assert outputs.outputs() == [] and outputs.encoders() == []  # nothing half-started
+    parser = argparse.ArgumentParser()
+    add_output_arguments(parser)
+    with pytest.raises(OutputError, match="cannot read 'sharpen'"):
+        start_from_args(parser.parse_args(["--output", "app"]), engine, W, H, FPS,
+                        profiles={"vertical": "180x320 sharpen"}, destinations={"app": "x.mp4"})
+    with pytest.raises(OutputError, match="destination named in the setting"):
+        start_from_args(parser.parse_args(["--output", "zlb"]), engine, W, H, FPS)

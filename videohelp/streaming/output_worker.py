@@ -35,8 +35,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
-from urllib.parse import urlsplit
 
 import av
 
@@ -45,6 +43,15 @@ from videohelp.streaming.audio import SAMPLE_RATE
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.output_targets import OutputTarget
 from videohelp.streaming.packet_queue import PacketQueue
+from videohelp.streaming.pusher_link import (
+    Pipe,
+    PusherReport,
+    PushError,
+    address,
+    describe,
+    is_permanent,
+)
+from videohelp.streaming.pusher_link import end as end_pusher
 from videohelp.streaming.shared_encoder import (
     EncodedPacket,
     SharedEncoder,
@@ -73,14 +80,6 @@ class OutputStats:
     queued: int     # packets waiting in this destination's queue
     reconnects: int
     dropped_packets: int = 0  # this destination's own: queue overflow, to the next keyframe
-
-
-class PushError(RuntimeError):
-    """The pusher process failed; ``permanent`` if retrying cannot help."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
 
 
 StateCallback = Callable[[OutputState, str], None]
@@ -177,10 +176,10 @@ class OutputWorker:
                     self._file_session()
                 break  # returns only when stopped
             except Exception as exc:  # classify, then reconnect or give up
-                message = _describe(exc, self.target)
+                message = describe(exc, self.target)
                 if self._stop.is_set():
                     break
-                if not self.target.network or _is_permanent(exc):
+                if not self.target.network or is_permanent(exc):
                     self._set_state(OutputState.FAILED, message)
                     return
                 if time.monotonic() - started > self.RESET_BACKOFF_AFTER_S:
@@ -195,21 +194,21 @@ class OutputWorker:
                     break
         spare, self._spare = self._spare, None
         if spare is not None:
-            _end(spare)
+            end_pusher(spare)
         self._set_state(OutputState.STOPPED, "")
 
     def _wait_to_retry(self, delay: float, refused: bool) -> bool:
         """Wait ``delay`` s (True if stopped meanwhile). After a refused connection, knock
         on the server's port every ``PROBE_S``: once it answers again the retry starts at
         once, not at the end of a backoff that has grown to seconds."""
-        address = _address(self.target.url) if refused else None
+        knock = address(self.target.url) if refused else None
         end = time.monotonic() + delay
         while (left := end - time.monotonic()) > 0:
             if self._stop.wait(min(left, self.PROBE_S)):
                 return True
-            if address is not None:
+            if knock is not None:
                 try:
-                    socket.create_connection(address, timeout=self.PROBE_S).close()
+                    socket.create_connection(knock, timeout=self.PROBE_S).close()
                     return self._stop.is_set()  # the port is back: retry now
                 except OSError:
                     pass
@@ -230,11 +229,11 @@ class OutputWorker:
         process, self._spare = self._spare, None
         if process is None or process.poll() is not None:
             if process is not None:
-                _end(process)
+                end_pusher(process)
             process = self._spawn_pusher()
         assert process.stdin is not None and process.stdout is not None
         self._pusher = process
-        report = _PusherReport(process.stdout, on_live=lambda: self._set_state(
+        report = PusherReport(process.stdout, on_live=lambda: self._set_state(
             OutputState.LIVE, self.target.name))
         watchdog = threading.Timer(self.CONNECT_TIMEOUT_S, report.give_up, args=(
             process, f"no answer from the server within {self.CONNECT_TIMEOUT_S:g} s"))
@@ -242,7 +241,7 @@ class OutputWorker:
         watchdog.start()
         try:
             # flush_packets: each packet goes into the pipe at once, not when 32 KB collected.
-            container = av.open(_Pipe(process.stdin), "w", format="flv",
+            container = av.open(Pipe(process.stdin), "w", format="flv",
                                 container_options={"flvflags": "no_duration_filesize",
                                                    "flush_packets": "1"})
             self._mux(container)
@@ -351,83 +350,3 @@ class _Muxer:
         packet.is_keyframe = encoded.keyframe
         self.container.mux(packet)
         return len(encoded.data)
-
-
-class _Pipe:
-    """The pusher's stdin as PyAV's output file: unbuffered, whole writes, no seeking."""
-
-    def __init__(self, pipe: IO[bytes]) -> None:
-        self._fd = pipe.fileno()
-
-    def write(self, data: bytes) -> int:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]  # releases the GIL while the pipe is full
-        return len(data)
-
-
-class _PusherReport:
-    """Reads the pusher's status line on a thread of its own."""
-
-    def __init__(self, stdout: IO[bytes], on_live: Callable[[], None]) -> None:
-        self.error: str | None = None
-        self.permanent = False
-        self.finished = threading.Event()
-        self.live = threading.Event()
-        self._stdout, self._on_live = stdout, on_live
-        threading.Thread(target=self._read, name="pusher report", daemon=True).start()
-
-    def give_up(self, process: subprocess.Popen[bytes], reason: str) -> None:
-        """The watchdog: a pusher not live in time is killed, with ``reason`` as the error."""
-        if not self.live.is_set() and process.poll() is None:
-            self.error = reason
-            process.kill()
-
-    def _read(self) -> None:
-        try:
-            for raw in self._stdout:
-                line = raw.decode("utf-8", "replace").rstrip("\n")
-                if line == "live":
-                    self.live.set()
-                    self._on_live()
-                elif line.startswith("error "):
-                    kind, _, message = line[len("error "):].partition(" ")
-                    self.permanent, self.error = kind == "permanent", message
-        except (OSError, ValueError):
-            pass  # the pipe was closed under us: the session is over
-        finally:
-            self.finished.set()
-
-
-def _end(process: subprocess.Popen[bytes]) -> None:
-    """Kill a pusher that was never used and reap it."""
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    for pipe in (process.stdin, process.stdout):
-        if pipe is not None:
-            with contextlib.suppress(OSError):
-                pipe.close()
-
-
-def _address(url: str) -> tuple[str, int] | None:
-    """(host, port) of a TCP stream URL, for the reconnect probe; None for other schemes."""
-    parts = urlsplit(url)
-    port = {"rtmp": 1935, "rtmps": 443}.get(parts.scheme.lower())
-    if port is None or not parts.hostname:
-        return None
-    try:
-        return parts.hostname, parts.port or port
-    except ValueError:
-        return None
-
-
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, PushError):
-        return exc.permanent
-    return pusher.is_permanent(exc)
-
-
-def _describe(exc: Exception, target: OutputTarget) -> str:
-    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return str(text).replace(target.url, target.name)
