@@ -40,10 +40,12 @@ def drain(queue: PacketQueue) -> list[EncodedPacket]:
 
 
 def test_a_fresh_queue_starts_at_a_keyframe_with_the_sound_that_came_just_before() -> None:
-    queue = PacketQueue()
+    waits: list[bool] = []
+    queue = PacketQueue(on_wait=waits.append)
     queue.put(video(0, key=True))  # closed: not started yet
     queue.restart()
     queue.put(video(1))
+    assert waits == [True]  # joining: the destination asks the encoder for a keyframe
     queue.put(audio(0.05))
     queue.put(audio(0.08))  # the encoder runs its AAC ahead of the picture
     queue.put(video(2, key=True))
@@ -57,14 +59,14 @@ def test_a_fresh_queue_starts_at_a_keyframe_with_the_sound_that_came_just_before
 
 
 def test_an_overflowing_queue_drops_everything_up_to_the_next_keyframe_and_counts_it() -> None:
-    overflows: list[int] = []
-    queue = PacketQueue(max_seconds=0.5, on_overflow=lambda: overflows.append(len(queue)))
+    waits: list[bool] = []
+    queue = PacketQueue(max_seconds=0.5, on_wait=waits.append)
     queue.restart()
     queue.put(video(0, key=True))
     for n in range(1, 20):  # nobody reads: frame 16 is 0.53 s after frame 0
         queue.put(video(n))
     assert len(queue) == 0 and queue.overflows == 1 and queue.waiting_for_keyframe
-    assert overflows == [0]  # told once, after the drop
+    assert waits == [False] * 3  # 17, 18, 19 thrown away; not joining: it had packets
     queue.put(video(20))  # not decodable without what was dropped
     queue.put(video(21, key=True))
     # 0..16 at the overflow, 17..20 while waiting for a keyframe

@@ -221,7 +221,8 @@ def test_a_platform_that_joins_starts_at_a_keyframe_it_asked_for_and_a_profile_i
     # well inside its 10 s GOP; app's stream starts on that keyframe with its sound.
     mp4 = video_frames(recording)
     keys = [n for n, (_t, key) in zip(frame_numbers(mp4), mp4, strict=True) if key]
-    assert keys[0] == 0 and len(keys) == 2 and FPS // 2 <= keys[1] < FPS * 5, keys
+    # (A third may come when app's pusher starts so slowly that its queue overflows first.)
+    assert keys[0] == 0 and 2 <= len(keys) <= 3 and FPS // 2 <= keys[1] < FPS * 5, keys
     (pushed,) = both.recordings("app", KEYS["app"])
     frames = video_frames(pushed)
     assert frames[0][1] and frames[0][0] - first_audio_time(pushed) < 0.05

@@ -101,7 +101,7 @@ class OutputWorker:
                  backoff: Backoff | None = None) -> None:
         self.target, self.encoder = target, encoder
         self._on_state, self._on_stats = on_state, on_stats
-        self.queue = PacketQueue(max_queue_s, on_overflow=self._overflowed)
+        self.queue = PacketQueue(max_queue_s, on_wait=self._waiting)
         self.backoff = backoff or Backoff()
         self.state = OutputState.STOPPED
         self.frames = 0
@@ -151,11 +151,13 @@ class OutputWorker:
             return False
         return True
 
-    def _overflowed(self) -> None:
-        """The queue dropped to the next keyframe (the encoder thread). Not yet live (a pusher
-        still starting or connecting): ask for one now, so the stream starts as soon as it
-        can; once live, wait for the GOP's own (one bad uplink costs the others nothing)."""
-        if self.state is not OutputState.LIVE:
+    def _waiting(self, joining: bool) -> None:
+        """The queue threw a picture away waiting for a keyframe (the encoder thread). A
+        destination that is joining, or not live yet (a pusher still starting or
+        connecting, which filled its queue), asks for one: it starts at the next frame.
+        One that is live and overflowed waits for the GOP's own, so that one bad uplink
+        costs the others no extra keyframes."""
+        if joining or self.state is not OutputState.LIVE:
             self.encoder.request_keyframe()
 
     # -- the muxer thread ---------------------------------------------------------------

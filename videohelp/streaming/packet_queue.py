@@ -29,9 +29,11 @@ class PacketQueue:
     """Packets for one destination (see the module docstring). Thread-safe."""
 
     def __init__(self, max_seconds: float = 2.0, max_packets: int = 2000,
-                 on_overflow: Callable[[], None] | None = None) -> None:
+                 on_wait: Callable[[bool], None] | None = None) -> None:
         self.max_seconds, self.max_packets = max_seconds, max_packets
-        self._on_overflow = on_overflow  # called on the putting thread, outside the lock
+        # on_wait(joining): a picture was thrown away waiting for a keyframe; joining if this
+        # queue has taken nothing since ``restart``. Called on the putting thread, unlocked.
+        self._on_wait = on_wait
         self._items: deque[EncodedPacket] = deque()
         self._audio_waiting: deque[EncodedPacket] = deque(maxlen=32)
         self._cond = threading.Condition()
@@ -60,22 +62,23 @@ class PacketQueue:
 
     def put(self, packet: EncodedPacket) -> None:
         """Queue ``packet`` (the encoder thread); never blocks."""
-        if self._put(packet) and self._on_overflow is not None:
-            self._on_overflow()
+        waiting = self._put(packet)
+        if waiting is not None and self._on_wait is not None:
+            self._on_wait(waiting)
 
-    def _put(self, packet: EncodedPacket) -> bool:
-        """Queue ``packet``; True if the queue overflowed."""
-        overflowed = False
+    def _put(self, packet: EncodedPacket) -> bool | None:
+        """Queue ``packet``; if a picture was thrown away waiting for a keyframe, whether
+        this queue is joining (else None)."""
         with self._cond:
             if not self._open:
-                return False
+                return None
             if self._waiting_key:
                 if not packet.video:
                     self._audio_waiting.append(packet)
-                    return False
+                    return None
                 if not packet.keyframe:
                     self.dropped += self._counting
-                    return False
+                    return not self._counting
                 self._waiting_key = False
                 self._items.append(packet)
                 self._items.extend(a for a in self._audio_waiting
@@ -88,10 +91,10 @@ class PacketQueue:
                     self.dropped += len(self._items)
                     self.overflows += 1
                     self._items.clear()
-                    self._waiting_key = overflowed = True
+                    self._waiting_key = True
             self._counting = True
             self._cond.notify_all()
-        return overflowed
+        return None
 
     def get(self, timeout: float) -> EncodedPacket | None:
         """The oldest packet, waiting up to ``timeout`` s; None if none came."""

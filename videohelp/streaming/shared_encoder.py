@@ -132,10 +132,10 @@ class SharedEncoder:
             self.dropped += 1
 
     def attach(self, sink: PacketSink) -> None:
-        """Send every packet from now on to ``sink``; the next frame is a keyframe."""
+        """Send every packet from now on to ``sink`` (which asks for a keyframe if the next
+        picture is not one: asking here would make two in a row when it is)."""
         with self._sinks_lock:
             self._sinks = [*self._sinks, sink]
-        self.request_keyframe()
 
     def detach(self, sink: PacketSink) -> None:
         with self._sinks_lock:
