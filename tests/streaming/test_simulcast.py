@@ -257,3 +257,37 @@ def test_bad_destinations_and_profiles_are_refused_with_a_reason(engine, monkeyp
                         profiles={"vertical": "180x320 sharpen"}, destinations={"app": "x.mp4"})
     with pytest.raises(OutputError, match="destination named in the setting"):
         start_from_args(parser.parse_args(["--output", "zlb"]), engine, W, H, FPS)
+
+
+def test_a_destination_that_stops_reading_loses_only_its_own_packets(engine) -> None:
+    """Two sinks on one real encoder: one is never read (a server that stopped reading)."""
+    from videohelp.streaming.audio import SilentAudio
+    from videohelp.streaming.packet_queue import PacketQueue
+    from videohelp.streaming.shared_encoder import SharedEncoder
+
+    encoder = SharedEncoder(SETTINGS, SilentAudio())
+    healthy, stuck = PacketQueue(), PacketQueue(max_seconds=0.5)
+    for queue in (healthy, stuck):
+        queue.restart()
+        encoder.attach(queue)
+    encoder.start()
+    engine.add_sink(encoder.submit)
+    got: list = []
+    try:
+        deadline = time.monotonic() + 15
+        while stuck.overflows < 2:
+            assert time.monotonic() < deadline, "the unread queue never overflowed"
+            if (packet := healthy.get(timeout=0.1)) is not None:
+                got.append(packet)
+    finally:
+        engine.remove_sink(encoder.submit)
+        encoder.stop()
+    got.extend(healthy.drain())
+    pictures = [p.pts for p in got if p.video]
+    assert got[0].video and got[0].keyframe
+    # The read one got every picture the encoder made (it was attached before the first).
+    assert pictures == sorted(set(pictures)) and healthy.dropped == 0
+    assert len(pictures) == encoder.frames
+    # The unread one stayed bounded (0.5 s: 15 pictures and 24 AAC packets, and the 0.1 s
+    # audio lead) and counted what it threw away.
+    assert len(stuck) <= 50 and stuck.dropped > FPS
