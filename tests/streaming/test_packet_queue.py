@@ -106,8 +106,9 @@ def test_destinations_name_a_target_and_maybe_a_profile() -> None:
     found = parse_destinations({"app": "rtmp://h/live/k", "douyin": "env:DY profile=vertical"})
     assert found["douyin"].target == "env:DY" and found["douyin"].profile == "vertical"
     assert found["app"].profile == ""
-    with pytest.raises(OutputError, match="expected profile=NAME"):
-        parse_destinations({"app": "rtmp://h/live/k vertical"})
+    with pytest.raises(OutputError, match="expected only profile=NAME") as caught:
+        parse_destinations({"app": "rtmp://h/live SECRET-KEY"})
+    assert "SECRET" not in str(caught.value)
 
 
 def test_stream_urls_come_from_the_environment_or_a_private_file(tmp_path) -> None:

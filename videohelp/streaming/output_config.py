@@ -89,8 +89,9 @@ def parse_destinations(raw: Mapping[str, str]) -> dict[str, Destination]:
         for word in words[1:]:
             key, sep, value = word.partition("=")
             if key != "profile" or not sep or not value:
-                raise OutputError(f"destination {name!r}: cannot read {word!r}; "
-                                  f"expected profile=NAME after the target")
+                # The word is not echoed: a key typed after a space would be shown.
+                raise OutputError(f"destination {name!r}: expected only profile=NAME after "
+                                  f"the target")
             profile = value
         found[name] = Destination(name, words[0], profile)
     return found
