@@ -192,7 +192,10 @@ class OutputWorker:
                 # The next pusher starts now: its Python and PyAV load (0.3-1 s on a busy
                 # machine) overlap the wait; it blocks reading the FLV header until then.
                 self._spare = self._spawn_pusher()
-                if self._wait_to_retry(delay, refused="refused" in message.lower()):
+                # Only a refused TCP connection (the server is down) is knocked for: a server
+                # that answers and refuses the publish would be retried every knock.
+                refused = "connection refused" in message.lower()
+                if self._wait_to_retry(delay, refused=refused):
                     break
         spare, self._spare = self._spare, None
         if spare is not None:

@@ -94,8 +94,6 @@ def fit(frame: np.ndarray, settings: EncoderSettings) -> np.ndarray:
 class SharedEncoder:
     """H.264 + AAC of the program at one ``EncoderSettings``, for any number of sinks."""
 
-    STATS_INTERVAL_S = 1.0
-
     def __init__(self, settings: EncoderSettings, audio: AudioFeed, *, queue_len: int = 8) -> None:
         self.settings = settings
         self._audio_feed = audio
