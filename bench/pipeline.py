@@ -24,6 +24,12 @@ Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
   conversion, OpenCV vs PyAV's swscale.
 - latency: take -> next composited frame (frames and ms), and take -> first
   frame showing the card decoded by ffmpeg pulling from the RTMP server.
+- simulcast: side by side in one run, 1080p30 ``ultrafast`` with the full card
+  set: one RTMP push, then three RTMP pushes (three applications of one
+  nginx-rtmp) and an MP4 recording sharing one encode (``ProgramOutputs``).
+  Cores of each (this process plus its pushers), their ratio, late program
+  frames, drops; then, with the four outputs running, take -> card visible in
+  the frames ffmpeg decodes from each of the three platforms.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ from videohelp.streaming.encoder import (
 )
 from videohelp.streaming.outputs import Output
 from videohelp.streaming.program import ProgramEngine
+from videohelp.streaming.program_outputs import ProgramOutputs
 from videohelp.streaming.sources import TestPatternSource
 
 
@@ -319,13 +326,166 @@ def run_latency(app: QGuiApplication, server: NginxRtmp, takes: int) -> dict[str
     return {"next_frame_ms": next_frame_ms, "next_frames": next_frames, "stream_ms": stream_ms}
 
 
+# -- simulcast --------------------------------------------------------------------------
+PLATFORMS = ("app", "zlb", "douyin")
+
+
+def measure_cores(app: QGuiApplication, outputs: list[Output], seconds: float
+                  ) -> tuple[float, float]:
+    """(cores of this process and the outputs' pushers, pushers' share) over ``seconds``."""
+    pushers = [pid for output in outputs if (pid := output.pusher_pid) is not None]
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    pushers0 = sum(process_cpu(pid) for pid in pushers)
+    pump(app, seconds)
+    wall = time.monotonic() - wall0
+    pusher_cpu = sum(process_cpu(pid) for pid in pushers) - pushers0
+    return (time.process_time() - cpu0 + pusher_cpu) / wall, pusher_cpu / wall
+
+
+def wait_live(app: QGuiApplication, outputs: list[Output], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(output.state == "live" for output in outputs):
+        assert time.monotonic() < deadline, [(o.name, o.state) for o in outputs]
+        pump(app, 0.1)
+
+
+def run_simulcast(app: QGuiApplication, work: Path, seconds: float, rounds: int,
+                  takes: int) -> dict:
+    """Alternating rounds (one push, then three pushes + a recording, ...), so that the
+    machine's load hits both alike; then take latency with the four outputs running."""
+    width, height = 1920, 1080
+    settings = EncoderSettings(width, height, 30, preset="ultrafast", video_bitrate=4_500_000)
+    server = NginxRtmp(work / "platforms", applications=PLATFORMS)
+    server.start()
+    rendered = cards(width, height)
+    result: dict = {"single": [], "shared": [], "loads": []}
+    try:
+        for index in range(rounds):
+            for kind in ("single", "shared"):
+                engine, outputs, running = simulcast_arm(app, work, server, settings, rendered,
+                                                         kind, f"{kind}{index}")
+                try:
+                    late0, encoder = engine.late_frames, running[0].encoder
+                    assert encoder is not None
+                    frames0 = encoder.frames
+                    cores, pushers = measure_cores(app, running, seconds)
+                    result[kind].append({
+                        "cores": cores, "pushers": pushers, "late": engine.late_frames - late0,
+                        "fps": (encoder.frames - frames0) / seconds,
+                        "encoders": len(outputs.encoders()) if outputs else 1,
+                        "status": outputs.status() if outputs else []})
+                    result["loads"].append(os.getloadavg()[0])
+                    if kind == "shared" and index == rounds - 1:
+                        result["latency"] = take_latency(app, engine, rendered["qa"], server,
+                                                         takes)
+                finally:
+                    if outputs is not None:
+                        outputs.stop_all()
+                    for output in running:
+                        output.stop()
+                    engine.stop()
+    finally:
+        server.stop()
+    return result
+
+
+def simulcast_arm(app: QGuiApplication, work: Path, server: NginxRtmp, settings: EncoderSettings,
+                  rendered: dict[str, RenderedCard], kind: str, tag: str
+                  ) -> tuple[ProgramEngine, ProgramOutputs | None, list[Output]]:
+    """A running program with the full card set and one push, or three and a recording."""
+    engine = ProgramEngine(TestPatternSource(settings.width, settings.height), fps=30)
+    for name, card in rendered.items():
+        engine.take(name, card)
+    engine.start()
+    if kind == "single":
+        single = Output(server.url(f"single-{tag}", "app"), settings)
+        single.start(engine)
+        outputs, running = None, [single]
+    else:
+        outputs = ProgramOutputs(engine, settings, destinations={
+            name: server.url(f"{name}-key", name) for name in PLATFORMS})
+        for name in PLATFORMS:
+            outputs.start(name)
+        outputs.start(str(work / f"simulcast-{tag}.mp4"))
+        running = outputs.outputs()
+    wait_live(app, running)
+    pump(app, 3.0)  # x264 warm-up, the pushers' first keyframe
+    return engine, outputs, running
+
+
+def take_latency(app: QGuiApplication, engine: ProgramEngine, card: RenderedCard,
+                 server: NginxRtmp, takes: int) -> dict[str, list[float]]:
+    """Take -> the card seen in the frames ffmpeg decodes from each platform (ms)."""
+    small = (480, 270)
+    x0, y0, x1, y1 = (int(v * small[0] / 1920) for v in (card.x, card.y, card.x + card.size[0],
+                                                         card.y + card.size[1]))
+    engine.clear("qa")
+    grabbers = {name: FrameGrabber(server.url(f"{name}-key", name), *small) for name in PLATFORMS}
+    seen: dict[str, list[float]] = {name: [] for name in PLATFORMS}
+    try:
+        deadline = time.monotonic() + 20
+        while min(g.count() for g in grabbers.values()) < 10 and time.monotonic() < deadline:
+            pump(app, 0.1)
+        pump(app, 1.0)
+        for _ in range(takes):
+            clean = {name: g.latest()[y0:y1, x0:x1].astype(np.int16)
+                     for name, g in grabbers.items()}
+            taken = time.monotonic()
+            engine.take("qa", card)
+            for name, grabber in grabbers.items():
+                arrived = None
+                end = taken + 3
+                while arrived is None and time.monotonic() < end:
+                    for at, frame in grabber.since(taken):
+                        if np.abs(frame[y0:y1, x0:x1].astype(np.int16) - clean[name]).mean() > 25:
+                            arrived = at
+                            break
+                    time.sleep(0.002)
+                assert arrived is not None, f"the card never showed on {name}"
+                seen[name].append((arrived - taken) * 1000)
+            engine.clear("qa")
+            pump(app, 1.0)
+    finally:
+        for grabber in grabbers.values():
+            grabber.close()
+    return seen
+
+
+def print_simulcast(result: dict, seconds: float) -> None:
+    single = statistics.mean(r["cores"] for r in result["single"])
+    shared = statistics.mean(r["cores"] for r in result["shared"])
+    single_fps = statistics.mean(r["fps"] for r in result["single"])
+    shared_fps = statistics.mean(r["fps"] for r in result["shared"])
+    per_frame = (shared / shared_fps) / (single / single_fps)
+    loads = result["loads"]
+    print(f"simulcast 1080p30 ultrafast, full card set, {len(result['single'])} alternating "
+          f"rounds of {seconds:.0f} s, load average {min(loads):.1f}-{max(loads):.1f}:")
+    for kind, label in (("single", "one push"), ("shared", "three pushes + MP4 recording")):
+        for r in result[kind]:
+            print(f"  {label}: {r['cores']:.3f} cores (pushers {r['pushers']:.3f}), "
+                  f"{r['fps']:.1f} fps encoded, {r['late']} late frames, {r['encoders']} encoder(s)")
+    print(f"  ratio {shared / single:.2f}x in cores, {per_frame:.2f}x in CPU per encoded frame "
+          f"(one push {single:.3f}, four outputs {shared:.3f} cores)")
+    for status in result["shared"][-1]["status"]:
+        print(f"  {status['name']}: {status['kbps']} kbit/s, {status['fps']} fps, dropped "
+              f"{status['dropped_packets']} packets / {status['dropped_frames']} frames")
+    everything = [ms for values in result["latency"].values() for ms in values]
+    for name, values in result["latency"].items():
+        print(f"  take -> card decoded from {name}: {statistics.median(values):.0f} ms median, "
+              f"{max(values):.0f} ms max over {len(values)} takes")
+    print(f"  take -> card, every platform: p50 {statistics.median(everything):.0f} ms, max "
+          f"{max(everything):.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each pipeline run")
     parser.add_argument("--versus-seconds", type=int, default=10, help="length of the input file")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the side-by-side run")
     parser.add_argument("--takes", type=int, default=10, help="takes for the latency figures")
-    parser.add_argument("--only", choices=("pipeline", "versus", "latency"))
+    parser.add_argument("--only", choices=("pipeline", "versus", "latency", "simulcast"))
+    parser.add_argument("--simulcast-seconds", type=float, default=20.0,
+                        help="length of each side of the simulcast run")
     parser.add_argument("--size", action="append", choices=("1080p", "720p"),
                         help="pipeline runs to make (default: both)")
     args = parser.parse_args()
@@ -376,6 +536,9 @@ def main() -> int:
                 print(f"take -> card decoded by ffmpeg from RTMP: "
                       f"{statistics.median(result['stream_ms']):.0f} ms median, "
                       f"{max(result['stream_ms']):.0f} ms max over {len(result['stream_ms'])} takes")
+            if args.only in (None, "simulcast"):
+                print_simulcast(run_simulcast(app, work, args.simulcast_seconds, args.rounds,
+                                              args.takes), args.simulcast_seconds)
         finally:
             server.stop()
     return 0

@@ -2,7 +2,10 @@
 
 ``NginxRtmp`` writes an nginx.conf into a temporary directory and runs
 ``nginx -p DIR -c nginx.conf -g 'daemon off;'`` with an ``rtmp {}`` server on a
-free port of 127.0.0.1 (``live on; record off;``, application ``live``). It can
+free port of 127.0.0.1 (``live on``; application ``live``, or the
+``applications`` given: one per platform). With ``record=True`` every stream
+is also written as received to ``DIR/rec/APP/STREAM-TIME.flv`` (a new file
+per publish: what the server got, to check for gaps and keyframes). It can
 be stopped and started again on the same port (the restart test). The bench
 uses these helpers too.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import os
 import shutil
 import signal
 import socket
@@ -29,7 +33,7 @@ RTMP_MODULE_CANDIDATES = (Path("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
 
 CONF = """\
 load_module {module};
-worker_processes 1;
+{user}worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log info;
 events {{ worker_connections 64; }}
@@ -37,13 +41,20 @@ rtmp {{
     server {{
         listen 127.0.0.1:{port};
         chunk_size 4096;
-        application live {{
-            live on;
-            record off;
-        }}
+{applications}
     }}
 }}
 """
+APPLICATION = """\
+        application {name} {{
+            live on;
+{record}
+        }}
+"""
+RECORD = """\
+            record all;
+            record_path {path};
+            record_unique on;"""
 
 
 _prctl = ctypes.CDLL(None).prctl  # looked up here: the child may not load libraries
@@ -61,17 +72,35 @@ def free_port() -> int:
 
 
 class NginxRtmp:
-    def __init__(self, root: Path, port: int | None = None) -> None:
+    def __init__(self, root: Path, port: int | None = None,
+                 applications: tuple[str, ...] = ("live",), record: bool = False) -> None:
         module = next((path for path in RTMP_MODULE_CANDIDATES if path.is_file()), None)
         assert module is not None, "nginx RTMP module missing: apt-get install libnginx-mod-rtmp"
         assert shutil.which("nginx"), "nginx missing: apt-get install nginx"
         self.root, self.port = root, port or free_port()
+        self.applications = applications
         root.mkdir(parents=True, exist_ok=True)
-        (root / "nginx.conf").write_text(CONF.format(module=module, root=root, port=self.port))
+        blocks = []
+        for name in applications:
+            path = root / "rec" / name
+            if record:
+                path.mkdir(parents=True, exist_ok=True)
+            blocks.append(APPLICATION.format(name=name, record=RECORD.format(path=path)
+                                             if record else "            record off;"))
+        # As root, nginx's worker would become "nobody" and could not write the recordings
+        # into the test's private directory.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (root / "nginx.conf").write_text(CONF.format(module=module, root=root, port=self.port,
+                                                     user=user, applications="".join(blocks)))
         self.process: subprocess.Popen[bytes] | None = None
 
-    def url(self, stream: str = "program") -> str:
-        return f"rtmp://127.0.0.1:{self.port}/live/{stream}"
+    def url(self, stream: str = "program", app: str = "live") -> str:
+        return f"rtmp://127.0.0.1:{self.port}/{app}/{stream}"
+
+    def recordings(self, app: str, stream: str) -> list[Path]:
+        """What the server recorded of ``app/stream``, oldest first (``record=True``)."""
+        return sorted((self.root / "rec" / app).glob(f"{stream}-*.flv"),
+                      key=lambda path: path.stat().st_mtime_ns)
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -99,6 +128,25 @@ class NginxRtmp:
     def log(self) -> str:
         path = self.root / "error.log"
         return path.read_text() if path.exists() else ""
+
+
+def flv_has_keyframe(path: Path) -> bool:
+    """Whether an FLV file (a server's recording, still being written) holds an H.264
+    keyframe yet: walks the tags (type, size) and reads each video tag's first two bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    offset = 13  # FLV header and the first PreviousTagSize
+    while offset + 11 <= len(data):
+        kind, size = data[offset], int.from_bytes(data[offset + 1:offset + 4], "big")
+        body = data[offset + 11:offset + 11 + size]
+        if len(body) < size:
+            return False  # the tag is still being written
+        if kind == 9 and len(body) >= 2 and body[0] >> 4 == 1 and body[1] == 1:
+            return True  # a keyframe's NAL units (not the sequence header)
+        offset += 11 + size + 4
+    return False
 
 
 @pytest.fixture

@@ -283,7 +283,8 @@ def test_encoders_yield_the_cpu_to_the_program_thread(engine, outputs, qtbot, tm
     base = nice(engine._worker._thread.native_id)
     before = len(nicer_threads())
     output = _start(outputs, engine, qtbot, str(tmp_path / "nice.mp4"))
-    assert nice(output._worker._thread.native_id) == base + 5
+    assert nice(output.encoder._thread.native_id) == base + 5  # the (shared) encoder
+    assert nice(output._worker._thread.native_id) == base  # the muxer: light, and latency
     assert nice(engine._worker._thread.native_id) == base
-    # The output's thread and the encoder threads x264 started from it.
+    # The encoder's thread and the threads x264 started from it.
     assert len(nicer_threads()) - before >= 2

@@ -38,11 +38,24 @@ def test_targets_choose_their_container(tmp_path) -> None:
     assert (push.format, push.network, push.name) == ("flv", True,
                                                        "rtmp://push.example.com/live/***")
     assert push.options == {"flvflags": "no_duration_filesize"}
-    assert parse_target("srt://10.0.0.5:9000").format == "mpegts"
+    assert parse_target("udp://127.0.0.1:9000").format == "mpegts"
     record = parse_target(str(tmp_path / "show.MP4"))
     assert (record.format, record.network) == ("mp4", False)
     assert "frag_keyframe" in record.options["movflags"]
     assert parse_target(str(tmp_path / "show.mkv")).format == "matroska"
+
+
+def test_srt_is_taken_only_where_ffmpeg_can_send_it() -> None:
+    from videohelp.streaming.output_targets import output_protocols
+
+    protocols = output_protocols()
+    assert protocols is not None and {"rtmp", "rtmps", "file"} <= protocols
+    if "srt" in protocols:
+        assert parse_target("srt://10.0.0.5:9000").format == "mpegts"
+    else:  # PyAV's wheel: no libsrt; told at once, not on air
+        with pytest.raises(OutputError, match="cannot send srt://") as caught:
+            parse_target("srt://10.0.0.5:9000?streamid=SECRET")
+        assert "SECRET" not in str(caught.value)
 
 
 def test_recording_names_take_strftime_fields(tmp_path) -> None:

@@ -52,11 +52,11 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 # Event families a role receives. Experts work on flagged questions only: they
 # get neither the raw feed nor who is on which seat beyond what they need.
 EVENT_FAMILIES: dict[Role, frozenset[str]] = {
-    Role.OFFICER: frozenset({"comment", "question", "card", "seat"}),
-    Role.PRESENTER: frozenset({"comment", "question", "card", "seat"}),
-    Role.PRODUCER: frozenset({"comment", "question", "card", "seat"}),
+    Role.OFFICER: frozenset({"comment", "question", "card", "seat", "output"}),
+    Role.PRESENTER: frozenset({"comment", "question", "card", "seat", "output"}),
+    Role.PRODUCER: frozenset({"comment", "question", "card", "seat", "output"}),
     Role.EXPERT: frozenset({"question", "card", "seat"}),
-    Role.AUTOMATION: frozenset({"comment", "question", "card", "seat"}),
+    Role.AUTOMATION: frozenset({"comment", "question", "card", "seat", "output"}),
 }
 
 

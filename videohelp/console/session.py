@@ -134,7 +134,9 @@ class ShowSession(QObject):
         self.program = ProgramEngine(TestPatternSource(width, height), fps=settings["program.fps"],
                                      parent=self)
         self.outputs = ProgramOutputs(self.program,
-                                      settings_for(width, height, settings["program.fps"]), parent=self)
+                                      settings_for(width, height, settings["program.fps"]), parent=self,
+                                      profiles=settings["outputs.profiles"],
+                                      destinations=settings["outputs.destinations"])
         self._source: Source | None = None  # the last one switch_source opened
         # The browser-source page /overlay (OBS, vMix) mirrors the program's cards; live
         # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.

@@ -114,6 +114,12 @@ REGISTRY: dict[str, Setting] = {
         Setting("program.width", int, 1920, "Program frame width in pixels (even).", _frame_side),
         Setting("program.height", int, 1080, "Program frame height in pixels (even).", _frame_side),
         Setting("program.fps", int, 30, "Program frame rate.", _frame_rate),
+        Setting("outputs.profiles", dict, {},
+                "Encoder profiles for platforms that differ: name to words such as "
+                "'720x1280 crop 2000k' (see docs/output.md)."),
+        Setting("outputs.destinations", dict, {},
+                "Named outputs: name to a URL, env:VAR or file:PATH (0600), optionally "
+                "followed by profile=NAME. Holds stream keys: this file is kept 0600."),
         Setting("cards.default_duration_s", float, 0.0,
                 "Automatic out after this many seconds on air (0 = stays until cleared)."),
         Setting("report.unit", str, "",
@@ -166,6 +172,11 @@ class Settings:
                 self.problems.append(f"{exc}; using the default")
         for problem in self.problems:
             log.warning("settings: %s", problem)
+        if self._values.get("outputs.destinations") and path.stat().st_mode & 0o077:
+            # Stream keys: only the owner may read them (save() writes 0600 already).
+            log.warning("settings file %s holds stream keys and was readable by others; "
+                        "now 0600", path)
+            path.chmod(0o600)
 
     def __getitem__(self, name: str) -> Any:
         setting = REGISTRY[name]

@@ -174,6 +174,13 @@ class SeatHub:
             except Exception:
                 log.exception("seat event listener failed")
 
+    def output_event(self, name: str, data: dict[str, Any]) -> None:
+        """An output's state or the outputs' status (``ProgramOutputs`` status listener, any
+        thread): an ``output.*`` event to the seats. ``data`` holds no stream keys."""
+        if self._loop is not None and self._running:
+            self._loop.call_soon_threadsafe(
+                lambda: self.publish(self.state.log.append(name, data)))
+
     def _stored(self, comments: list[StoredComment]) -> None:
         if self._running:
             self.publish(self.state.comments_added(comments))

@@ -56,6 +56,9 @@ class EncoderSettings:
     video_bitrate: int = 4_500_000
     keyint_s: float = 2.0  # platforms ask for a keyframe at least every 2-4 s
     audio_bitrate: int = 128_000
+    # Cut the program to this shape (from its middle) instead of squeezing it: a
+    # vertical 720x1280 for a phone platform from a 16:9 program.
+    crop: bool = False
 
     def __post_init__(self) -> None:
         if self.width % 2 or self.height % 2 or self.width <= 0 or self.height <= 0:

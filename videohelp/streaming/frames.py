@@ -86,6 +86,23 @@ def resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
+def crop_resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The middle of the frame with the shape of ``width`` x ``height``, scaled to that size
+    (a vertical 720x1280 from a 1920x1080 program: its middle 608x1080)."""
+    check_size(width, height)
+    src_w, src_h = frame_size(frame)
+    crop_w = min(src_w, round(src_h * width / height / 2) * 2)
+    crop_h = min(src_h, round(src_w * height / width / 2) * 2)
+    x0, y0 = (src_w - crop_w) // 4 * 2, (src_h - crop_h) // 4 * 2  # even: chroma is half size
+    out = np.empty((height * 3 // 2, width), np.uint8)
+    for index, (source, target) in enumerate(zip(planes(frame), planes(out), strict=True)):
+        shift = 0 if index == 0 else 1
+        box = source[y0 >> shift:(y0 + crop_h) >> shift, x0 >> shift:(x0 + crop_w) >> shift]
+        cv2.resize(box, (target.shape[1], target.shape[0]), dst=target,
+                   interpolation=cv2.INTER_AREA if crop_w > width else cv2.INTER_LINEAR)
+    return out
+
+
 def preview_bgr(frame: np.ndarray, width: int) -> np.ndarray:
     """A small BGR picture of the frame, ``width`` wide: scaled first, converted after."""
     src_w, src_h = frame_size(frame)

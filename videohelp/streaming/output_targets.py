@@ -6,6 +6,10 @@ logs, messages and signals show.
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import glob
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +27,34 @@ class OutputTarget:
     format: str
     network: bool
     options: dict[str, str] = field(default_factory=dict)
+    label: str = ""  # a configured destination's name ("douyin"); else the redacted URL
 
     @property
     def name(self) -> str:
-        return redact_url(self.url)
+        return self.label or redact_url(self.url)
+
+
+@functools.cache
+def output_protocols() -> frozenset[str] | None:
+    """The output protocols of PyAV's bundled FFmpeg (``avio_enum_protocols``), or None
+    where its library cannot be found (a frozen build): then nothing is refused early."""
+    import av
+
+    found = glob.glob(os.path.join(os.path.dirname(av.__file__), "..", "av.libs",
+                                   "libavformat*"))
+    if not found:
+        return None
+    try:
+        library = ctypes.CDLL(found[0])
+    except OSError:
+        return None
+    enum = library.avio_enum_protocols
+    enum.restype, enum.argtypes = ctypes.c_char_p, [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int]
+    opaque = ctypes.c_void_p()
+    names = set()
+    while name := enum(ctypes.byref(opaque), 1):
+        names.add(name.decode())
+    return frozenset(names)
 
 
 # Fragmented MP4: a recording cut short by a crash or power loss stays playable
@@ -46,7 +74,11 @@ def parse_target(text: str, now: float | None = None) -> OutputTarget:
         if scheme not in _NETWORK_FORMATS:
             raise OutputError(f"unsupported output {redact_url(text)}; use {TARGET_HELP}")
         if not text.split("://", 1)[1].strip("/"):
-            raise OutputError(f"output URL {text!r} has no host")
+            raise OutputError(f"output URL {redact_url(text)!r} has no host")
+        protocols = output_protocols()
+        if protocols is not None and scheme not in protocols:
+            raise OutputError(f"this build's FFmpeg cannot send {scheme}:// "
+                              f"({redact_url(text)}); use rtmp:// or rtmps://")
         # Don't write duration/size back into the FLV header: a stream cannot seek.
         options = {"flvflags": "no_duration_filesize"} if _NETWORK_FORMATS[scheme] == "flv" else {}
         return OutputTarget(text, _NETWORK_FORMATS[scheme], True, options)

@@ -1,4 +1,4 @@
-"""One output's encoder thread and its state machine (no Qt)::
+"""One destination's thread: its muxer, its connection and its state machine (no Qt)::
 
     starting --connected--> live --write failed--> reconnecting --connected--> live
         |                                               |
@@ -6,8 +6,12 @@
         +--bad URL/protocol/option, any file error -------> failed
     any --stop()--> stopped
 
-Frames arrive from the program thread through a bounded queue that drops the
-oldest frame when full; the thread encodes them (``AVEncoder``).
+The encoding is not here: a ``SharedEncoder`` (``shared_encoder``) encodes the
+program once for every destination with the same settings and puts each
+packet into each destination's ``PacketQueue`` (bounded, drops to the next
+keyframe when full: a slow destination never holds up the others). This
+thread takes the packets and muxes them. A (re)connection asks the encoder
+for a keyframe and starts there, with its timestamps from zero.
 
 A recording writes its file from this thread. A network push writes FLV into
 a pipe to a pusher process (``videohelp.streaming.pusher``), which holds the
@@ -24,22 +28,36 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import subprocess
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
 
 import av
-import numpy as np
 
 from videohelp.streaming import pusher, workers
-from videohelp.streaming.audio import AudioTap
+from videohelp.streaming.audio import SAMPLE_RATE
 from videohelp.streaming.backoff import Backoff
-from videohelp.streaming.encoder import AVEncoder, EncoderSettings, FrameQueue
 from videohelp.streaming.output_targets import OutputTarget
+from videohelp.streaming.packet_queue import PacketQueue
+from videohelp.streaming.pusher_link import (
+    Pipe,
+    PusherReport,
+    PushError,
+    address,
+    describe,
+    is_permanent,
+)
+from videohelp.streaming.pusher_link import end as end_pusher
+from videohelp.streaming.shared_encoder import (
+    EncodedPacket,
+    SharedEncoder,
+    StreamParams,
+    add_streams,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,21 +72,14 @@ class OutputState(StrEnum):
 
 @dataclass(frozen=True)
 class OutputStats:
-    fps: float
+    fps: float      # video frames muxed per second
     bitrate: float  # bits per second, muxed (video + audio)
-    dropped: int    # frames thrown away because the encoder fell behind
-    frames: int     # frames encoded since the output started
+    dropped: int    # program frames the (shared) encoder threw away because it fell behind
+    frames: int     # video frames muxed since the output started
     bytes: int      # bytes muxed since the output started (all connections)
-    queued: int
+    queued: int     # packets waiting in this destination's queue
     reconnects: int
-
-
-class PushError(RuntimeError):
-    """The pusher process failed; ``permanent`` if retrying cannot help."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+    dropped_packets: int = 0  # this destination's own: queue overflow, to the next keyframe
 
 
 StateCallback = Callable[[OutputState, str], None]
@@ -76,28 +87,29 @@ StatsCallback = Callable[[OutputStats], None]
 
 
 class OutputWorker:
-    """One output's encoder thread (see the module docstring)."""
+    """One destination's muxer thread (see the module docstring)."""
 
     STATS_INTERVAL_S = 1.0
     RESET_BACKOFF_AFTER_S = 10.0  # live this long = the next failure starts a fresh backoff
     PUSHER_EXIT_S = 3.0  # after the end of its input, for the server to take the trailer
     CONNECT_TIMEOUT_S = 15.0  # TCP + TLS + RTMP handshake + publish, across the country
+    PROBE_S = 0.25  # while refused, how often the server's port is tried (a TCP connect)
+    ENCODER_START_S = 10.0  # x264 and AAC open in milliseconds; this is a broken build
 
-    def __init__(self, target: OutputTarget, settings: EncoderSettings, audio: AudioTap,
-                 on_state: StateCallback, on_stats: StatsCallback, *, queue_len: int = 8,
+    def __init__(self, target: OutputTarget, encoder: SharedEncoder, on_state: StateCallback,
+                 on_stats: StatsCallback, *, max_queue_s: float = 2.0,
                  backoff: Backoff | None = None) -> None:
-        self.target, self.settings, self.audio = target, settings, audio
+        self.target, self.encoder = target, encoder
         self._on_state, self._on_stats = on_state, on_stats
-        self.queue = FrameQueue(queue_len)
+        self.queue = PacketQueue(max_queue_s, on_wait=self._waiting)
         self.backoff = backoff or Backoff()
         self.state = OutputState.STOPPED
-        self.dropped = 0
         self.frames = 0
-        self.bytes_before = 0  # muxed by earlier connections
+        self.bytes = 0
         self.reconnects = 0
-        self._accepting = False  # a session is open: frames are wanted
-        self._encoder: AVEncoder | None = None
+        self.last_stats: OutputStats | None = None
         self._pusher: subprocess.Popen[bytes] | None = None
+        self._spare: subprocess.Popen[bytes] | None = None  # the next pusher, loading
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"output {target.name}",
                                         daemon=True)
@@ -110,20 +122,6 @@ class OutputWorker:
         process = self._pusher
         return process.pid if process is not None else None
 
-    def submit(self, frame: np.ndarray, frame_no: int = 0) -> None:
-        """A program frame (called on the program thread; never blocks, never copies)."""
-        if not self._accepting:
-            return  # between connections: nothing to encode into
-        if self.queue.put(frame, time.monotonic()) and self.state is OutputState.LIVE:
-            self.dropped += 1
-
-    def set_audio(self, tap: AudioTap) -> None:
-        """Take the sound from ``tap`` from the next AAC frame on."""
-        self.audio = tap
-        encoder = self._encoder
-        if encoder is not None:
-            encoder.audio = tap
-
     def start(self) -> None:
         self._set_state(OutputState.STARTING, f"connecting to {self.target.name}"
                         if self.target.network else f"recording to {self.target.name}")
@@ -135,9 +133,10 @@ class OutputWorker:
         return self._thread
 
     def stop(self, timeout: float = 5.0) -> bool:
-        """Stop, flushing what is encoded; False if the thread had to be abandoned."""
+        """Stop, muxing what is queued; False if the thread had to be abandoned."""
         self._stop.set()
-        self.queue.clear()
+        self.encoder.detach(self.queue)
+        self.queue.close()
         process = self._pusher
         if process is not None and self.state is not OutputState.LIVE:
             process.kill()  # still connecting: nothing to finish, and it may never answer
@@ -152,14 +151,24 @@ class OutputWorker:
             return False
         return True
 
-    # -- the encoder thread -------------------------------------------------------------
+    def _waiting(self, joining: bool) -> None:
+        """The queue threw a picture away waiting for a keyframe (the encoder thread). A
+        destination that is joining, or not live yet (a pusher still starting or
+        connecting, which filled its queue), asks for one: it starts at the next frame.
+        One that is live and overflowed waits for the GOP's own, so that one bad uplink
+        costs the others no extra keyframes."""
+        if joining or self.state is not OutputState.LIVE:
+            self.encoder.request_keyframe()
+
+    # -- the muxer thread ---------------------------------------------------------------
     def _set_state(self, state: OutputState, message: str = "") -> None:
         self.state = state
         log.info("output %s: %s %s", self.target.name, state, message)
         self._on_state(state, message)
 
     def _run(self) -> None:
-        workers.lower_priority()  # before x264 starts its threads: they inherit it
+        # Not niced, unlike the encoder: muxing is light (~1 % of a core per destination) and
+        # a muxer that waits behind everything else adds its wait to the stream's latency.
         while not self._stop.is_set():
             started = time.monotonic()
             try:
@@ -169,10 +178,10 @@ class OutputWorker:
                     self._file_session()
                 break  # returns only when stopped
             except Exception as exc:  # classify, then reconnect or give up
-                message = _describe(exc, self.target)
+                message = describe(exc, self.target)
                 if self._stop.is_set():
                     break
-                if not self.target.network or _is_permanent(exc):
+                if not self.target.network or is_permanent(exc):
                     self._set_state(OutputState.FAILED, message)
                     return
                 if time.monotonic() - started > self.RESET_BACKOFF_AFTER_S:
@@ -180,24 +189,56 @@ class OutputWorker:
                 delay = self.backoff.next()
                 self.reconnects += 1
                 self._set_state(OutputState.RECONNECTING, f"{message}; retrying in {delay:.1f} s")
-                if self._stop.wait(delay):
+                # The next pusher starts now: its Python and PyAV load (0.3-1 s on a busy
+                # machine) overlap the wait; it blocks reading the FLV header until then.
+                self._spare = self._spawn_pusher()
+                # Only a refused TCP connection (the server is down) is knocked for: a server
+                # that answers and refuses the publish would be retried every knock.
+                refused = "connection refused" in message.lower()
+                if self._wait_to_retry(delay, refused=refused):
                     break
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            end_pusher(spare)
         self._set_state(OutputState.STOPPED, "")
+
+    def _wait_to_retry(self, delay: float, refused: bool) -> bool:
+        """Wait ``delay`` s (True if stopped meanwhile). After a refused connection, knock
+        on the server's port every ``PROBE_S``: once it answers again the retry starts at
+        once, not at the end of a backoff that has grown to seconds."""
+        knock = address(self.target.url) if refused else None
+        end = time.monotonic() + delay
+        while (left := end - time.monotonic()) > 0:
+            if self._stop.wait(min(left, self.PROBE_S)):
+                return True
+            if knock is not None:
+                try:
+                    socket.create_connection(knock, timeout=self.PROBE_S).close()
+                    return self._stop.is_set()  # the port is back: retry now
+                except OSError:
+                    pass
+        return self._stop.is_set()
 
     def _file_session(self) -> None:
         container = av.open(self.target.url, "w", format=self.target.format,
                             container_options=self.target.options)
-        self._encode(container, on_open=lambda: self._set_state(OutputState.LIVE,
-                                                                self.target.name))
+        self._mux(container, on_open=lambda: self._set_state(OutputState.LIVE, self.target.name))
+
+    def _spawn_pusher(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, pusher.URL_VARIABLE: self.target.url}
+        return subprocess.Popen([*pusher.command(), self.target.format], env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
 
     def _push_session(self) -> None:
-        env = {**os.environ, pusher.URL_VARIABLE: self.target.url}
-        process = subprocess.Popen([*pusher.command(), self.target.format], env=env,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
+        process, self._spare = self._spare, None
+        if process is None or process.poll() is not None:
+            if process is not None:
+                end_pusher(process)
+            process = self._spawn_pusher()
         assert process.stdin is not None and process.stdout is not None
         self._pusher = process
-        report = _PusherReport(process.stdout, on_live=lambda: self._set_state(
+        report = PusherReport(process.stdout, on_live=lambda: self._set_state(
             OutputState.LIVE, self.target.name))
         watchdog = threading.Timer(self.CONNECT_TIMEOUT_S, report.give_up, args=(
             process, f"no answer from the server within {self.CONNECT_TIMEOUT_S:g} s"))
@@ -205,10 +246,10 @@ class OutputWorker:
         watchdog.start()
         try:
             # flush_packets: each packet goes into the pipe at once, not when 32 KB collected.
-            container = av.open(_Pipe(process.stdin), "w", format="flv",
+            container = av.open(Pipe(process.stdin), "w", format="flv",
                                 container_options={"flvflags": "no_duration_filesize",
                                                    "flush_packets": "1"})
-            self._encode(container)
+            self._mux(container)
             process.stdin.close()
             process.wait(self.PUSHER_EXIT_S)
         except Exception as exc:
@@ -227,25 +268,34 @@ class OutputWorker:
             process.stdout.close()
             self._pusher = None
 
-    def _encode(self, container: av.container.OutputContainer,
-                on_open: Callable[[], None] | None = None) -> None:
+    def _params(self) -> StreamParams:
+        deadline = time.monotonic() + self.ENCODER_START_S
+        while not self.encoder.ready.wait(0.1):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                raise PushError("the encoder did not start", permanent=True)
+        if self.encoder.params is None:
+            raise PushError(self.encoder.error or "the encoder failed", permanent=True)
+        return self.encoder.params
+
+    def _mux(self, container: av.container.OutputContainer,
+             on_open: Callable[[], None] | None = None) -> None:
         clean = False
-        encoder: AVEncoder | None = None
         try:
-            encoder = self._encoder = AVEncoder(container, self.settings, self.audio)
+            video, audio = add_streams(container, self._params())
+            self.queue.restart()  # from the next keyframe, which we ask for:
+            self.encoder.attach(self.queue)
             container.start_encoding()  # creates the file or writes the FLV header to the pipe
-            self.queue.clear()
-            self._accepting = True
             if on_open is not None:
                 on_open()
-            self._encode_until_stopped(encoder)
-            encoder.flush()
+            muxer = _Muxer(container, video, audio)
+            self._mux_until_stopped(muxer)
+            self.encoder.detach(self.queue)
+            for packet in self.queue.drain():  # what was encoded before the stop goes out
+                self.bytes += muxer.mux(packet)
             clean = True
         finally:
-            self._accepting = False
-            if encoder is not None:
-                self.bytes_before += encoder.bytes
-            self._encoder = None
+            self.encoder.detach(self.queue)
+            self.queue.close()
             try:
                 container.close()
             except Exception:
@@ -253,80 +303,55 @@ class OutputWorker:
                     raise  # the trailer of a recording failed: the file may be broken
                 log.debug("closing a failed container", exc_info=True)
 
-    def _encode_until_stopped(self, encoder: AVEncoder) -> None:
-        first_at: float | None = None
-        window_at, window_frames, window_bytes = time.monotonic(), 0, 0
+    def _mux_until_stopped(self, muxer: _Muxer) -> None:
+        window_at, window_frames, window_bytes = time.monotonic(), 0, self.bytes
         while not self._stop.is_set():
-            item = self.queue.get(timeout=0.2)
-            if item is not None:
-                frame, at = item
-                first_at = at if first_at is None else first_at
-                encoder.encode(frame, at - first_at)
-                self.frames += 1
-                window_frames += 1
+            packet = self.queue.get(timeout=0.2)
+            if packet is not None:
+                self.bytes += muxer.mux(packet)
+                if packet.video:
+                    self.frames += 1
+                    window_frames += 1
             now = time.monotonic()
             if now - window_at >= self.STATS_INTERVAL_S:
                 elapsed = now - window_at
-                self._on_stats(OutputStats(
-                    fps=window_frames / elapsed, bitrate=(encoder.bytes - window_bytes) * 8 / elapsed,
-                    dropped=self.dropped, frames=self.frames,
-                    bytes=self.bytes_before + encoder.bytes, queued=len(self.queue),
-                    reconnects=self.reconnects))
-                window_at, window_frames, window_bytes = now, 0, encoder.bytes
+                self.last_stats = OutputStats(
+                    fps=window_frames / elapsed, bitrate=(self.bytes - window_bytes) * 8 / elapsed,
+                    dropped=self.encoder.dropped, frames=self.frames, bytes=self.bytes,
+                    queued=len(self.queue), reconnects=self.reconnects,
+                    dropped_packets=self.queue.dropped)
+                self._on_stats(self.last_stats)
+                window_at, window_frames, window_bytes = now, 0, self.bytes
 
 
-class _Pipe:
-    """The pusher's stdin as PyAV's output file: unbuffered, whole writes, no seeking."""
+class _Muxer:
+    """Packets of the shared encoder into one container, timestamps from this session's start.
 
-    def __init__(self, pipe: IO[bytes]) -> None:
-        self._fd = pipe.fileno()
+    The first packet is a keyframe (``PacketQueue.restart``); its time is this
+    session's zero, for the picture and the sound alike. Sound from before it
+    is left out (the AAC encoder's first packet is stamped one frame before the
+    first picture): negative timestamps make the MP4 muxer shift the first
+    picture, 21 ms against every other destination.
+    """
 
-    def write(self, data: bytes) -> int:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]  # releases the GIL while the pipe is full
-        return len(data)
+    def __init__(self, container: av.container.OutputContainer, video: av.VideoStream,
+                 audio: av.AudioStream) -> None:
+        self.container, self.video, self.audio = container, video, audio
+        self._video_offset: int | None = None
+        self._audio_offset = 0
 
-
-class _PusherReport:
-    """Reads the pusher's status line on a thread of its own."""
-
-    def __init__(self, stdout: IO[bytes], on_live: Callable[[], None]) -> None:
-        self.error: str | None = None
-        self.permanent = False
-        self.finished = threading.Event()
-        self.live = threading.Event()
-        self._stdout, self._on_live = stdout, on_live
-        threading.Thread(target=self._read, name="pusher report", daemon=True).start()
-
-    def give_up(self, process: subprocess.Popen[bytes], reason: str) -> None:
-        """The watchdog: a pusher not live in time is killed, with ``reason`` as the error."""
-        if not self.live.is_set() and process.poll() is None:
-            self.error = reason
-            process.kill()
-
-    def _read(self) -> None:
-        try:
-            for raw in self._stdout:
-                line = raw.decode("utf-8", "replace").rstrip("\n")
-                if line == "live":
-                    self.live.set()
-                    self._on_live()
-                elif line.startswith("error "):
-                    kind, _, message = line[len("error "):].partition(" ")
-                    self.permanent, self.error = kind == "permanent", message
-        except (OSError, ValueError):
-            pass  # the pipe was closed under us: the session is over
-        finally:
-            self.finished.set()
-
-
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, PushError):
-        return exc.permanent
-    return pusher.is_permanent(exc)
-
-
-def _describe(exc: Exception, target: OutputTarget) -> str:
-    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return str(text).replace(target.url, target.name)
+    def mux(self, encoded: EncodedPacket) -> int:
+        if self._video_offset is None:
+            assert encoded.video and encoded.keyframe, "a session starts at a keyframe"
+            self._video_offset = encoded.pts
+            self._audio_offset = round(encoded.seconds * SAMPLE_RATE)
+        offset = self._video_offset if encoded.video else self._audio_offset
+        if encoded.pts < offset:
+            return 0
+        packet = av.Packet(encoded.data)
+        packet.pts, packet.dts = encoded.pts - offset, encoded.dts - offset
+        packet.time_base = encoded.time_base
+        packet.stream = self.video if encoded.video else self.audio
+        packet.is_keyframe = encoded.keyframe
+        self.container.mux(packet)
+        return len(encoded.data)

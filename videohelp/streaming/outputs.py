@@ -1,10 +1,15 @@
 """Program outputs: an RTMP/RTMPS push or a recording, started and stopped while live.
 
 ``parse_target`` (``output_targets``) turns what the operator typed into an
-``OutputTarget``; ``OutputWorker`` (``output_worker``) is one output's encoder
-thread and state machine; ``Output`` is the QObject the session and the desk
-use: it feeds the worker the program's frames and re-emits its callbacks as
-typed signals, which Qt queues to each receiver's thread.
+``OutputTarget``. The program is encoded by a ``SharedEncoder``
+(``shared_encoder``), once for every output with the same settings;
+``OutputWorker`` (``output_worker``) is one destination's muxer thread and
+state machine; ``Output`` is the QObject the session and the desk use: it
+ties a worker to its encoder and re-emits the worker's callbacks as typed
+signals, which Qt queues to each receiver's thread.
+
+An ``Output`` made without an encoder owns one (a single push, the tests, the
+bench); ``ProgramOutputs`` gives outputs with equal settings the same one.
 
 Stream keys are secrets: only ``redact_url`` forms of a URL reach logs,
 messages and signals.
@@ -15,10 +20,9 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.streaming.audio import AudioFeed, AudioTap, SilentAudio
+from videohelp.streaming.audio import AudioFeed, SilentAudio
 from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.output_targets import (
@@ -28,6 +32,7 @@ from videohelp.streaming.output_targets import (
     parse_target,
 )
 from videohelp.streaming.output_worker import OutputState, OutputStats, OutputWorker
+from videohelp.streaming.shared_encoder import SharedEncoder
 
 if TYPE_CHECKING:
     from videohelp.streaming.program import ProgramEngine
@@ -49,17 +54,21 @@ class Output(QObject):
     statsChanged = Signal(object)
 
     def __init__(self, target: str | OutputTarget, settings: EncoderSettings,
-                 audio: AudioFeed | None = None, *,
-                 backoff: Backoff | None = None, parent: QObject | None = None) -> None:
+                 audio: AudioFeed | None = None, *, encoder: SharedEncoder | None = None,
+                 backoff: Backoff | None = None, max_queue_s: float = 2.0,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.target = parse_target(target) if isinstance(target, str) else target
-        self.settings = settings
+        self.settings = encoder.settings if encoder is not None else settings
         self._audio: AudioFeed = audio or SilentAudio()
         self._backoff = backoff
-        self._tap: AudioTap | None = None
+        self._max_queue_s = max_queue_s
+        self._shared = encoder  # given: someone else feeds and stops it
+        self.encoder: SharedEncoder | None = encoder
         self._worker: OutputWorker | None = None
         self._engine: ProgramEngine | None = None
         self.state = OutputState.STOPPED
+        self.message = ""
         self.stats: OutputStats | None = None
 
     @property
@@ -72,51 +81,53 @@ class Output(QObject):
         return worker.pusher_pid if worker is not None else None
 
     @property
+    def reconnects(self) -> int:
+        """Reconnections so far (counted at once, not at the next stats)."""
+        worker = self._worker
+        return worker.reconnects if worker is not None else (self.stats.reconnects
+                                                             if self.stats else 0)
+
+    @property
     def running(self) -> bool:
         return self._worker is not None
 
     def start(self, engine: ProgramEngine | None = None) -> None:
-        """Start encoding; with ``engine``, take its program frames until stopped."""
+        """Start; without a shared encoder, encode ``engine``'s program frames until stopped."""
         if self._worker is not None:
             return
-        self._tap = self._audio.tap()
-        self._worker = OutputWorker(self.target, self.settings, self._tap, self._state_from_worker,
-                                    self._stats_from_worker, backoff=self._backoff)
+        if self._shared is None:
+            self.encoder = SharedEncoder(self.settings, self._audio)
+            self.encoder.start()
+            if engine is not None:
+                self._engine = engine
+                engine.add_sink(self.encoder.submit)
+        assert self.encoder is not None
+        self._worker = OutputWorker(self.target, self.encoder, self._state_from_worker,
+                                    self._stats_from_worker, backoff=self._backoff,
+                                    max_queue_s=self._max_queue_s)
         self._worker.start()
-        if engine is not None:
-            self._engine = engine
-            engine.add_sink(self.submit)
-
-    def submit(self, frame: np.ndarray, frame_no: int = 0) -> None:
-        worker = self._worker
-        if worker is not None:
-            worker.submit(frame, frame_no)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop and wait (up to ``timeout`` s) for the recording's trailer or the stream's end."""
-        if self._engine is not None:
-            self._engine.remove_sink(self.submit)
+        if self._engine is not None and self.encoder is not None:
+            self._engine.remove_sink(self.encoder.submit)
             self._engine = None
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.stop(timeout)
-        if self._tap is not None:
-            self._audio.untap(self._tap)
-            self._tap = None
+        if self._shared is None and self.encoder is not None:
+            self.encoder.stop(timeout)
+            self.encoder = None
 
     def switch_audio(self, audio: AudioFeed) -> None:
-        """Take the sound from ``audio`` from now on (another input or mix)."""
-        old_audio, old_tap = self._audio, self._tap
+        """Take the sound from ``audio`` from now on (an encoder of its own only)."""
         self._audio = audio
-        if self._worker is not None:
-            self._tap = audio.tap()
-            self._worker.set_audio(self._tap)
-        if old_tap is not None:
-            old_audio.untap(old_tap)
+        if self._shared is None and self.encoder is not None:
+            self.encoder.switch_audio(audio)
 
-    # Called on the encoder thread: Qt queues the signals to the receivers' threads.
+    # Called on the muxer thread: Qt queues the signals to the receivers' threads.
     def _state_from_worker(self, state: OutputState, message: str) -> None:
-        self.state = state
+        self.state, self.message = state, message
         with contextlib.suppress(RuntimeError):  # the wrapper may be gone (abandoned thread)
             self.stateChanged.emit(str(state), message)
 

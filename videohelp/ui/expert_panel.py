@@ -283,6 +283,9 @@ def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
                           learn=triage.learn if triage is not None else None)
     hub = SeatHub(control, session.paths.database)
     hub.install(session.server)
+    outputs = getattr(session, "outputs", None)
+    if outputs is not None:  # output.state / output.status events to the seats
+        outputs.add_status_listener(hub.output_event)
     dock = ExpertDock(hub, desk_seat(role, session.options.actor),
                       selected_comment=getattr(window, "selected_comment", None), parent=window)
     dock.acted.connect(lambda action, reply: window.statusBar().showMessage(

@@ -139,7 +139,9 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         return 2
     try:  # every option is checked before any output starts
         outputs = start_from_args(args, graphics.engine, settings["program.width"],
-                                  settings["program.height"], settings["program.fps"])
+                                  settings["program.height"], settings["program.fps"],
+                                  profiles=settings["outputs.profiles"],
+                                  destinations=settings["outputs.destinations"])
     except OUTPUT_ERRORS as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
@@ -148,6 +150,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         outputs.source = whip_source
     for output in outputs.outputs():
         print(f"videohelp: output {output.name}", flush=True)
+    outputs.add_status_listener(seats.output_event)  # output.state/status events to the seats
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
