@@ -125,7 +125,7 @@ def _words(knowledge: Knowledge) -> set[str]:
     from videohelp.queue.triage.corpus import extra_words
     from videohelp.queue.triage.lexicon import Lexicon
 
-    return extra_words(knowledge, Lexicon.load(knowledge.lexicon_path).canonical_terms)
+    return extra_words(knowledge, Lexicon.load(*knowledge.lexicon_paths).canonical_terms)
 
 
 def cross_validate(knowledge: Knowledge, folds: int = 5) -> None:
@@ -217,7 +217,7 @@ def perturbed_table(engine: TriageEngine, knowledge: Knowledge) -> None:
         print(f"{row:<18} {len(lines):>5} {changed:>7}  {top1 / q:6.1%} {top3 / q:6.1%} "
               f"{recall / q:6.1%} {chat_ok / max(chats, 1):10.1%} "
               f"{changed_ok / max(changed, 1):13.1%}")
-    lexicon = Lexicon.load(knowledge.lexicon_path)
+    lexicon = Lexicon.load(*knowledge.lexicon_paths)
     for name, table in (("english", triage_perturb.ENGLISH), ("homophones", triage_perturb.HOMOPHONES),
                         ("pinyin", triage_perturb.PINYIN)):
         words = [w for _, r in table for w in ((r,) if isinstance(r, str) else r)]

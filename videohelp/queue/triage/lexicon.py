@@ -31,6 +31,29 @@ class LexiconError(ValueError):
     """A lexicon line cannot be used."""
 
 
+def lexicon_files(*paths: Path) -> list[Path]:
+    """The files of ``paths``: a file as is, a directory's ``*.tsv`` sorted; missing ones skipped."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.tsv")))
+        elif path.exists():
+            found.append(path)
+    return found
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise LexiconError(f"{path}:{number}: expected 'variant<TAB>canonical'")
+        pairs.append((parts[0].strip(), parts[1].strip()))
+    return pairs
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Variant -> canonical mapping with leftmost-longest replacement."""
@@ -39,24 +62,28 @@ class Lexicon:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Lexicon:
+        """Later pairs win; a canonical that is itself a variant is followed
+        (架照 -> 驾照 -> 驾驶证), so files may name the everyday word."""
         mapping: dict[str, str] = {}
         for variant, canonical in pairs:
             key, value = fold(variant), fold(canonical)
             if key and value and key != value:
                 mapping[key] = value
-        return cls(mapping)
+        for key, value in list(mapping.items()):
+            seen = {key}
+            while value in mapping and value not in seen:
+                seen.add(value)
+                value = mapping[value]
+            mapping[key] = value
+        return cls({k: v for k, v in mapping.items() if k != v})
 
     @classmethod
-    def load(cls, path: Path) -> Lexicon:
-        """Read ``variant<TAB>canonical`` lines; blank lines and ``#`` comments are skipped."""
-        pairs = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise LexiconError(f"{path}:{number}: expected 'variant<TAB>canonical'")
-            pairs.append((parts[0].strip(), parts[1].strip()))
+    def load(cls, *paths: Path) -> Lexicon:
+        """Read ``variant<TAB>canonical`` lines of every file (a directory: its
+        ``*.tsv`` files, in name order); blank lines and ``#`` comments are skipped."""
+        pairs: list[tuple[str, str]] = []
+        for path in lexicon_files(*paths):
+            pairs.extend(read_pairs(path))
         return cls.from_pairs(pairs)
 
     @property
@@ -69,7 +96,10 @@ class Lexicon:
 
     def normalize(self, text: str) -> str:
         """Fold ``text`` and replace every variant, leftmost-longest, left to right."""
-        text = fold(text)
+        return self.replace(fold(text))
+
+    def replace(self, text: str) -> str:
+        """Replace every variant in already folded ``text``, leftmost-longest."""
         mapping, longest = self.mapping, min(self.max_len, len(text))
         out: list[str] = []
         i, n = 0, len(text)
