@@ -119,6 +119,7 @@ class TriageEngine:
         self.normaliser = Normaliser(knowledge.triage_dir, self.lexicon)
         self.segmenter = segmenter or Segmenter(extra_words(knowledge, self.lexicon.canonical_terms))
         self.stale = False  # read back from a model trained on other knowledge
+        self.fingerprint_ = ""  # what it was trained on (model_store sets it)
         if state is not None:
             self.classes = list(state.classes)
             self.vectorizer = Vectorizer(state.vocabulary, state.idf)

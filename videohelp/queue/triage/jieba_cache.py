@@ -31,6 +31,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("videohelp")) / "jieba"
 
 
+def _ready_dir() -> Path:
+    """The app's cache directory and its jieba folder, both ours and 0700."""
+    plainfile.private_dir(cache_dir().parent)
+    return plainfile.private_dir(cache_dir())
+
+
 def cache_path(dictionary: Path) -> Path:
     key = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:20]
     return cache_dir() / f"prefix-{key}.npz"
@@ -39,7 +45,7 @@ def cache_path(dictionary: Path) -> Path:
 def read(dictionary: Path) -> tuple[dict[str, int], int] | None:
     """The cached (freq, total) for ``dictionary``, or None (absent, foreign, damaged)."""
     try:
-        plainfile.private_dir(cache_dir())
+        _ready_dir()
         arrays = plainfile.load(cache_path(dictionary), FORMAT)
         freq: dict[str, int] = {}
         for chunk in range(int(arrays["chunks"][0])):
@@ -67,7 +73,7 @@ def write(dictionary: Path, freq: dict[str, int], total: int) -> None:
     arrays["chunks"] = np.array([chunks], dtype=np.int64)
     arrays["total"] = np.array([total], dtype=np.int64)
     try:
-        plainfile.private_dir(cache_dir())
+        _ready_dir()
         plainfile.save(cache_path(dictionary), arrays, FORMAT)
     except (plainfile.PlainFileError, OSError) as exc:
         log.info("jieba cache not written (%s)", exc)

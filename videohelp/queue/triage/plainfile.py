@@ -21,6 +21,7 @@ import logging
 import os
 import stat
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def load(path: Path, fmt: int) -> dict[str, np.ndarray]:
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, EOFError, KeyError) as exc:
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise PlainFileError(f"{path}: unreadable ({exc})") from exc
     found = arrays.get("format")
     if found is None or found.shape != (1,) or int(found[0]) != fmt:
