@@ -230,7 +230,8 @@ class TriageService(QObject):
     # -- the live path ----------------------------------------------------------------
     def submit(self, comments: list[StoredComment]) -> None:
         """Pipeline listener (on the loop): queue new comments for triage."""
-        wanted = [c for c in comments if not c.blocked and c.repeat_of is None
+        # Repeats merged at ingest come too: they take their original's filing.
+        wanted = [c for c in comments if not c.blocked
                   and c.state == State.NEW and c.id > self._backlog_up_to]
         self._pending.extend(wanted)
         if len(self._pending) > self.max_pending:
@@ -324,15 +325,23 @@ class TriageService(QObject):
         """Worker thread: classify and group one batch (``RepeatGrouper.add``)."""
         assert self.engine is not None
         started = time.perf_counter()
-        decisions = self.engine.classify([c.text for c in batch])
         updates = []
+        for comment in batch:
+            if comment.repeat_of is not None:  # the viewer said it again: filed as before
+                updates.append(TriageUpdate(comment.id, False, None, 0.0,
+                                            same_as=comment.repeat_of))
+                found = self._decisions.get(comment.repeat_of)
+                if found is not None:
+                    self._keep(comment.id, found)
+        batch = [c for c in batch if c.repeat_of is None]
+        decisions = self.engine.classify([c.text for c in batch])
         for comment, decision in zip(batch, decisions, strict=True):
             root = self.grouper.add(comment.id, decision, comment.received_ms,
                                     oldest_to_come=oldest_to_come)
             updates.append(TriageUpdate(comment.id, decision.is_question, decision.item,
                                         decision.confidence, root))
             self._keep(comment.id, decision)
-        self.last_batch = (len(batch), time.perf_counter() - started)
+        self.last_batch = (len(updates), time.perf_counter() - started)
         return updates
 
     def _keep(self, comment_id: int, decision: Decision, limit: int = 5000) -> None:
