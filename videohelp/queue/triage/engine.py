@@ -47,6 +47,7 @@ class EngineParams:
     template_weight: float = 0.5     # synonyms wrapped in question templates (corpus.TEMPLATES)
     cue_penalty: float = 0.3         # cues.py: a special item without its cue loses this much
     floor: float = 0.2               # below this a line without a question's shape is chatter
+    min_confidence: float = 0.06     # below this (near uniform: nothing known) always chatter
     second_floor: float = 0.35       # a second question's clause must reach this to be shown
 
 
@@ -237,8 +238,8 @@ class TriageEngine:
         return tuple(answer for _, answer in ranked[:k])
 
     # -- decisions ----------------------------------------------------------------
-    def _score(self, contents: list[str], normalised: list[str]) -> tuple[Csr, np.ndarray]:
-        X = self.vectorizer.transform([self._features_of(c) for c in contents])
+    def _score(self, features: list[list[str]], normalised: list[str]) -> tuple[Csr, np.ndarray]:
+        X = self.vectorizer.transform(features)
         scores = self.model.scores(X)
         scores[:, self._chatter] += self.params.chatter_bias
         self.cues.apply(scores, normalised)
@@ -254,35 +255,39 @@ class TriageEngine:
         the clauses that read as chatter without a question's shape are set
         aside too (a greeting the filler list does not know). When two clauses
         ask questions of different items, the comment is filed by the whole
-        and the other item is ``also``.
+        and the other item is ``also``. Each clause is segmented once: a
+        comment's features are its clauses' features together.
         """
         if not texts:
             return []
         normalised = [self.normalize(t) for t in texts]
         clauses = [self.normaliser.content(n) for n in normalised]
-        contents = [" ".join(c) for c in clauses]
-        X, probs = self._score(contents, normalised)
+        clause_features = [[self._features_of(c) for c in found] for found in clauses]
+        X, probs = self._score([sum(parts, []) for parts in clause_features], normalised)
         best = probs.argmax(axis=1)
         shaped = [[self.normaliser.has_question_shape(c) for c in found] for found in clauses]
         # Rows whose clauses are worth scoring one by one.
         chatty = [r for r in range(len(texts)) if len(clauses[r]) >= 2
                   and (best[r] == self._chatter or probs[r, best[r]] < self.params.floor)]
         two = [r for r in range(len(texts)) if best[r] != self._chatter and sum(shaped[r]) >= 2]
-        per_clause = self._clause_labels(sorted(set(chatty) | set(two)), clauses, normalised)
-        rescore: dict[int, str] = {}
+        per_clause = self._clause_labels(sorted(set(chatty) | set(two)), clause_features,
+                                         normalised)
+        contents = [" ".join(found) for found in clauses]
+        rescore: dict[int, list[int]] = {}
         for r in chatty:
-            kept = [c for c, (label, _), shape in zip(clauses[r], per_clause[r], shaped[r],
-                                                       strict=True)
+            kept = [i for i, ((label, _), shape) in enumerate(zip(per_clause[r], shaped[r],
+                                                                   strict=True))
                     if label != CHATTER or shape]
             if kept and len(kept) < len(clauses[r]):
-                rescore[r] = " ".join(kept)
+                rescore[r] = kept
         if rescore:
             rows = sorted(rescore)
-            X2, probs2 = self._score([rescore[r] for r in rows], [normalised[r] for r in rows])
+            X2, probs2 = self._score([sum((clause_features[r][i] for i in rescore[r]), [])
+                                      for r in rows], [normalised[r] for r in rows])
             for position, r in enumerate(rows):
                 lo, hi = X2.indptr[position], X2.indptr[position + 1]
                 probs[r] = probs2[position]
-                contents[r] = rescore[r]
+                contents[r] = " ".join(clauses[r][i] for i in rescore[r])
                 X = _replace_row(X, r, X2.indices[lo:hi], X2.data[lo:hi])
         decisions = []
         for row, text in enumerate(texts):
@@ -292,13 +297,13 @@ class TriageEngine:
                                           shape, per_clause.get(row, [])))
         return decisions
 
-    def _clause_labels(self, rows: list[int], clauses: list[list[str]],
+    def _clause_labels(self, rows: list[int], clause_features: list[list[list[str]]],
                        normalised: list[str]) -> dict[int, list[tuple[str, float]]]:
         """For each row, (best class, its probability) of each clause scored alone."""
         if not rows:
             return {}
-        flat = [(r, c) for r in rows for c in clauses[r]]
-        _, probs = self._score([c for _, c in flat], [normalised[r] for r, _ in flat])
+        flat = [(r, f) for r in rows for f in clause_features[r]]
+        _, probs = self._score([f for _, f in flat], [normalised[r] for r, _ in flat])
         best = probs.argmax(axis=1)
         out: dict[int, list[tuple[str, float]]] = {r: [] for r in rows}
         for (r, _), label, p in zip(flat, best, probs[np.arange(len(flat)), best], strict=True):
@@ -315,7 +320,8 @@ class TriageEngine:
             return Decision(text, False, None, None, 1.0, candidates, (), indices, data)
         best_class = int(probs.argmax())
         is_question = best_class != self._chatter
-        if is_question and probs[best_class] < self.params.floor and not shape:
+        if is_question and (probs[best_class] < self.params.min_confidence
+                            or (probs[best_class] < self.params.floor and not shape)):
             is_question = False  # a weak guess without a question's shape: chatter
         if not is_question:
             return Decision(text, False, None, None, float(probs[self._chatter]), candidates,

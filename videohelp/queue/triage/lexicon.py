@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from videohelp.queue.normalize import normalize_text
@@ -100,27 +101,40 @@ class Lexicon:
 
     def replace(self, text: str) -> str:
         """Replace every variant in already folded ``text``, leftmost-longest."""
-        mapping, longest = self.mapping, min(self.max_len, len(text))
+        mapping, sizes = self.mapping, self._sizes
         out: list[str] = []
         i, n = 0, len(text)
         while i < n:
+            char = text[i]
+            candidates = sizes.get(char)
             # A match may not start inside a latin/digit run.
-            glued_left = i > 0 and _is_word_char(text[i - 1]) and _is_word_char(text[i])
-            if not glued_left:
-                for size in range(min(longest, n - i), 0, -1):
-                    canonical = mapping.get(text[i:i + size])
+            if candidates is not None and not (i > 0 and _is_word_char(text[i - 1])
+                                               and _is_word_char(char)):
+                for size in candidates:  # longest first
+                    end = i + size
+                    if end > n:
+                        continue
+                    canonical = mapping.get(text[i:end])
                     if canonical is None:
                         continue
-                    end = i + size
                     if end < n and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
                         continue  # would cut a latin/digit run in two
                     out.append(canonical)
                     i = end
                     break
                 else:
-                    out.append(text[i])
+                    out.append(char)
                     i += 1
                 continue
-            out.append(text[i])
+            out.append(char)
             i += 1
         return "".join(out)
+
+    @cached_property
+    def _sizes(self) -> dict[str, tuple[int, ...]]:
+        """First character -> the lengths of the variants starting with it, longest first:
+        only those are looked up (a few instead of every length up to the longest)."""
+        found: dict[str, set[int]] = {}
+        for variant in self.mapping:
+            found.setdefault(variant[0], set()).add(len(variant))
+        return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in found.items()}
