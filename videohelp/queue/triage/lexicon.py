@@ -123,12 +123,47 @@ class Lexicon:
                     i = end
                     break
                 else:
-                    out.append(char)
-                    i += 1
+                    i = self._glued(text, i, out)
                 continue
             out.append(char)
             i += 1
         return "".join(out)
+
+    def _glued(self, text: str, i: int, out: list[str]) -> int:
+        """At a latin run no variant matches whole: if the run is made entirely of latin
+        variants glued together (jztj, escgh, ddcxsz), replace each; else keep the
+        character. Returns where to go on."""
+        if not _is_word_char(text[i]) or (i > 0 and _is_word_char(text[i - 1])):
+            out.append(text[i])
+            return i + 1
+        end = i
+        while end < len(text) and _is_word_char(text[end]):
+            end += 1
+        parts = self._split(text[i:end])
+        if parts is None:
+            out.append(text[i])
+            return i + 1
+        out.extend(self.mapping[part] for part in parts)
+        return end
+
+    def _split(self, run: str) -> list[str] | None:
+        """``run`` as two or more latin variants (fewest parts), or None."""
+        if len(run) > 24 or len(run) < 4:
+            return None
+        best: list[list[str] | None] = [None] * (len(run) + 1)
+        best[0] = []
+        for start in range(len(run)):
+            done = best[start]
+            if done is None:
+                continue
+            for size in self._sizes.get(run[start], ()):
+                part = run[start:start + size]
+                if len(part) == size and part in self.mapping:
+                    found = best[start + size]
+                    if found is None or len(found) > len(done) + 1:
+                        best[start + size] = [*done, part]
+        parts = best[len(run)]
+        return parts if parts is not None and len(parts) >= 2 else None
 
     @cached_property
     def _sizes(self) -> dict[str, tuple[int, ...]]:
