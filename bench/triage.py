@@ -42,7 +42,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from videohelp.queue.triage.corpus import CHATTER, Knowledge, examples  # noqa: E402
 from videohelp.queue.triage.engine import Decision, TriageEngine  # noqa: E402
-from videohelp.queue.triage.lexicon import Lexicon, fold  # noqa: E402
+from videohelp.queue.triage.lexicon import Lexicon  # noqa: E402
+from videohelp.queue.triage.lexicon import fold as fold_text  # noqa: E402
 from videohelp.queue.triage.segment import Segmenter  # noqa: E402
 
 SAMPLE = REPO.parent / "shared" / "spec" / "triage-sample.jsonl"
@@ -221,7 +222,7 @@ def perturbed_table(engine: TriageEngine, knowledge: Knowledge) -> None:
     for name, table in (("english", triage_perturb.ENGLISH), ("homophones", triage_perturb.HOMOPHONES),
                         ("pinyin", triage_perturb.PINYIN)):
         words = [w for _, r in table for w in ((r,) if isinstance(r, str) else r)]
-        known = sum(fold(w) in lexicon.mapping for w in words)
+        known = sum(fold_text(word) in lexicon.mapping for word in words)
         print(f"{name} table: {len(words)} wordings, {known} of them in the lexicon as written")
 
 

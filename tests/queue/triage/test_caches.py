@@ -153,7 +153,7 @@ def test_a_tampered_or_foreign_model_file_is_refused(tmp_path: Path, shared_engi
         model_store.load(path)
     model_store.save(path, shared_engine, TriageEngine.fingerprint(knowledge))
     _flip_a_byte(path)
-    with pytest.raises(plainfile.PlainFileError, match="digest|unreadable"):
+    with pytest.raises(plainfile.PlainFileError, match=r"digest|unreadable"):
         model_store.load(path)
     # Altered weights re-zipped with a valid zip but the old digest: the digest catches it.
     model_store.save(path, shared_engine, TriageEngine.fingerprint(knowledge))

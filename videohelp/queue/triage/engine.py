@@ -14,12 +14,13 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
 from videohelp.queue.triage.corpus import CHATTER, Example, Knowledge, examples, extra_words
-from videohelp.queue.triage.features import Csr, Vectorizer, text_features
 from videohelp.queue.triage.cues import Cues
+from videohelp.queue.triage.features import Csr, Vectorizer, text_features
 from videohelp.queue.triage.lexicon import Lexicon, lexicon_files
 from videohelp.queue.triage.memory import CorrectionMemory
 from videohelp.queue.triage.model import LinearModel, ModelParams
@@ -119,6 +120,7 @@ class TriageEngine:
         self.lexicon = Lexicon.load(*knowledge.lexicon_paths)
         self.normaliser = Normaliser(knowledge.triage_dir, self.lexicon)
         self.segmenter = segmenter or Segmenter(extra_words(knowledge, self.lexicon.canonical_terms))
+        self._answers: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self.stale = False  # read back from a model trained on other knowledge
         self.fingerprint_ = ""  # what it was trained on (model_store sets it)
         if state is not None:
@@ -202,7 +204,7 @@ class TriageEngine:
     def _build_answers(self) -> None:
         """Per item, its KB entries as unit vectors: the normalised sum of each
         entry's question variants, stored densely over the item's own features."""
-        self._answers: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self._answers = {}
         by_item: dict[str, list] = {}
         for entry in self.knowledge.kb:
             by_item.setdefault(entry.item, []).append(entry)
@@ -263,7 +265,8 @@ class TriageEngine:
         normalised = [self.normalize(t) for t in texts]
         clauses = [self.normaliser.content(n) for n in normalised]
         clause_features = [[self._features_of(c) for c in found] for found in clauses]
-        X, probs = self._score([sum(parts, []) for parts in clause_features], normalised)
+        X, probs = self._score([list(chain.from_iterable(parts)) for parts in clause_features],
+                                normalised)
         best = probs.argmax(axis=1)
         shaped = [[self.normaliser.has_question_shape(c) for c in found] for found in clauses]
         # Rows whose clauses are worth scoring one by one.
@@ -282,7 +285,7 @@ class TriageEngine:
                 rescore[r] = kept
         if rescore:
             rows = sorted(rescore)
-            X2, probs2 = self._score([sum((clause_features[r][i] for i in rescore[r]), [])
+            X2, probs2 = self._score([list(chain.from_iterable(clause_features[r][i] for i in rescore[r]))
                                       for r in rows], [normalised[r] for r in rows])
             for position, r in enumerate(rows):
                 lo, hi = X2.indptr[position], X2.indptr[position + 1]

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 FILE_NAME = "triage-model.npz"
+_DEFAULT = EngineParams()
 
 
 def model_path(data_dir: Path) -> Path:
@@ -119,14 +120,15 @@ def load(path: Path) -> tuple[str, TrainedState]:
 
 def ready_engine(knowledge: Knowledge, corrections: Sequence[Correction], data_dir: Path | None,
                  segmenter: Segmenter | None = None,
-                 params: EngineParams = EngineParams()) -> TriageEngine:
+                 params: EngineParams = _DEFAULT,
+                 fingerprint: str | None = None) -> TriageEngine:
     """The engine for this knowledge, read back when it can be (see the module doc).
 
     A stale engine (``engine.stale``) is returned only when ``data_dir`` has a
     model with the same classes; the caller trains a fresh one in the background
     (``train_and_save``).
     """
-    fingerprint = TriageEngine.fingerprint(knowledge, corrections, params)
+    fingerprint = fingerprint or TriageEngine.fingerprint(knowledge, corrections, params)
     path = model_path(data_dir) if data_dir is not None else None
     if path is not None and path.exists():
         try:
@@ -146,7 +148,7 @@ def ready_engine(knowledge: Knowledge, corrections: Sequence[Correction], data_d
 
 def train_and_save(knowledge: Knowledge, corrections: Sequence[Correction],
                    data_dir: Path | None, segmenter: Segmenter | None = None,
-                   params: EngineParams = EngineParams(),
+                   params: EngineParams = _DEFAULT,
                    fingerprint: str | None = None) -> TriageEngine:
     """Train an engine and keep it in ``data_dir`` (a failed write is logged, not fatal)."""
     fingerprint = fingerprint or TriageEngine.fingerprint(knowledge, corrections, params)

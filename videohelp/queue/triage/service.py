@@ -84,7 +84,7 @@ def build_engine(db_path: Path) -> TriageEngine:
     with _built_lock:
         if key in _built:
             return _built[key].clone()
-    engine = model_store.ready_engine(knowledge, corrections, db_path.parent)
+    engine = model_store.ready_engine(knowledge, corrections, db_path.parent, fingerprint=key)
     if not engine.stale:
         _keep_built(key, engine)
         return engine.clone()
