@@ -177,3 +177,53 @@ def test_a_tampered_or_foreign_model_file_is_refused(tmp_path: Path, shared_engi
     plainfile.save(path, {"x": np.zeros(2)}, model_store.FORMAT + 1)
     with pytest.raises(plainfile.PlainFileError, match="format"):
         model_store.load(path)
+
+
+# -- on the live path -------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_stale_model_files_at_once_and_a_fresh_one_replaces_it(qloop, data_dir: Path,
+                                                                 shared_engine: TriageEngine,
+                                                                 knowledge: Knowledge) -> None:
+    """Saved for other knowledge (a correction since): the desk files with it at once, a
+    fresh model trains in the background, is saved, and takes over."""
+    from videohelp.console.paths import data_paths
+    from videohelp.console.store import Store
+    from videohelp.queue.persist import CommentWriter
+    from videohelp.queue.pipeline import IngestPipeline
+    from videohelp.queue.triage.service import TriageService
+    from videohelp.queue.triage.storage import record_correction
+
+    from .test_service import run_until
+
+    database = data_paths(data_dir).database
+    writer = CommentWriter(database)  # creates and migrates the database
+    store = Store(database)
+    record_correction(store, "主播今天的领带真好看", None, "王警官")
+    store.close()
+    path = model_store.model_path(data_dir)
+    model_store.save(path, shared_engine, TriageEngine.fingerprint(knowledge))
+    pipeline = IngestPipeline(writer)
+    service = TriageService(pipeline, database)
+    ready: list[float] = []
+    retrained: list[float] = []
+    service.ready.connect(ready.append)
+    service.retrained.connect(retrained.append)
+
+    async def start() -> None:
+        await pipeline.start()
+        service.start()
+
+    qloop.run_until_complete(start())
+    try:
+        run_until(qloop, lambda: bool(ready), timeout=60)
+        assert service.engine is not None and service.engine.stale
+        stale = service.engine
+        run_until(qloop, lambda: bool(retrained), timeout=240)
+        assert service.engine is not stale and not service.engine.stale
+        fingerprint, _ = model_store.load(path)
+        assert fingerprint == service.engine.fingerprint_ != TriageEngine.fingerprint(knowledge)
+    finally:
+        async def stop() -> None:
+            await service.stop()
+            await pipeline.stop()
+        qloop.run_until_complete(stop())
