@@ -99,7 +99,7 @@ def test_below_the_floor_only_a_question_shape_keeps_a_line_a_question(
     engine = shared_engine.clone()
     shaped, bare = engine.classify(["驾照丢了怎么补", "驾照丢了"])
     assert shaped.is_question and bare.is_question and bare.item == "DL06"
-    engine.params = replace(engine.params, floor=0.999)  # every guess is below it now
+    engine.params = replace(engine.params, floor=1.01)  # every guess is below it now
     shaped, bare = engine.classify(["驾照丢了怎么补", "驾照丢了"])
     assert shaped.is_question and shaped.item == "DL06"
     assert not bare.is_question
