@@ -4,6 +4,7 @@
     .venv/bin/python bench/triage.py            # the six figures on both sets
     .venv/bin/python bench/triage.py --cv       # 5-fold figures on the shipped examples (tuning)
     .venv/bin/python bench/triage.py --fts5     # the SQLite FTS5 + bm25 baseline, same sets
+    .venv/bin/python bench/triage.py --perturbed  # issue 16's table: the held-out set as viewers write
 
 Sets: tests/fixtures/client/triage-sample.jsonl (the client's sample) and
 bench/data/triage-eval.jsonl (held out: triage never learns from it, and no
@@ -37,9 +38,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from videohelp.queue.triage.corpus import CHATTER, Knowledge, examples  # noqa: E402
 from videohelp.queue.triage.engine import Decision, TriageEngine  # noqa: E402
+from videohelp.queue.triage.lexicon import Lexicon  # noqa: E402
+from videohelp.queue.triage.lexicon import fold as fold_text  # noqa: E402
 from videohelp.queue.triage.segment import Segmenter  # noqa: E402
 
 SAMPLE = REPO / "tests" / "fixtures" / "client" / "triage-sample.jsonl"
@@ -122,7 +126,7 @@ def _words(knowledge: Knowledge) -> set[str]:
     from videohelp.queue.triage.corpus import extra_words
     from videohelp.queue.triage.lexicon import Lexicon
 
-    return extra_words(knowledge, Lexicon.load(knowledge.lexicon_path).canonical_terms)
+    return extra_words(knowledge, Lexicon.load(*knowledge.lexicon_paths).canonical_terms)
 
 
 def cross_validate(knowledge: Knowledge, folds: int = 5) -> None:
@@ -183,14 +187,56 @@ def fts5_baseline(knowledge: Knowledge) -> None:
               f"chatter {chatter / len(labelled):6.1%}  {rate:,.0f} comments/s")
 
 
+def perturbed_table(engine: TriageEngine, knowledge: Knowledge) -> None:
+    """Issue 16's table: each row is the held-out set changed by one generator
+    (bench/triage_perturb.py). top-1/top-3 over question lines, question recall
+    (share of question lines still judged questions), chatter accuracy over the
+    chatter lines, and top-1 over the lines the generator changed."""
+    import triage_perturb
+
+    evaluation = read_set(EVAL)
+    print(f"{'row':<18} {'lines':>5} {'changed':>7}  {'top-1':>6} {'top-3':>6} {'recall':>6} "
+          f"{'chatter ok':>10} {'top-1 changed':>13}")
+    for row in triage_perturb.ROWS:
+        lines = triage_perturb.perturbed(evaluation, row)
+        decisions = engine.classify([t for t, _, _ in lines])
+        top1 = top3 = recall = questions = chat_ok = chats = changed = changed_ok = 0
+        for decision, (_, gold, was_changed) in zip(decisions, lines, strict=True):
+            if not gold:
+                chats += 1
+                chat_ok += not decision.is_question
+                continue
+            questions += 1
+            recall += decision.is_question
+            right = decision.is_question and decision.item in gold
+            top1 += right
+            top3 += decision.is_question and any(c.item in gold for c in decision.candidates)
+            if was_changed:
+                changed += 1
+                changed_ok += right
+        q = max(questions, 1)
+        print(f"{row:<18} {len(lines):>5} {changed:>7}  {top1 / q:6.1%} {top3 / q:6.1%} "
+              f"{recall / q:6.1%} {chat_ok / max(chats, 1):10.1%} "
+              f"{changed_ok / max(changed, 1):13.1%}")
+    lexicon = Lexicon.load(*knowledge.lexicon_paths)
+    for name, table in (("english", triage_perturb.ENGLISH), ("homophones", triage_perturb.HOMOPHONES),
+                        ("pinyin", triage_perturb.PINYIN)):
+        words = [w for _, r in table for w in ((r,) if isinstance(r, str) else r)]
+        known = sum(fold_text(word) in lexicon.mapping for word in words)
+        print(f"{name} table: {len(words)} wordings, {known} of them in the lexicon as written")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true", help="5-fold figures on shipped examples")
     parser.add_argument("--fts5", action="store_true", help="the FTS5 bm25 baseline")
+    parser.add_argument("--perturbed", action="store_true", help="issue 16's perturbed rows")
     args = parser.parse_args()
     knowledge = Knowledge.load()
     if args.cv:
         cross_validate(knowledge)
+    elif args.perturbed:
+        perturbed_table(TriageEngine(knowledge), knowledge)
     elif args.fts5:
         fts5_baseline(knowledge)
     else:

@@ -86,6 +86,10 @@ class AnswerPanel(QWidget):
         self.original.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Said when suggested answers belong to another item than the one filed (issue 16).
+        self.elsewhere = QLabel()
+        self.elsewhere.setWordWrap(True)
+        self.elsewhere.setObjectName("answersElsewhere")
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
         self.pin_button = QPushButton()
@@ -104,6 +108,7 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.question)
         layout.addWidget(self.suggestions_title)
         layout.addWidget(self.suggestions)
+        layout.addWidget(self.elsewhere)
         row = QHBoxLayout()
         row.addWidget(self.editor, 1)
         row.addWidget(self.pin_button)
@@ -143,6 +148,7 @@ class AnswerPanel(QWidget):
         """Name items and show their details from ``catalog`` (an edit was saved); the
         suggestions and an answer being edited stay as they are."""
         self.catalog = catalog
+        self._word_suggestions()
         self._show_question()
         self._show_details(self.current_entry())
 
@@ -160,9 +166,20 @@ class AnswerPanel(QWidget):
         super().changeEvent(event)
 
     def _word_suggestions(self) -> None:
+        """Each answer with its review mark and the item it belongs to."""
         for row, entry in enumerate(self.entries):
             mark = _tr("draft") if entry.is_draft else _tr("reviewed")
-            self.suggestions.item(row).setText(f"{row + 1}. {entry.short_answer}  [{mark}]")
+            self.suggestions.item(row).setText(
+                f"{row + 1}. 〔{self._item_name(entry.item)}〕{entry.short_answer}  [{mark}]")
+        filed = self.comment.item if self.comment is not None else None
+        others = list(dict.fromkeys(e.item for e in self.entries if e.item != filed))
+        self.elsewhere.setText(_tr("Answers for another item than the one filed: {items}").format(
+            items="、".join(self._item_name(code) for code in others)) if others else "")
+        self.elsewhere.setVisible(bool(others))
+
+    def _item_name(self, code: str) -> str:
+        item = self.catalog.items.get(code)
+        return f"{code} {item.name_zh}" if item else code
 
     def _show_question(self) -> None:
         comment = self.comment

@@ -110,11 +110,13 @@ def test_comments_left_by_a_crash_are_triaged_at_the_next_start_and_handled_ones
     before, history_before = snapshot(database)
     by_msg = {row["msg_id"]: row for row in before.values()}
     left_ids = [by_msg[c.msg_id]["id"] for c in left] + [by_msg["c-dup1"]["id"]]
-    assert all(before[i]["state"] == "new" and before[i]["is_question"] is None for i in left_ids)
+    dup2 = by_msg["c-dup2"]["id"]  # a repeat merged at ingest: filed as its original (issue 16)
+    assert all(before[i]["state"] == "new" and before[i]["is_question"] is None
+               for i in [*left_ids, dup2])
     assert by_msg["c-blocked"]["state"] == "blocked"
     assert by_msg["c-dup2"]["repeat_of"] == by_msg["c-dup1"]["id"]
-    handled = [i for i in before if i not in left_ids]
-    assert len(handled) == 2 + 4 + 2
+    handled = [i for i in before if i not in left_ids and i != dup2]
+    assert len(handled) == 2 + 4 + 1
 
     # The next start: the backlog is triaged as live comments are.
     third = _session(data_dir)
@@ -141,14 +143,18 @@ def test_comments_left_by_a_crash_are_triaged_at_the_next_start_and_handled_ones
         assert after[left_ids[0]]["item"] == "DL06"
         assert after[left_ids[1]]["repeat_of"] == left_ids[0]  # grouped as live ones are
         assert third.triage.askers(left_ids[0]) >= 2
-        assert after[by_msg["c-dup1"]["id"]]["is_question"] is not None
+        original = after[by_msg["c-dup1"]["id"]]
+        assert original["is_question"] is not None
+        assert (after[dup2]["state"], after[dup2]["is_question"], after[dup2]["item"]) == (
+            "triaged", original["is_question"], original["item"])
+        assert history_after[dup2] == 1 and dup2 in seen
         # Exactly one triage history row (new -> triaged) per left-over comment.
         assert all(history_after[i] == 1 for i in left_ids)
         # What the studio (or triage) had already handled is untouched.
         assert {i: after[i] for i in handled} == {i: before[i] for i in handled}
         assert {i: history_after[i] for i in handled} == {i: history_before[i] for i in handled}
         assert not set(handled) & set(seen)
-        assert third.triage.backlog_triaged == len(left_ids)
+        assert third.triage.backlog_triaged == len(left_ids) + 1  # the repeat too
     finally:
         qloop.run_until_complete(third.stop())
 

@@ -78,7 +78,8 @@ def test_a_decision_has_three_ranked_candidates_and_answers_of_those_items(engin
     assert decision.answers[0].startswith(decision.item)
     row = decision.as_json("c1")
     assert set(row) == {"id", "text", "is_question", "item", "class", "confidence",
-                        "candidates", "answers"}
+                        "candidates", "answers", "answer_items", "also"}
+    assert row["answer_items"] == [a.split("-")[0] for a in decision.answers]
 
 
 def test_chatter_stays_out_of_the_question_queue(engine) -> None:

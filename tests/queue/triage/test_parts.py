@@ -1,10 +1,8 @@
-"""The engine's parts: sparse maths, the correction memory, jieba's cache, repeat grouping."""
+"""The engine's parts: sparse maths, the correction memory, repeat grouping (caches: test_caches.py)."""
 
 from __future__ import annotations
 
-import marshal
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,28 +38,6 @@ def test_the_memory_finds_the_same_cosines_as_dense_maths() -> None:
     kept = [r for r in range(remembered.n_rows) if remembered.indptr[r] < remembered.indptr[r + 1]]
     expected = queries.to_dense() @ remembered.to_dense()[kept].T
     np.testing.assert_allclose(memory.similarities(queries), expected, atol=1e-5)
-
-
-def test_jieba_is_loaded_from_a_chunked_cache_the_second_time(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
-    first = segment.Segmenter(["网上选号"])
-    (cache,) = tmp_path.glob("videohelp-jieba-*.bin")
-    with open(cache, "rb") as handle:
-        marshal.load(handle)  # the total
-        chunk = marshal.load(handle)
-    # Small chunks: each unmarshals in milliseconds, so the GIL changes hands.
-    assert 0 < len(chunk) <= segment._CHUNK
-    second = segment.Segmenter(["网上选号"])
-    assert first.cut("12123网上选号几点开始") == second.cut("12123网上选号几点开始")
-    assert "网上选号" in second.cut("12123网上选号几点开始")
-
-
-def test_a_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
-    segment.Segmenter()
-    (cache,) = tmp_path.glob("videohelp-jieba-*.bin")
-    cache.write_bytes(b"\x00garbage")
-    assert segment.Segmenter().cut("驾驶证丢了") == ["驾驶证", "丢", "了"]
 
 
 def test_the_segmenter_can_be_built_in_a_worker_thread() -> None:

@@ -63,6 +63,10 @@
       <source>Original: {text}</source>
       <translation>原文：{text}</translation>
     </message>
+    <message>
+      <source>Answers for another item than the one filed: {items}</source>
+      <translation>注意：部分推荐答案属于其他事项：{items}</translation>
+    </message>
   </context>
   <context>
     <name>CatalogEditor</name>

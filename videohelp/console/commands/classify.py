@@ -47,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def _engine(data_dir: str | None) -> Any:
     from videohelp.console.paths import data_paths
     from videohelp.console.store import Store
+    from videohelp.queue.triage import model_store
     from videohelp.queue.triage.corpus import Knowledge
     from videohelp.queue.triage.engine import TriageEngine
     from videohelp.queue.triage.storage import load_corrections
@@ -56,9 +57,14 @@ def _engine(data_dir: str | None) -> Any:
         return TriageEngine(Knowledge.load())
     store = Store(database)
     try:
-        return TriageEngine(Knowledge.from_store(store), corrections=load_corrections(store))
+        knowledge, corrections = Knowledge.from_store(store), load_corrections(store)
     finally:
         store.close()
+    # The model saved beside the database when it is current; else trained and saved.
+    engine = model_store.ready_engine(knowledge, corrections, database.parent)
+    if engine.stale:
+        engine = model_store.train_and_save(knowledge, corrections, database.parent)
+    return engine
 
 
 def _parse(raw: bytes, number: int) -> tuple[Any, str | None, dict | None]:

@@ -55,6 +55,20 @@ class Knowledge:
     chatter: tuple[str, ...]
     lexicon_path: Path
     phrasings: tuple[tuple[str, str], ...] = ()  # (text, item): viewer-style training lines
+    studio_dir: Path | None = None  # <data dir>/triage: the studio's own lexicon files
+
+    @property
+    def triage_dir(self) -> Path:
+        """The shipped triage data: lexicon files, fillers, numerals, cues."""
+        return self.lexicon_path.parent
+
+    @property
+    def lexicon_paths(self) -> tuple[Path, ...]:
+        """Shipped ``lexicon.tsv`` and ``lexicon/*.tsv``, then the studio's (which win)."""
+        paths = [self.lexicon_path, self.triage_dir / "lexicon"]
+        if self.studio_dir is not None:
+            paths.append(self.studio_dir / "lexicon")
+        return tuple(paths)
 
     @classmethod
     def load(cls, assets: Path | None = None) -> Knowledge:
@@ -71,7 +85,8 @@ class Knowledge:
     @classmethod
     def from_store(cls, store: Store, assets: Path | None = None) -> Knowledge:
         """The studio's current catalog and KB from the database (edits included);
-        what the database does not have yet comes from the shipped files."""
+        what the database does not have yet comes from the shipped files. The
+        studio's lexicon files are ``triage/lexicon/*.tsv`` beside the database."""
         shipped = cls.load(assets)
         catalog, kb = shipped.catalog, shipped.kb
         try:
@@ -84,7 +99,8 @@ class Knowledge:
                            for e in entries if e.item in catalog)
         except sqlite3.Error as exc:  # a database without the knowledge tables
             log.warning("triage learns from the shipped knowledge only: %s", exc)
-        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path, shipped.phrasings)
+        studio = Path(store.path).parent / "triage" if isinstance(store.path, Path) else None
+        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path, shipped.phrasings, studio)
 
 
 def read_lines(path: Path) -> list[str]:
@@ -182,7 +198,27 @@ def examples(knowledge: Knowledge, answer_weight: float = 0.0,
         found.append(Example(text, label, 1.0, "phrasing"))
     for line in knowledge.chatter:
         found.append(Example(line, CHATTER, 1.0, "chatter"))
-    return found
+    return without_conflicts(found)
+
+
+def without_conflicts(found: list[Example]) -> list[Example]:
+    """Drop every example whose wording is taught for two items (issue 16).
+
+    A KB variant or phrasing filed under two items (the same words for 补领
+    and 换领, say) only teaches the model to hesitate between them; the
+    catalog's own names and synonyms stay.
+    """
+    labels: dict[str, set[str]] = {}
+    for example in found:
+        labels.setdefault(example.text.strip().lower(), set()).add(example.label)
+    conflicted = {text for text, seen in labels.items() if len(seen) > 1}
+    if not conflicted:
+        return found
+    kept = [e for e in found if e.source in ("name", "synonym")
+            or e.text.strip().lower() not in conflicted]
+    log.info("triage: %d examples dropped, their wording is taught for two items",
+             len(found) - len(kept))
+    return kept
 
 
 def extra_words(knowledge: Knowledge, canonical_terms: Iterable[str]) -> set[str]:

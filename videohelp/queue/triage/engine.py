@@ -14,17 +14,25 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
 from videohelp.queue.triage.corpus import CHATTER, Example, Knowledge, examples, extra_words
+from videohelp.queue.triage.cues import Cues
 from videohelp.queue.triage.features import Csr, Vectorizer, text_features
-from videohelp.queue.triage.lexicon import Lexicon
+from videohelp.queue.triage.lexicon import Lexicon, lexicon_files
 from videohelp.queue.triage.memory import CorrectionMemory
 from videohelp.queue.triage.model import LinearModel, ModelParams
+from videohelp.queue.triage.normalise import Normaliser
 from videohelp.queue.triage.segment import Segmenter
 
 log = logging.getLogger(__name__)
+
+# Bumped when a change of code changes what training makes: a saved model of
+# another version is trained again.
+ENGINE_VERSION = 2
+DATA_FILES = ("numerals.tsv", "fillers.txt", "question-words.txt", "cues.tsv", "pairs.tsv")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,10 @@ class EngineParams:
     chatter_bias: float = 0.0        # added to the chatter score (more or fewer questions)
     answer_weight: float = 0.3       # KB answers as (weaker) training examples
     template_weight: float = 0.5     # synonyms wrapped in question templates (corpus.TEMPLATES)
+    cue_penalty: float = 0.3         # cues.py: a special item without its cue loses this much
+    floor: float = 0.2               # below this a line without a question's shape is chatter
+    min_confidence: float = 0.06     # below this (near uniform: nothing known) always chatter
+    second_floor: float = 0.35       # a second question's clause must reach this to be shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,13 @@ class Decision:
     answers: tuple[str, ...]
     indices: np.ndarray = field(repr=False, compare=False)
     data: np.ndarray = field(repr=False, compare=False)
+    answer_items: tuple[str, ...] = ()  # the item of each answer, in the same order
+    also: str | None = None  # a second question's item, when the comment asks two
+
+    @property
+    def answers_elsewhere(self) -> bool:
+        """Some suggested answer belongs to another item than the one filed."""
+        return any(item != self.item for item in self.answer_items)
 
     def similarity(self, other: Decision) -> float:
         """Cosine of the two comments' vectors (both are unit length)."""
@@ -71,7 +90,8 @@ class Decision:
             "id": comment_id, "text": self.text, "is_question": self.is_question,
             "item": self.item, "class": self.klass, "confidence": round(self.confidence, 4),
             "candidates": [{"item": c.item, "score": round(c.score, 4)} for c in self.candidates],
-            "answers": list(self.answers),
+            "answers": list(self.answers), "answer_items": list(self.answer_items),
+            "also": self.also,
         }
 
 
@@ -84,45 +104,67 @@ class Correction:
 
 
 class TriageEngine:
-    """Built once (slow, in a worker); ``classify`` is fast and thread-confined."""
+    """Built once (slow, in a worker); ``classify`` is fast and thread-confined.
+
+    ``state``: a trained model read back (``model_store``) instead of training.
+    """
 
     def __init__(self, knowledge: Knowledge, segmenter: Segmenter | None = None,
                  corrections: Sequence[Correction] = (),
                  params: EngineParams = EngineParams(), *,
-                 exclude_texts: frozenset[str] = frozenset()) -> None:
+                 exclude_texts: frozenset[str] = frozenset(),
+                 state: TrainedState | None = None) -> None:
         started = time.perf_counter()
         self.knowledge = knowledge
         self.params = params
-        self.lexicon = Lexicon.load(knowledge.lexicon_path)
+        self.lexicon = Lexicon.load(*knowledge.lexicon_paths)
+        self.normaliser = Normaliser(knowledge.triage_dir, self.lexicon)
         self.segmenter = segmenter or Segmenter(extra_words(knowledge, self.lexicon.canonical_terms))
-        self.classes = [CHATTER, *sorted(knowledge.catalog.items)]
-        training = [e for e in examples(knowledge, params.answer_weight, params.template_weight)
-                    if e.text not in exclude_texts]
-        training += [Example(c.text, c.label, params.correction_weight, "correction")
-                     for c in corrections if c.label in self.classes]
-        features = [self.features(e.text) for e in training]
-        self.vectorizer = Vectorizer.fit(features, word_weight=params.word_weight)
-        X = self.vectorizer.transform(features)
-        self.model = LinearModel.train(X, [e.label for e in training],
-                                       [e.weight for e in training], self.classes, params.model)
+        self._answers: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self.stale = False  # read back from a model trained on other knowledge
+        self.fingerprint_ = ""  # what it was trained on (model_store sets it)
+        if state is not None:
+            self.classes = list(state.classes)
+            self.vectorizer = Vectorizer(state.vocabulary, state.idf)
+            self.model = LinearModel(self.classes, state.weights)
+            self._answers = dict(state.answers)
+            self.n_examples = state.n_examples
+        else:
+            self.classes = [CHATTER, *sorted(knowledge.catalog.items)]
+            training = [e for e in examples(knowledge, params.answer_weight,
+                                            params.template_weight)
+                        if e.text not in exclude_texts]
+            training += [Example(c.text, c.label, params.correction_weight, "correction")
+                         for c in corrections if c.label in self.classes]
+            features = [self.features(e.text) for e in training]
+            self.vectorizer = Vectorizer.fit(features, word_weight=params.word_weight)
+            X = self.vectorizer.transform(features)
+            self.model = LinearModel.train(X, [e.label for e in training],
+                                           [e.weight for e in training], self.classes,
+                                           params.model)
+            self._build_answers()
+            self.n_examples = len(training)
         self._chatter = self.model.index[CHATTER]
         self._items = np.array([label != CHATTER for label in self.classes])
-        self._build_answers()
+        self.cues = Cues.load(knowledge.triage_dir, self.classes, params.cue_penalty)
+        self.answer_item = {entry.id: entry.item for entry in knowledge.kb}
         self.memory = CorrectionMemory()
         for correction in corrections:
             self._remember(correction)
-        self.n_examples = len(training)
         self.build_seconds = time.perf_counter() - started
-        log.info("triage engine: %d examples, %d features, built in %.2f s",
-                 len(training), self.vectorizer.n_features, self.build_seconds)
+        log.info("triage engine: %d examples, %d features, %s in %.2f s", self.n_examples,
+                 self.vectorizer.n_features, "read back" if state else "trained",
+                 self.build_seconds)
 
     @staticmethod
     def fingerprint(knowledge: Knowledge, corrections: Sequence[Correction] = (),
                     params: EngineParams = EngineParams()) -> str:
         """A digest of everything an engine learns from: equal digests, equal engines."""
-        digest = hashlib.sha1(repr(params).encode())
-        digest.update(knowledge.lexicon_path.read_bytes() if knowledge.lexicon_path.exists()
-                      else b"")
+        digest = hashlib.sha256(f"{ENGINE_VERSION}|{params!r}".encode())
+        for path in (*lexicon_files(*knowledge.lexicon_paths),
+                     *(knowledge.triage_dir / name for name in DATA_FILES)):
+            if path.exists():
+                digest.update(f"{path.name}\n".encode() + path.read_bytes())
         for example in examples(knowledge, params.answer_weight, params.template_weight):
             digest.update(f"{example.label}\t{example.weight}\t{example.text}\n".encode())
         for entry in knowledge.kb:
@@ -130,6 +172,12 @@ class TriageEngine:
         for correction in corrections:
             digest.update(f"c\t{correction.label}\t{correction.text}\n".encode())
         return digest.hexdigest()
+
+    def trained_state(self) -> TrainedState:
+        """What ``model_store`` saves: enough to classify without training again."""
+        return TrainedState(tuple(self.classes), self.vectorizer.vocabulary,
+                            self.vectorizer.idf, self.model.weights, dict(self._answers),
+                            self.n_examples)
 
     def clone(self) -> TriageEngine:
         """An independent engine with the same training (its learning does not leak back)."""
@@ -140,11 +188,14 @@ class TriageEngine:
 
     # -- features -----------------------------------------------------------------
     def normalize(self, text: str) -> str:
-        return self.lexicon.normalize(text)
+        return self.normaliser.normalise(text)
+
+    def _features_of(self, content: str) -> list[str]:
+        return text_features(content, self.segmenter.cut, ngram_max=self.params.ngram_max)
 
     def features(self, text: str) -> list[str]:
-        return text_features(self.lexicon.normalize(text), self.segmenter.cut,
-                             ngram_max=self.params.ngram_max)
+        """Features of the comment's clauses, greetings and fillers set aside."""
+        return self._features_of(" ".join(self.normaliser.content(self.normalize(text))))
 
     def vectorize(self, texts: Sequence[str]) -> Csr:
         return self.vectorizer.transform([self.features(t) for t in texts])
@@ -153,7 +204,7 @@ class TriageEngine:
     def _build_answers(self) -> None:
         """Per item, its KB entries as unit vectors: the normalised sum of each
         entry's question variants, stored densely over the item's own features."""
-        self._answers: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self._answers = {}
         by_item: dict[str, list] = {}
         for entry in self.knowledge.kb:
             by_item.setdefault(entry.item, []).append(entry)
@@ -173,9 +224,11 @@ class TriageEngine:
         ranked: list[tuple[float, str]] = []
         for candidate in candidates:
             found = self._answers.get(candidate.item)
-            if found is None:
+            if found is None or not len(indices):
                 continue
             ids, columns, matrix = found
+            if not len(columns):
+                continue
             positions = np.searchsorted(columns, indices)
             positions[positions == len(columns)] = 0
             hit = columns[positions] == indices
@@ -187,38 +240,105 @@ class TriageEngine:
         return tuple(answer for _, answer in ranked[:k])
 
     # -- decisions ----------------------------------------------------------------
-    def classify(self, texts: Sequence[str]) -> list[Decision]:
-        """Decide about each text (a batch is much faster than one at a time)."""
-        if not texts:
-            return []
-        X = self.vectorize(texts)
+    def _score(self, features: list[list[str]], normalised: list[str]) -> tuple[Csr, np.ndarray]:
+        X = self.vectorizer.transform(features)
         scores = self.model.scores(X)
         scores[:, self._chatter] += self.params.chatter_bias
+        self.cues.apply(scores, normalised)
         self.memory.apply(X, scores, self.model.index)
-        probabilities = self.model.probabilities(scores, self.params.temperature)
+        return X, self.model.probabilities(scores, self.params.temperature)
+
+    def classify(self, texts: Sequence[str]) -> list[Decision]:
+        """Decide about each text (a batch is much faster than one at a time).
+
+        A comment is read as clauses (``normalise.Normaliser``): greetings,
+        praise and fillers are set aside first. When what is left still reads
+        as chatter but has several clauses, each clause is scored alone, and
+        the clauses that read as chatter without a question's shape are set
+        aside too (a greeting the filler list does not know). When two clauses
+        ask questions of different items, the comment is filed by the whole
+        and the other item is ``also``. Each clause is segmented once: a
+        comment's features are its clauses' features together.
+        """
+        if not texts:
+            return []
+        normalised = [self.normalize(t) for t in texts]
+        clauses = [self.normaliser.content(n) for n in normalised]
+        clause_features = [[self._features_of(c) for c in found] for found in clauses]
+        X, probs = self._score([list(chain.from_iterable(parts)) for parts in clause_features],
+                                normalised)
+        best = probs.argmax(axis=1)
+        shaped = [[self.normaliser.has_question_shape(c) for c in found] for found in clauses]
+        # Rows whose clauses are worth scoring one by one.
+        chatty = [r for r in range(len(texts)) if len(clauses[r]) >= 2
+                  and (best[r] == self._chatter or probs[r, best[r]] < self.params.floor)]
+        two = [r for r in range(len(texts)) if best[r] != self._chatter and sum(shaped[r]) >= 2]
+        per_clause = self._clause_labels(sorted(set(chatty) | set(two)), clause_features,
+                                         normalised)
+        contents = [" ".join(found) for found in clauses]
+        rescore: dict[int, list[int]] = {}
+        for r in chatty:
+            kept = [i for i, ((label, _), shape) in enumerate(zip(per_clause[r], shaped[r],
+                                                                   strict=True))
+                    if label != CHATTER or shape]
+            if kept and len(kept) < len(clauses[r]):
+                rescore[r] = kept
+        if rescore:
+            rows = sorted(rescore)
+            X2, probs2 = self._score([list(chain.from_iterable(clause_features[r][i] for i in rescore[r]))
+                                      for r in rows], [normalised[r] for r in rows])
+            for position, r in enumerate(rows):
+                lo, hi = X2.indptr[position], X2.indptr[position + 1]
+                probs[r] = probs2[position]
+                contents[r] = " ".join(clauses[r][i] for i in rescore[r])
+                X = _replace_row(X, r, X2.indices[lo:hi], X2.data[lo:hi])
         decisions = []
         for row, text in enumerate(texts):
             lo, hi = X.indptr[row], X.indptr[row + 1]
-            decisions.append(self._decide(text, probabilities[row], X.indices[lo:hi],
-                                          X.data[lo:hi]))
+            shape = self.normaliser.has_question_shape(contents[row])
+            decisions.append(self._decide(text, probs[row], X.indices[lo:hi], X.data[lo:hi],
+                                          shape, per_clause.get(row, [])))
         return decisions
 
-    def _decide(self, text: str, probs: np.ndarray, indices: np.ndarray,
-                data: np.ndarray) -> Decision:
+    def _clause_labels(self, rows: list[int], clause_features: list[list[list[str]]],
+                       normalised: list[str]) -> dict[int, list[tuple[str, float]]]:
+        """For each row, (best class, its probability) of each clause scored alone."""
+        if not rows:
+            return {}
+        flat = [(r, f) for r in rows for f in clause_features[r]]
+        _, probs = self._score([f for _, f in flat], [normalised[r] for r, _ in flat])
+        best = probs.argmax(axis=1)
+        out: dict[int, list[tuple[str, float]]] = {r: [] for r in rows}
+        for (r, _), label, p in zip(flat, best, probs[np.arange(len(flat)), best], strict=True):
+            out[r].append((self.classes[int(label)], float(p)))
+        return out
+
+    def _decide(self, text: str, probs: np.ndarray, indices: np.ndarray, data: np.ndarray,
+                shape: bool, clause_labels: list[tuple[str, float]]) -> Decision:
         item_probs = np.where(self._items, probs, -1.0)
         top = np.argsort(-item_probs)[:3]
         candidates = tuple(Candidate(self.classes[i], float(probs[i])) for i in top)
         if not len(indices):
             # Nothing we know (emoji, punctuation, a name): not a question we can file.
             return Decision(text, False, None, None, 1.0, candidates, (), indices, data)
-        is_question = int(probs.argmax()) != self._chatter
+        best_class = int(probs.argmax())
+        is_question = best_class != self._chatter
+        if is_question and (probs[best_class] < self.params.min_confidence
+                            or (probs[best_class] < self.params.floor and not shape)):
+            is_question = False  # a weak guess without a question's shape: chatter
         if not is_question:
             return Decision(text, False, None, None, float(probs[self._chatter]), candidates,
                             (), indices, data)
         best = candidates[0].item
+        also = next((label for label, p in clause_labels
+                     if label not in (CHATTER, best) and p >= self.params.second_floor), None)
+        if also is not None and all(c.item != also for c in candidates):
+            candidates = (candidates[0], Candidate(also, float(probs[self.model.index[also]])),
+                          candidates[1])
         answers = self.answers_for(indices, data, candidates)
         return Decision(text, True, best, self.knowledge.catalog[best].klass,
-                        candidates[0].score, candidates, answers, indices, data)
+                        candidates[0].score, candidates, answers, indices, data,
+                        tuple(self.answer_item.get(a, "") for a in answers), also)
 
     # -- learning -----------------------------------------------------------------
     def learn(self, correction: Correction) -> None:
@@ -233,3 +353,24 @@ class TriageEngine:
         if correction.label in self.model.index:
             X = self.vectorize([correction.text])
             self.memory.add(X.indices, X.data, correction.label, self.normalize(correction.text))
+
+
+def _replace_row(X: Csr, row: int, indices: np.ndarray, data: np.ndarray) -> Csr:
+    lo, hi = X.indptr[row], X.indptr[row + 1]
+    shift = len(indices) - (hi - lo)
+    indptr = X.indptr.copy()
+    indptr[row + 1:] += shift
+    return Csr(indptr, np.concatenate([X.indices[:lo], indices, X.indices[hi:]]),
+               np.concatenate([X.data[:lo], data, X.data[hi:]]), X.n_cols)
+
+
+@dataclass(frozen=True)
+class TrainedState:
+    """A trained engine's numbers (``model_store`` reads and writes them)."""
+
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray
+    answers: dict[str, tuple[list[str], np.ndarray, np.ndarray]]
+    n_examples: int

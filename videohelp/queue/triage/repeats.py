@@ -20,9 +20,11 @@ comment still to come (``oldest_to_come``) can be that close to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from videohelp.queue.triage.engine import Decision
+from videohelp.queue.triage.features import Csr
 
 
 @dataclass
@@ -75,6 +77,14 @@ class RepeatGrouper:
         if len(roots) > self.max_roots_per_item:
             self._by_id.pop(roots.pop(0).comment_id, None)
         return None
+
+    def revectorise(self, vectorize: Callable[[str], Csr]) -> None:
+        """A new engine took over: recompute the roots' vectors in its feature space."""
+        for roots in self._roots.values():
+            for root in roots:
+                X = vectorize(root.decision.text)
+                root.decision = replace(root.decision, indices=X.indices.copy(),
+                                        data=X.data.copy())
 
     def askers(self, comment_id: int) -> int:
         """How many viewers asked the question rooted at ``comment_id`` (0: not a root)."""

@@ -32,6 +32,7 @@ from videohelp.console.catalog import default_catalog
 from videohelp.console.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.pipeline import IngestPipeline
+from videohelp.queue.triage import model_store
 from videohelp.queue.triage.corpus import Knowledge
 from videohelp.queue.triage.engine import Correction, Decision, TriageEngine
 from videohelp.queue.triage.repeats import RepeatGrouper
@@ -54,26 +55,50 @@ _built: dict[str, TriageEngine] = {}
 _built_lock = threading.Lock()
 
 
+def _read_knowledge(db_path: Path) -> tuple[Knowledge, list[Correction]]:
+    store = Store(db_path, migrate=False)  # the writer has migrated; this one only reads
+    try:
+        return Knowledge.from_store(store), load_corrections(store)
+    finally:
+        store.close()
+
+
+def _keep_built(key: str, engine: TriageEngine) -> None:
+    with _built_lock:
+        if len(_built) >= 2 and key not in _built:
+            _built.pop(next(iter(_built)))
+        _built[key] = engine
+
+
 def build_engine(db_path: Path) -> TriageEngine:
     """The engine for a data directory: the studio's knowledge and every correction.
 
-    Engines are kept per fingerprint of what they learnt from, so a second
-    session in one process on the same knowledge (a rehearsal, a test) gets a
-    clone in milliseconds instead of training again.
+    Read back from the model saved beside the database when nothing changed
+    (``model_store``; well under a second), else trained and saved; a model
+    saved for other knowledge comes back ``stale`` (the service retrains in the
+    background). Engines are also kept per fingerprint in this process, so a
+    second session on the same knowledge (a rehearsal, a test) gets a clone.
     """
-    store = Store(db_path, migrate=False)  # the writer has migrated; this one only reads
-    try:
-        knowledge = Knowledge.from_store(store)
-        corrections = load_corrections(store)
-    finally:
-        store.close()
+    knowledge, corrections = _read_knowledge(db_path)
     key = TriageEngine.fingerprint(knowledge, corrections)
     with _built_lock:
-        if key not in _built:
-            if len(_built) >= 2:
-                _built.pop(next(iter(_built)))
-            _built[key] = TriageEngine(knowledge, corrections=corrections)
-        return _built[key].clone()
+        if key in _built:
+            return _built[key].clone()
+    engine = model_store.ready_engine(knowledge, corrections, db_path.parent, fingerprint=key)
+    if not engine.stale:
+        _keep_built(key, engine)
+        return engine.clone()
+    return engine
+
+
+def retrain_engine(db_path: Path) -> TriageEngine:
+    """A fresh engine for what the data directory holds now, trained and saved."""
+    knowledge, corrections = _read_knowledge(db_path)
+    key = TriageEngine.fingerprint(knowledge, corrections)
+    engine = model_store.train_and_save(knowledge, corrections, db_path.parent,
+                                        fingerprint=key)
+    _keep_built(key, engine)
+    return engine.clone()
 
 
 class TriageService(QObject):
@@ -81,6 +106,7 @@ class TriageService(QObject):
 
     Signals:
         ready(float): the engine is built; the argument is how long it took (s).
+        retrained(float): a fresh engine replaced the stale one read back at start.
         failed(str): the engine could not be built; comments stay untriaged.
         commentsTriaged(list): ``StoredComment`` rows with triage's decision written.
     """
@@ -88,9 +114,11 @@ class TriageService(QObject):
     ready = Signal(float)
     failed = Signal(str)
     commentsTriaged = Signal(list)
+    retrained = Signal(float)  # a fresh engine replaced a stale one; seconds it took
 
     def __init__(self, pipeline: IngestPipeline, db_path: Path, *, batch_size: int = 500,
                  max_pending: int = 20_000, factory: EngineFactory = build_engine,
+                 retrain: EngineFactory = retrain_engine,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pipeline = pipeline
@@ -98,7 +126,13 @@ class TriageService(QObject):
         self.batch_size = batch_size
         self.max_pending = max_pending
         self._factory = factory
+        self._retrain = retrain
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="triage")
+        # Training a fresh engine while a stale one files (model_store): its own thread,
+        # so live batches are not held up; corrections learnt meanwhile are replayed.
+        self._trainer = ThreadPoolExecutor(1, thread_name_prefix="triage-train")
+        self._retraining: asyncio.Task[None] | None = None
+        self._learnt_while_training: list[Correction] | None = None
         self.engine: TriageEngine | None = None
         self.grouper = RepeatGrouper()
         self._pending: list[StoredComment] = []
@@ -128,7 +162,7 @@ class TriageService(QObject):
         return self.engine is not None
 
     async def stop(self) -> None:
-        for task in (self._build, self._drain):
+        for task in (self._build, self._drain, self._retraining):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -136,6 +170,7 @@ class TriageService(QObject):
         # Not wait=True: that would block the loop while a build finishes; a
         # running build ends by itself and its result is dropped.
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._trainer.shutdown(wait=False, cancel_futures=True)
 
     @property
     def backlog_left(self) -> bool:
@@ -158,14 +193,45 @@ class TriageService(QObject):
             return
         self.engine = engine
         seconds = time.perf_counter() - started
-        log.info("triage ready in %.2f s", seconds)
+        log.info("triage ready in %.2f s%s", seconds,
+                 " (a model of earlier knowledge: retraining)" if engine.stale else "")
         self.ready.emit(seconds)
         self._schedule()
+        if getattr(engine, "stale", False):
+            self._retraining = asyncio.get_running_loop().create_task(
+                self._train_fresh(), name="triage-retrain")
+
+    async def _train_fresh(self) -> None:
+        """Train on what the studio has now, then swap it in between batches."""
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        self._learnt_while_training = []
+        try:
+            fresh = await loop.run_in_executor(self._trainer, self._retrain, self.db_path)
+            await loop.run_in_executor(self._executor, self._swap, fresh)
+        except Exception:
+            log.exception("triage could not retrain; the earlier model goes on filing")
+            self._learnt_while_training = None
+            return
+        self.retrained.emit(time.perf_counter() - started)
+
+    def _swap(self, fresh: TriageEngine) -> None:
+        """Worker thread: the fresh engine takes over, with what was learnt meanwhile."""
+        for correction in self._learnt_while_training or ():
+            try:
+                fresh.learn(correction)
+            except ValueError:
+                log.warning("correction for an item the new catalog lacks: %r", correction)
+        self._learnt_while_training = None
+        self.grouper.revectorise(lambda text: fresh.vectorize([text]))
+        self.engine = fresh
+        log.info("triage: the retrained model files from now on")
 
     # -- the live path ----------------------------------------------------------------
     def submit(self, comments: list[StoredComment]) -> None:
         """Pipeline listener (on the loop): queue new comments for triage."""
-        wanted = [c for c in comments if not c.blocked and c.repeat_of is None
+        # Repeats merged at ingest come too: they take their original's filing.
+        wanted = [c for c in comments if not c.blocked
                   and c.state == State.NEW and c.id > self._backlog_up_to]
         self._pending.extend(wanted)
         if len(self._pending) > self.max_pending:
@@ -259,15 +325,23 @@ class TriageService(QObject):
         """Worker thread: classify and group one batch (``RepeatGrouper.add``)."""
         assert self.engine is not None
         started = time.perf_counter()
-        decisions = self.engine.classify([c.text for c in batch])
         updates = []
+        for comment in batch:
+            if comment.repeat_of is not None:  # the viewer said it again: filed as before
+                updates.append(TriageUpdate(comment.id, False, None, 0.0,
+                                            same_as=comment.repeat_of))
+                found = self._decisions.get(comment.repeat_of)
+                if found is not None:
+                    self._keep(comment.id, found)
+        batch = [c for c in batch if c.repeat_of is None]
+        decisions = self.engine.classify([c.text for c in batch])
         for comment, decision in zip(batch, decisions, strict=True):
             root = self.grouper.add(comment.id, decision, comment.received_ms,
                                     oldest_to_come=oldest_to_come)
             updates.append(TriageUpdate(comment.id, decision.is_question, decision.item,
                                         decision.confidence, root))
             self._keep(comment.id, decision)
-        self.last_batch = (len(batch), time.perf_counter() - started)
+        self.last_batch = (len(updates), time.perf_counter() - started)
         return updates
 
     def _keep(self, comment_id: int, decision: Decision, limit: int = 5000) -> None:
@@ -298,6 +372,8 @@ class TriageService(QObject):
     def _learn(self, correction: Correction) -> None:
         try:
             assert self.engine is not None
+            if self._learnt_while_training is not None:
+                self._learnt_while_training.append(correction)
             self.engine.learn(correction)
         except Exception:
             log.exception("triage could not learn %r", correction)
@@ -311,7 +387,7 @@ class TriageService(QObject):
             record_correction, comment.text, item, actor, comment.id)
         if self.engine is not None:
             await asyncio.get_running_loop().run_in_executor(
-                self._executor, self.engine.learn, correction)
+                self._executor, self._learn, correction)
         updated: StoredComment = await self.pipeline.run_in_writer(_reload, comment.id)
         self.commentsTriaged.emit([updated])
         return updated

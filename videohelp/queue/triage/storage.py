@@ -10,6 +10,7 @@ corrections, so the improvement survives a restart.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,22 @@ class TriageUpdate:
     item: str | None
     confidence: float
     repeat_of: int | None = None
+    # A repeat merged at ingest (same viewer, same text): it takes its original's
+    # filing, now or as soon as the original has one (is_question/item unused).
+    same_as: int | None = None
+
+
+# Repeats merged at ingest that still wait for a filing take their original's
+# (issue 16: before, they were never triaged and the daily review counted them
+# under 未分拣). ``:ids`` is filled in by ``_file_repeats``.
+_FILE_REPEATS = """
+UPDATE comments SET
+    is_question = (SELECT o.is_question FROM comments o WHERE o.id = comments.repeat_of),
+    item = (SELECT o.item FROM comments o WHERE o.id = comments.repeat_of),
+    confidence = (SELECT o.confidence FROM comments o WHERE o.id = comments.repeat_of),
+    state = CASE WHEN state = 'new' THEN 'triaged' ELSE state END
+WHERE id IN ({ids})
+"""
 
 
 def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredComment]:
@@ -51,7 +68,7 @@ def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredCo
         marks = ",".join("?" * len(ids))
         found = {row["id"]: row for row in conn.execute(
             f"SELECT id, state, is_question, item FROM comments WHERE id IN ({marks})", ids)}
-        todo = [u for u in updates if u.comment_id in found
+        todo = [u for u in updates if u.comment_id in found and u.same_as is None
                 and found[u.comment_id]["is_question"] is None]
         refiled = [i for i in ids if i in found and found[i]["is_question"] is not None
                    and found[i]["state"] == State.NEW.value]
@@ -71,13 +88,37 @@ def apply_triage(store: Store, updates: Sequence[TriageUpdate]) -> list[StoredCo
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(comment_id, now, ACTOR, State.NEW.value, State.TRIAGED.value, item or "chatter")
              for comment_id, item in details])
-        changed = sorted({u.comment_id for u in todo} | set(refiled))
+        filed = {u.comment_id for u in todo} | set(refiled)
+        filed |= _file_repeats(conn, filed | {u.same_as for u in updates if u.same_as},
+                               now)
+        changed = sorted(filed)
         if not changed:
             return []
         rows = conn.execute(
             f"SELECT * FROM comments WHERE id IN ({','.join('?' * len(changed))}) ORDER BY id",
             changed).fetchall()
     return [StoredComment.from_row(dict(row)) for row in rows]
+
+
+def _file_repeats(conn: sqlite3.Connection, originals: set[int], now: int) -> set[int]:
+    """Give waiting repeats of ``originals`` their original's filing; return their ids."""
+    if not originals:
+        return set()
+    marks = ",".join("?" * len(originals))
+    rows = conn.execute(
+        "SELECT c.id, c.state, o.item FROM comments c JOIN comments o ON o.id = c.repeat_of"
+        f" WHERE c.repeat_of IN ({marks}) AND c.is_question IS NULL AND c.blocked = 0"
+        " AND o.is_question IS NOT NULL", sorted(originals)).fetchall()
+    if not rows:
+        return set()
+    ids = [row["id"] for row in rows]
+    conn.execute(_FILE_REPEATS.format(ids=",".join("?" * len(ids))), ids)
+    conn.executemany(
+        "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(row["id"], now, ACTOR, State.NEW.value, State.TRIAGED.value, row["item"] or "chatter")
+         for row in rows if row["state"] == State.NEW.value])
+    return set(ids)
 
 
 def last_comment_id(store: Store) -> int:
@@ -87,11 +128,12 @@ def last_comment_id(store: Store) -> int:
 
 def untriaged(store: Store, after_id: int, up_to_id: int, limit: int) -> list[StoredComment]:
     """Up to ``limit`` comments with ``after_id < id <= up_to_id`` that triage still owes,
-    oldest first: ``new`` (the studio has not touched them), not blocked, not a dedup
-    repeat, no decision (``is_question`` NULL). What a live comment must be to be queued."""
+    oldest first: ``new`` (the studio has not touched them), not blocked, no decision
+    (``is_question`` NULL). What a live comment must be to be queued. Repeats merged
+    at ingest are included: they take their original's filing (``TriageUpdate.same_as``)."""
     rows = store.conn.execute(
         "SELECT * FROM comments WHERE state = 'new' AND id > ? AND id <= ? AND blocked = 0"
-        " AND repeat_of IS NULL AND is_question IS NULL ORDER BY id LIMIT ?",
+        " AND is_question IS NULL ORDER BY id LIMIT ?",
         (after_id, up_to_id, limit)).fetchall()
     return [StoredComment.from_row(dict(row)) for row in rows]
 
