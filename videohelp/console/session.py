@@ -137,6 +137,10 @@ class ShowSession(QObject):
         # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.
         self.graphics = ProgramGraphics(self.program, self.renderer)
         self.graphics.install(self.server)
+        # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens.
+        from videohelp.queue.answering.install import install_answers
+        self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self)
+                        if self.options.listen else None)
         self.program.autoOut.connect(self._on_auto_out)
         self.on_air: StoredComment | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
@@ -156,6 +160,8 @@ class ShowSession(QObject):
         await self._record_show(on_air=True)
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
+        if self.answers is not None:  # issue 19 hook: builds in the background
+            await self.answers.start(wait=False)
         if self.options.listen:
             try:
                 await self.server.start()
@@ -184,6 +190,8 @@ class ShowSession(QObject):
         if self._source is not None:  # a camera or stream reader thread: end it
             self._source.close()
         await self.server.stop()
+        if self.answers is not None:  # issue 19 hook
+            await self.answers.stop()
         await self._record_show(on_air=False)
         if self.triage is not None:
             await self.triage.stop()

@@ -115,6 +115,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
                                  settings["program.fps"])
     seats = build_seat_hub(server, pipeline, graphics, paths.database,
                            control_token=args.control_token)
+    # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
+    # expert seats through the hub.
+    from videohelp.queue.answering.install import install_answers
+
+    answers = install_answers(server, pipeline, paths, settings, hub=seats)
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
     try:  # every option is checked before any output starts
@@ -138,6 +143,8 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     graphics.engine.start()
     await graphics.start()
     await seats.start()
+    if answers is not None:  # issue 19 hook: builds in the background (503 until ready)
+        await answers.start(wait=False)
     try:
         await server.start()
         print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
@@ -147,6 +154,8 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         log.info("stopping")
     finally:
         await server.stop()
+        if answers is not None:  # issue 19 hook
+            await answers.stop()
         await seats.stop()
         outputs.stop_all()  # flushes the pushes, finishes the recordings
         await graphics.stop()

@@ -24,10 +24,11 @@ CREATE INDEX answer_log_at ON answer_log(at_ms);
 CREATE INDEX answer_log_comment ON answer_log(comment_id);
 
 -- "Wrong answer": the entry stays out of automatic use until it is reviewed again
--- (a review with another reviewed_at than the one withdrawn).
+-- (any later version of it that is reviewed).
 CREATE TABLE answer_withdrawals (
     id INTEGER PRIMARY KEY,
     entry_id TEXT NOT NULL,
+    entry_version INTEGER NOT NULL,               -- the version withdrawn
     reviewed_at TEXT,
     at_ms INTEGER NOT NULL,
     actor TEXT NOT NULL,

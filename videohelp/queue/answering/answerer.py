@@ -51,18 +51,20 @@ def no_clips(item: str) -> Sequence[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """An entry taken out of automatic use at one review (``reviewed_at``): a new
-    review (another ``reviewed_at``) puts it back."""
+    """An entry taken out of automatic use ("wrong answer") at ``version``: a later
+    version that is reviewed (a re-review, an edit reviewed again) puts it back."""
 
     entry_id: str
-    reviewed_at: str | None
+    version: int
 
 
 def usable(entries: Iterable[Entry], withdrawn: Iterable[Withdrawal] = ()) -> list[Entry]:
     """The entries the service may give out: reviewed, and not withdrawn since their review."""
-    blocked = {(w.entry_id, w.reviewed_at) for w in withdrawn}
+    blocked: dict[str, int] = {}
+    for w in withdrawn:
+        blocked[w.entry_id] = max(w.version, blocked.get(w.entry_id, 0))
     return [e for e in entries
-            if not e.is_draft and (e.id, e.reviewed_at) not in blocked]
+            if not e.is_draft and e.version > blocked.get(e.id, 0)]
 
 
 @dataclass(frozen=True)

@@ -131,18 +131,20 @@ def mark_wrong(store: Store, log_id: int, actor: str, note: str = "") -> str:
         stamp = now_ms()
         conn.execute("UPDATE answer_log SET wrong_by = ?, wrong_ms = ? WHERE id = ?",
                      (actor, stamp, log_id))
-        current = conn.execute("SELECT reviewed_at FROM kb_entries WHERE id = ?",
+        current = conn.execute("SELECT version, reviewed_at FROM kb_entries WHERE id = ?",
                                (row["entry_id"],)).fetchone()
+        version = current["version"] if current is not None else 1
         reviewed_at = current["reviewed_at"] if current is not None else row["entry_reviewed_at"]
-        conn.execute("INSERT INTO answer_withdrawals (entry_id, reviewed_at, at_ms, actor, log_id,"
-                     " note) VALUES (?, ?, ?, ?, ?, ?)",
-                     (row["entry_id"], reviewed_at, stamp, actor, log_id, note))
+        conn.execute("INSERT INTO answer_withdrawals (entry_id, entry_version, reviewed_at, at_ms,"
+                     " actor, log_id, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (row["entry_id"], version, reviewed_at, stamp, actor, log_id, note))
     return str(row["entry_id"])
 
 
-def withdrawals(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
-    return [(r["entry_id"], r["reviewed_at"]) for r in
-            conn.execute("SELECT entry_id, reviewed_at FROM answer_withdrawals")]
+def withdrawals(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """(entry id, newest version withdrawn) per withdrawn entry."""
+    return [(r[0], int(r[1])) for r in conn.execute(
+        "SELECT entry_id, max(entry_version) FROM answer_withdrawals GROUP BY entry_id")]
 
 
 def off_air_counts(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> dict[str, int]:

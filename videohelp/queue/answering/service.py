@@ -118,6 +118,7 @@ class AnsweringService:
         self._flush: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Future] = set()
         self.answered = self.passed_on = 0
+        self._stopping = False
 
     # -- life cycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -146,6 +147,11 @@ class AnsweringService:
                 await asyncio.wait_for(self._flush, 10.0)
         if self._to_settle:
             await self._settle_now()
+        self._stopping = True
+        if self._build is not None and not self._build.done():
+            # Still building (seconds): do not wait; the build closes the store when done.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            return
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._close_store)
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -163,6 +169,9 @@ class AnsweringService:
         self._answerer = Answerer(engine, studio_catalog(store.conn), (),
                                   AnswerPolicy(self.config.threshold), self.clips)
         self._refresh(force=True)
+        if self._stopping:
+            self._close_store()
+            return
         log.info("answers ready in %.2f s (%d reviewed entries usable)",
                  time.perf_counter() - started, self._answerer.entry_count)
 
@@ -186,7 +195,7 @@ class AnsweringService:
         assert self._answerer is not None
         entries = [_entry(row) for row in
                    conn.execute("SELECT * FROM kb_entries WHERE status = 'reviewed'")]
-        blocked = [Withdrawal(entry_id, reviewed_at) for entry_id, reviewed_at in withdrawals(conn)]
+        blocked = [Withdrawal(entry_id, version) for entry_id, version in withdrawals(conn)]
         self._answerer.catalog = studio_catalog(conn)
         self._answerer.set_entries(usable(entries, blocked))
         self._fingerprint = fingerprint
