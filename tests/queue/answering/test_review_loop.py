@@ -4,6 +4,7 @@ answer withdraws its entry until it is reviewed again; the daily review counts."
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ from tests.queue.answering.support import (
     running_service,
 )
 from videohelp.console.knowledge import Entry, KnowledgeBase
+from videohelp.console.reports.build import build_report_from
+from videohelp.console.reports.period import DateRange, day_index, day_of_index
+from videohelp.console.reports.present import figure_rows
+from videohelp.console.reports.render_html import render_html
 from videohelp.console.store import Store
 from videohelp.queue.answering.log import mark_wrong, off_air_counts, recent_answers
 
@@ -90,8 +95,14 @@ async def test_the_daily_review_counts_asked_answered_and_passed_on(tmp_path: Pa
         await svc.ask(DRAFT_QUESTION)
         await svc.ask("哈哈哈主播好")
         await svc.hook.service.wait_stored()
+    report = build_report_from(
+        paths.database, DateRange.single(day_of_index(day_index(int(time.time() * 1000)))))
+    assert (report.figures.asked_off_air, report.figures.auto_answered,
+            report.figures.passed_on) == (3, 1, 1)
+    rows = {zh: value for zh, _, value in figure_rows(report.figures)}
+    assert (rows["场外提问"], rows["智能问答自动解答"], rows["转交演播室"]) == ("3", "1", "1")
+    assert "转交演播室" in render_html(report)
     conn = sqlite3.connect(paths.database)
-    conn.row_factory = sqlite3.Row
     try:
         counts = off_air_counts(conn, 0, 2**62)
         conn.execute("INSERT INTO shows (started_ms, ended_ms, actor) VALUES (0, 2305843009213693952,"

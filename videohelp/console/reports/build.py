@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,9 @@ def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalo
         return distinct_viewers(conn, part) if part.days > 1 else None
 
     figures = figures_of(period, days, viewers(period))
+    # Issue 19 hook: the 24-hour answering service's counts.
+    from videohelp.queue.answering.log import report_figures
+    figures = replace(figures, **report_figures(conn, period.start_ms, period.end_ms))
     trends = compute_trends(figures, [d for d in days if window.first <= d.day <= window.last],
                             figures_of(previous, days, viewers(previous)),
                             figures_of(week_before, days, viewers(week_before)))

@@ -160,5 +160,15 @@ def off_air_counts(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> dict
         " coalesce(sum(NOT EXISTS (SELECT 1 FROM shows s WHERE s.started_ms <= a.at_ms"
         "   AND a.at_ms < coalesce(s.ended_ms, 9223372036854775807))), 0) AS asked_off_air"
         " FROM answer_log a WHERE at_ms >= ? AND at_ms < ?", (start_ms, end_ms)).fetchone()
-    return {key: int(row[key]) for key in ("asked", "asked_off_air", "answered", "passed_on",
-                                           "passed_questions", "wrong")}
+    keys = ("asked", "answered", "passed_on", "passed_questions", "wrong", "asked_off_air")
+    return {key: int(value) for key, value in zip(keys, row, strict=True)}
+
+
+def report_figures(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> dict[str, int]:
+    """The daily review's fields (``reports.figures.Figures``); zeros before migration 0011."""
+    try:
+        counts = off_air_counts(conn, start_ms, end_ms)
+    except sqlite3.OperationalError:  # a database this version has not migrated (read only)
+        return {"asked_off_air": 0, "auto_answered": 0, "passed_on": 0}
+    return {"asked_off_air": counts["asked_off_air"], "auto_answered": counts["answered"],
+            "passed_on": counts["passed_questions"]}
