@@ -25,7 +25,8 @@ header{background:#0b4f9c;color:#fff;padding:12px 16px;padding-top:max(12px,env(
 header h1{margin:0;font-size:18px;font-weight:600}
 header p{margin:2px 0 0;font-size:12px;opacity:.85}
 main{flex:1;overflow-y:auto;padding:12px 12px 4px}
-.msg{max-width:86%;margin:0 0 12px;padding:10px 12px;border-radius:14px;line-height:1.55;
+main,form{width:100%;max-width:760px;margin:0 auto}
+.msg{width:fit-content;max-width:86%;margin:0 0 12px;padding:10px 12px;border-radius:14px;line-height:1.55;
  white-space:pre-wrap;word-break:break-word}
 .me{margin-left:auto;background:#0b4f9c;color:#fff;border-bottom-right-radius:4px}
 .bot{background:#fff;border-bottom-left-radius:4px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
