@@ -139,7 +139,8 @@ class ShowSession(QObject):
         self.graphics.install(self.server)
         # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens.
         from videohelp.queue.answering.install import install_answers
-        self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self)
+        self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
+                                        ingest=self.ingest)
                         if self.options.listen else None)
         self.program.autoOut.connect(self._on_auto_out)
         self.on_air: StoredComment | None = None

@@ -105,7 +105,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         return 2
     server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
                            hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context)
-    build_ingest(server, pipeline, config)
+    ingest = build_ingest(server, pipeline, config)
     from videohelp.queue.seat_server import build_seat_hub
     from videohelp.streaming.graphics import headless_graphics
 
@@ -119,7 +119,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     # expert seats through the hub.
     from videohelp.queue.answering.install import install_answers
 
-    answers = install_answers(server, pipeline, paths, settings, hub=seats)
+    answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest)
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
     try:  # every option is checked before any output starts

@@ -21,10 +21,12 @@ from typing import Any
 
 from videohelp.console.paths import DataPaths
 from videohelp.queue.answering.answerer import ClipSource, no_clips
+from videohelp.queue.answering.bridge_replies import BridgeReplies
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry
 from videohelp.queue.answering.http import AskApi
 from videohelp.queue.answering.log import ACTOR, PASS_ON_NOTE
 from videohelp.queue.answering.service import AnswerConfig, AnsweringService
+from videohelp.queue.bridges.replies import ReplyRouter
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.persist import now_ms
 from videohelp.queue.server import ConsoleServer
@@ -34,9 +36,10 @@ log = logging.getLogger(__name__)
 
 class AnswerHook:
     def __init__(self, service: AnsweringService, api: AskApi, session: Any = None,
-                 hub: Any = None) -> None:
+                 hub: Any = None, replies: BridgeReplies | None = None) -> None:
         self.service = service
         self.api = api
+        self.replies = replies
         self.session = session
         self.hub = hub
         self._tasks: set[asyncio.Future] = set()
@@ -57,6 +60,8 @@ class AnswerHook:
     async def stop(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+        if self.replies is not None:
+            await self.replies.stop()
         await self.service.stop()
 
     async def _earlier_questions(self) -> None:
@@ -87,12 +92,14 @@ class AnswerHook:
 
 def install_answers(server: ConsoleServer, pipeline: Any, paths: DataPaths, settings: Any, *,
                     session: Any = None, hub: Any = None, clips: ClipSource = no_clips,
-                    clients: ClientRegistry | None = None, force: bool = False
-                    ) -> AnswerHook | None:
+                    clients: ClientRegistry | None = None, force: bool = False,
+                    ingest: Any = None) -> AnswerHook | None:
     """Add the answering routes to ``server``; None when the setting turns them off.
 
     Clients come from ``answer-clients.json`` in the data directory and the
     environment (``VIDEOHELP_ANSWER_CLIENTS``); without any, every request gets 401.
+    With ``ingest`` (the console's ``IngestHandler``), bridges that offer replies get
+    off-air comments answered in place (``bridge_replies``).
     """
     if not force and not settings["answers.enabled"]:
         return None
@@ -101,4 +108,10 @@ def install_answers(server: ConsoleServer, pipeline: Any, paths: DataPaths, sett
     service = AnsweringService(paths.database, pipeline, config, clips=clips)
     api = AskApi(service, registry)
     api.install(server)
-    return AnswerHook(service, api, session=session, hub=hub)
+    replies = None
+    if ingest is not None:
+        router = ReplyRouter()
+        ingest.replies = router
+        replies = BridgeReplies(service, router)
+        pipeline.add_listener(replies.submit)
+    return AnswerHook(service, api, session=session, hub=hub, replies=replies)

@@ -119,6 +119,7 @@ class AnsweringService:
         self._pending: set[asyncio.Future] = set()
         self.answered = self.passed_on = 0
         self._stopping = False
+        self.on_air = False
 
     # -- life cycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -186,6 +187,11 @@ class AnsweringService:
             return
         self._checked = now
         conn = self._read_store().conn
+        # A show open (the desk running) in the last 12 hours: the studio is on air, and
+        # bridges' comments are for the studio, not for automatic replies.
+        self.on_air = conn.execute(
+            "SELECT 1 FROM shows WHERE ended_ms IS NULL AND started_ms > ?",
+            (int(time.time() * 1000) - 12 * 3_600_000,)).fetchone() is not None
         fingerprint = tuple(conn.execute(
             "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(updated_ms) FROM kb_entries),"
             " (SELECT max(id) FROM answer_withdrawals), (SELECT max(updated_ms) FROM catalog_items)"
@@ -205,6 +211,15 @@ class AnsweringService:
         assert self._answerer is not None
         self._refresh()
         return self._answerer.ask(text)
+
+    def recheck(self) -> None:
+        """Re-read the knowledge base and whether a show is on air before the next question."""
+        self._checked = 0.0
+
+    def _answer_off_air(self, text: str) -> Answer | None:
+        assert self._answerer is not None
+        self._refresh()
+        return None if self.on_air else self._answerer.ask(text)
 
     def _passed_on(self) -> list[StoredComment]:
         return open_passed_on(self._read_store())
@@ -271,6 +286,27 @@ class AnsweringService:
                     self.on_settled(changed)
                 except Exception:
                     log.exception("answers: settled listener failed")
+
+    async def answer_stored(self, comment: StoredComment, client: str) -> Answer | None:
+        """Answer a comment a bridge delivered (already stored), by the same rules, when
+        no show is on air; None when on air or not ready (it stays for the studio)."""
+        if not self.ready:
+            return None
+        answer = await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._answer_off_air, comment.text)
+        if answer is None:
+            return None
+        self._to_settle.append(LogRow(
+            comment.id, client, comment.platform, "", comment.user_id, comment.text_masked,
+            answer.answered, answer.reason.value,
+            answer.item if answer.answered else answer.triaged_item,
+            answer.entry.id if answer.entry else None,
+            answer.entry.reviewed_at if answer.entry else None,
+            answer.entry.short_answer if answer.entry else "", answer.confidence,
+            answer.is_question, int(time.time() * 1000)))
+        if self._flush is None or self._flush.done():
+            self._flush = asyncio.get_running_loop().create_task(self._settle_now())
+        return answer
 
     async def wait_stored(self, timeout: float = 10.0) -> None:
         """Wait until every question asked so far is committed and settled (tests, stop)."""
