@@ -44,10 +44,19 @@ class RateLimiter:
             bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.stamp) * self.rate)
             bucket.stamp = now
             self._buckets.move_to_end(key)
+        self._drop_oldest_if_full(now)
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return 0.0
         return (1.0 - bucket.tokens) / self.rate
+
+    def _drop_oldest_if_full(self, now: float) -> None:
+        """A bucket untouched long enough to be full again is the same as none: drop the
+        oldest one if so (one per call), so buckets do not pile up with passing viewers."""
+        if len(self._buckets) > 1:
+            key, oldest = next(iter(self._buckets.items()))
+            if now - oldest.stamp >= self.burst / self.rate:
+                del self._buckets[key]
 
     def _expire(self, now: float) -> None:
         full_after = self.burst / self.rate
