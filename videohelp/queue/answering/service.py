@@ -120,6 +120,8 @@ class AnsweringService:
         self.answered = self.passed_on = 0
         self._stopping = False
         self.on_air = False
+        self._waiting: list[tuple[str, asyncio.Future[Answer]]] = []
+        self._classifier: asyncio.Task[None] | None = None
 
     # -- life cycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -207,10 +209,35 @@ class AnsweringService:
         self._fingerprint = fingerprint
         log.info("answers: %d reviewed entries in use", self._answerer.entry_count)
 
-    def _answer(self, text: str) -> Answer:
+    def _answer_many(self, texts: list[str]) -> list[Answer]:
         assert self._answerer is not None
         self._refresh()
-        return self._answerer.ask(text)
+        return self._answerer.ask_many(texts)
+
+    async def _classify(self, text: str) -> Answer:
+        """Answer ``text`` in the worker, batched with whatever else is waiting: one
+        hand-over to the worker thread per batch, not per question, under load."""
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._waiting.append((text, future))
+        if self._classifier is None or self._classifier.done():
+            self._classifier = asyncio.get_running_loop().create_task(self._classify_waiting())
+        return await future
+
+    async def _classify_waiting(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch, self._waiting = self._waiting[:64], self._waiting[64:]
+            try:
+                answers = await loop.run_in_executor(self._executor, self._answer_many,
+                                                     [text for text, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), answer in zip(batch, answers, strict=True):
+                if not future.done():
+                    future.set_result(answer)
 
     def recheck(self) -> None:
         """Re-read the knowledge base and whether a show is on air before the next question."""
@@ -233,8 +260,7 @@ class AnsweringService:
             raise NotReadyError("the answering service is still starting")
         self._build.result()  # a failed build raises here, for every question
         text = normalize_text(asked.text)
-        answer = await asyncio.get_running_loop().run_in_executor(self._executor,
-                                                                  self._answer, text)
+        answer = await self._classify(text)
         if answer.answered:
             self.answered += 1
         else:
