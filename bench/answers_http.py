@@ -213,7 +213,8 @@ def main() -> int:
               "console_cores": round(server_cpu, 2),
               "rss_mb": {"first": memory[0] if memory else None,
                          "last": memory[-1] if memory else None,
-                         "max": max(memory) if memory else None},
+                         "max": max(memory) if memory else None,
+                         "every_5_s": memory[::5]},
               "load_before": load_before, "load_after": load_after}
     print(json.dumps(result, indent=1))
     ok = (asked["answers_per_s"] >= 0.98 * args.rate and asked["p99_ms"] <= 50

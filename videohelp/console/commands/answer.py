@@ -93,10 +93,10 @@ def _client(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 async def _ask(question: str, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.console.store import Store
+    from videohelp.console.knowledge import KnowledgeBase
     from videohelp.queue.answering.service import AnswerConfig, AnsweringService, Asked
 
-    Store(paths.database).close()  # create and migrate a new data directory
+    KnowledgeBase.open(paths.database).close()  # migrate, and seed a new data directory
     service = AnsweringService(paths.database, None, AnswerConfig.from_settings(settings))
     await service.start()
     try:
