@@ -74,7 +74,13 @@ async def console(data: Path, client_rate: float) -> None:
     await server.start()
     print(json.dumps({"port": server.port}), flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    stats = {"answered": hook.service.answered, "passed_on": hook.service.passed_on}
+    handled = sorted(hook.api.handled_s)
+
+    def pct(p: float) -> float:
+        return round(handled[min(len(handled) - 1, int(p * len(handled)))] * 1000, 2)
+    stats = {"answered": hook.service.answered, "passed_on": hook.service.passed_on,
+             # In the console: from the request read to the response built.
+             "handler_p50_ms": pct(0.5), "handler_p99_ms": pct(0.99)}
     await server.stop()
     await hook.stop()
     await pipeline.stop()

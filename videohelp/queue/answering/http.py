@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -60,6 +61,7 @@ class AskApi:
         self.client_limit = RateLimiter(config.client_per_s, max(1.0, 2 * config.client_per_s),
                                         clock)
         self.viewer_limit = RateLimiter(config.viewer_per_min / 60.0, config.viewer_burst, clock)
+        self.handled_s: deque[float] = deque(maxlen=100_000)
 
     def install(self, server: ConsoleServer) -> None:
         server.add_http_route(ASK_PATH, self.ask)
@@ -89,6 +91,14 @@ class AskApi:
 
     # -- the API -------------------------------------------------------------------------
     async def ask(self, plain: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            return await self._ask(plain)
+        finally:
+            # Handler time (after the request was read): for status displays and benches.
+            self.handled_s.append(time.perf_counter() - started)
+
+    async def _ask(self, plain: Request) -> Response:
         request = complete_request(None, plain)  # the server passes an HttpRequest already
         if request.method == "OPTIONS":
             return self._preflight(request)
