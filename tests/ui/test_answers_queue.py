@@ -48,10 +48,15 @@ def test_passed_on_questions_wait_in_the_next_shows_queue(paths, qloop, qtbot) -
 
         # While the desk runs, a question asked through its own server reaches its queue.
         token = add_client(paths.root / FILE_NAME, "zlb")
-        spin_until(qloop, lambda: session.answers.service.ready, timeout=60)
-        reply = qloop.run_until_complete(qloop.run_in_executor(None, lambda: request(
-            session.server.port, "POST", "/api/v1/ask", '{"question": "摩托车上牌要带什么材料"}',
-            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})))
+
+        def ask():
+            return qloop.run_until_complete(qloop.run_in_executor(None, lambda: request(
+                session.server.port, "POST", "/api/v1/ask", '{"question": "摩托车上牌要带什么材料"}',
+                {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})))
+        first = ask()  # the engine is built at the first question: 503 until then
+        assert first.status == 503 and first.headers["retry-after"] == "5"
+        spin_until(qloop, lambda: session.answers.service.ready, timeout=90)
+        reply = ask()
         assert reply.status == 200 and reply.json()["answered"] is False
         spin_until(qloop, lambda: len(model.queue.questions) == 2, timeout=10)
         assert all(q.flagged for q in model.queue.questions.values())

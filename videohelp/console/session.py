@@ -137,11 +137,12 @@ class ShowSession(QObject):
         # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.
         self.graphics = ProgramGraphics(self.program, self.renderer)
         self.graphics.install(self.server)
-        # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens.
+        # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens
+        # and triage runs (the answers use its engine).
         from videohelp.queue.answering.install import install_answers
         self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
                                         ingest=self.ingest)
-                        if self.options.listen else None)
+                        if self.options.listen and self.options.triage else None)
         self.program.autoOut.connect(self._on_auto_out)
         self.on_air: StoredComment | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
@@ -161,7 +162,7 @@ class ShowSession(QObject):
         await self._record_show(on_air=True)
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
-        if self.answers is not None:  # issue 19 hook: builds in the background
+        if self.answers is not None:  # issue 19 hook: builds at the first question
             await self.answers.start(wait=False)
         if self.options.listen:
             try:

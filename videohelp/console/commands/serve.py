@@ -143,7 +143,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     graphics.engine.start()
     await graphics.start()
     await seats.start()
-    if answers is not None:  # issue 19 hook: builds in the background (503 until ready)
+    if answers is not None:  # issue 19 hook: builds at the first question (503 until ready)
         await answers.start(wait=False)
     try:
         await server.start()

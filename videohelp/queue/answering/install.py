@@ -46,12 +46,12 @@ class AnswerHook:
         service.on_settled = self._settled
 
     async def start(self, *, wait: bool = True) -> None:
-        """Build the engine (``wait=False``: in the background; requests get 503 until
-        then) and bring questions passed on earlier into the desk's queue."""
+        """Build the engine now (``wait=True``), or at the first question (``wait=False``:
+        a console that may never be asked does not spend seconds of CPU on it; the first
+        callers get 503 with Retry-After while it builds). Questions passed on earlier go
+        into the desk's queue either way."""
         if wait:
             await self.service.start()
-        else:
-            self.service.start_soon()
         if self.session is not None:
             task = asyncio.ensure_future(self._earlier_questions())
             self._tasks.add(task)

@@ -139,7 +139,10 @@ class AnsweringService:
 
     @property
     def ready(self) -> bool:
-        return self._answerer is not None
+        """Built, and the loop knows it (questions are answered from now on)."""
+        build = self._build
+        return (build is not None and build.done() and not build.cancelled()
+                and build.exception() is None)
 
     async def stop(self) -> None:
         for future in list(self._pending):
@@ -255,7 +258,8 @@ class AnsweringService:
     async def ask(self, asked: Asked) -> Answer:
         """Answer ``asked`` (or pass it on) and store it as a comment."""
         if self._build is None:
-            raise NotReadyError("the answering service is not started")
+            self.start_soon()  # built on first use; this caller comes back (503)
+        assert self._build is not None
         if not self._build.done():
             raise NotReadyError("the answering service is still starting")
         self._build.result()  # a failed build raises here, for every question
@@ -317,6 +321,7 @@ class AnsweringService:
         """Answer a comment a bridge delivered (already stored), by the same rules, when
         no show is on air; None when on air or not ready (it stays for the studio)."""
         if not self.ready:
+            self.start_soon()  # built on first use; until then the studio answers
             return None
         answer = await asyncio.get_running_loop().run_in_executor(
             self._executor, self._answer_off_air, comment.text)
