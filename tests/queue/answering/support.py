@@ -115,7 +115,8 @@ async def poll(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def running_service(paths: DataPaths, **settings_values: Any) -> AsyncIterator[Running]:
+async def running_service(paths: DataPaths, clips: Any = None,
+                          **settings_values: Any) -> AsyncIterator[Running]:
     settings = Settings(None)
     for name, value in settings_values.items():
         settings.set(name.replace("__", "."), value)
@@ -125,7 +126,8 @@ async def running_service(paths: DataPaths, **settings_values: Any) -> AsyncIter
     pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     server = ConsoleServer("127.0.0.1", 0)
     settled: list[Any] = []
-    hook = install_answers(server, pipeline, paths, settings, clients=clients)
+    hook = install_answers(server, pipeline, paths, settings, clients=clients,
+                           **({"clips": clips} if clips is not None else {}))
     assert hook is not None
     hook.service.on_settled = settled.extend
     await pipeline.start()

@@ -17,8 +17,10 @@ from tests.queue.answering.support import (
     running_service,
 )
 from videohelp.console.knowledge import KnowledgeBase
+from videohelp.console.store import Store
 from videohelp.queue.answering.clients import FILE_NAME, add_client, revoke_client
 from videohelp.queue.answering.policy import PASS_ON_TEXT
+from videohelp.queue.experts import open_questions
 
 pytestmark = pytest.mark.asyncio
 
@@ -71,6 +73,11 @@ async def test_drafts_are_never_given_and_the_question_goes_to_the_studio(tmp_pa
                         ) == [(comment[0], "auto-answer")]
         assert [c.id for c in svc.settled] == [comment[0]]
         assert [c.id for c in await svc.hook.service.passed_on_questions()] == [comment[0]]
+        store = Store(paths.database)
+        try:  # what the expert seats load: the open questions
+            assert [c.id for c, _, _, _ in open_questions(store)] == [comment[0]]
+        finally:
+            store.close()
 
 
 async def test_chatter_and_unsure_questions_are_passed_on_not_answered(tmp_path: Path) -> None:

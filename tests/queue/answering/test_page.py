@@ -20,7 +20,11 @@ XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>粗
 async def test_the_chat_page_answers_with_source_and_button_and_never_runs_viewer_html(
         tmp_path: Path) -> None:
     paths = prepare(tmp_path / "data")
-    async with running_service(paths) as svc, \
+    def clips(item: str) -> list[dict]:
+        return [{"title": "换证三步走", "url": "https://video.example.cn/clip/1"},
+                {"title": "恶意链接", "url": "javascript:window.__xss=3"}] if item == "DL03" else []
+
+    async with running_service(paths, clips=clips) as svc, \
             Chromium.launch(tmp_path / "profile", 390, 844) as page:
         base = f"http://127.0.0.1:{svc.port}"
         await page.navigate(f"{base}/ask#token={svc.token}&viewer=viewer-1")
@@ -42,6 +46,9 @@ async def test_the_chat_page_answers_with_source_and_button_and_never_runs_viewe
         assert answer["short"] and answer["source"].startswith("依据：《")
         assert answer["button"] == "一键办理" and answer["href"].startswith("https://")
         assert "驾驶证" in answer["item"]
+        links = await page.evaluate("[...document.querySelectorAll('.answer .clips a')]"
+                                    ".map(a => [a.textContent, a.href])")
+        assert links == [["▶ 换证三步走", "https://video.example.cn/clip/1"]]  # no javascript:
 
         await ask(DRAFT_QUESTION, 3)
         assert "转给演播室" in await page.evaluate("document.querySelectorAll('main .bot')[2]"
