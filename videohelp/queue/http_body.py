@@ -56,6 +56,7 @@ class HttpBodyConnection(ServerConnection):
         self._buffer = bytearray()
         self._head = b""
         self._want = 0
+        self._drained = 0
         self.http_method = "GET"
         self.http_body = b""
         self.http_error: int | None = None
@@ -67,12 +68,20 @@ class HttpBodyConnection(ServerConnection):
             return
         if mode == "done":
             return  # after the head went to websockets; its response closes the connection
+        if mode == "drain":  # a body too large: counted, never kept
+            self._drained += len(data)
+            if self._drained >= self._want:
+                self._hand_over()
+            return
         self._buffer += data
         if mode == "head":
             self._read_head()
-        if self._mode in ("body", "drain") and len(self._buffer) >= self._want:
-            if self._mode == "body":
-                self.http_body = bytes(self._buffer[:self._want])
+        if self._mode == "drain":
+            self._drained, self._buffer = len(self._buffer), bytearray()
+            if self._drained >= self._want:
+                self._hand_over()
+        elif self._mode == "body" and len(self._buffer) >= self._want:
+            self.http_body = bytes(self._buffer[:self._want])
             self._buffer.clear()
             self._hand_over()
 
