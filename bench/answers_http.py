@@ -47,7 +47,7 @@ def rss_mb(pid: int) -> float:
 
 
 # -- the console -------------------------------------------------------------------------
-async def console(data: Path, client_rate: float) -> None:
+async def console(data: Path, client_rate: float, repeat_window_s: float | None) -> None:
     from videohelp.console.knowledge import KnowledgeBase
     from videohelp.console.paths import DataPaths
     from videohelp.console.settings import Settings
@@ -64,6 +64,9 @@ async def console(data: Path, client_rate: float) -> None:
     settings = Settings(None)
     settings.set("answers.client_per_s", client_rate)
     settings.set("answers.viewer_per_min", 600.0)
+    if repeat_window_s is not None:  # the ingest's dedup memory (what it keeps, per comment)
+        settings.set("ingest.repeat_window_s", repeat_window_s)
+        settings.set("ingest.same_text_window_s", min(repeat_window_s, 120.0))
     pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     server = ConsoleServer("127.0.0.1", 0, max_connections=512)
     ingest = build_ingest(server, pipeline, IngestConfig(tokens={"douyin": TOKEN}))
@@ -170,9 +173,11 @@ def main() -> int:
     parser.add_argument("--port", type=int)
     parser.add_argument("--token")
     parser.add_argument("--data")
+    parser.add_argument("--repeat-window", type=float,
+                        help="ingest.repeat_window_s for the console (memory check)")
     args = parser.parse_args()
     if args.role == "console":
-        asyncio.run(console(Path(args.data), max(1000.0, 2 * args.rate)))
+        asyncio.run(console(Path(args.data), max(1000.0, 2 * args.rate), args.repeat_window))
         return 0
     if args.role == "feeder":
         asyncio.run(feeder(args.port, args.ingest, args.seconds))
@@ -188,7 +193,9 @@ def main() -> int:
         data = Path(tmp) / "data"
         data.mkdir()
         token = add_client(data / FILE_NAME, "bench")
-        server = subprocess.Popen([*me, "--role", "console", "--data", str(data)], env=env,
+        window = ["--repeat-window", str(args.repeat_window)] if args.repeat_window else []
+        server = subprocess.Popen([*me, "--role", "console", "--data", str(data), *window],
+                                  env=env,
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert server.stdout is not None and server.stdin is not None
         port = json.loads(server.stdout.readline())["port"]
