@@ -45,6 +45,7 @@ from videohelp.queue.triage.service import build_engine
 log = logging.getLogger(__name__)
 
 Settled = Callable[[list[StoredComment]], None]
+MAX_STORING = 2000  # questions waiting for room in the pipeline before callers wait too
 
 
 class NotReadyError(RuntimeError):
@@ -121,6 +122,7 @@ class AnsweringService:
         self._stopping = False
         self.on_air = False
         self._waiting: list[tuple[str, asyncio.Future[Answer]]] = []
+        self._storing: set[asyncio.Task[None]] = set()
         self._classifier: asyncio.Task[None] | None = None
 
     # -- life cycle ------------------------------------------------------------------
@@ -145,6 +147,8 @@ class AnsweringService:
                 and build.exception() is None)
 
     async def stop(self) -> None:
+        if self._storing:
+            await asyncio.wait(list(self._storing), timeout=10.0)
         for future in list(self._pending):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(future, 10.0)
@@ -270,7 +274,15 @@ class AnsweringService:
         else:
             self.passed_on += 1
         if self.pipeline is not None:
-            await self._store_question(asked, text, answer)
+            if len(self._storing) < MAX_STORING:
+                # Queued for storing without making the viewer wait for room in the
+                # pipeline (a flood of comments fills it); bounded, then callers wait.
+                task = asyncio.get_running_loop().create_task(
+                    self._store_question(asked, text, answer))
+                self._storing.add(task)
+                task.add_done_callback(self._storing.discard)
+            else:
+                await self._store_question(asked, text, answer)
         return answer
 
     async def _store_question(self, asked: Asked, text: str, answer: Answer) -> None:
@@ -342,7 +354,8 @@ class AnsweringService:
     async def wait_stored(self, timeout: float = 10.0) -> None:
         """Wait until every question asked so far is committed and settled (tests, stop)."""
         deadline = time.monotonic() + timeout
-        while self._pending or self._to_settle or (self._flush and not self._flush.done()):
+        while (self._storing or self._pending or self._to_settle
+               or (self._flush and not self._flush.done())):
             if time.monotonic() > deadline:
                 raise TimeoutError("questions still being stored")
             await asyncio.sleep(0.01)
