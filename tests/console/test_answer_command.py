@@ -40,3 +40,37 @@ def test_serving_beyond_this_machine_needs_tls(videohelp_cmd, tmp_path: Path) ->
                 "--data-dir", str(tmp_path / "data"))
     assert done.returncode == 2
     assert "TLS" in done.stderr or "tls" in done.stderr
+
+
+def test_answer_serve_alone_answers_over_http_and_stops_cleanly(videohelp_cmd, tmp_path: Path
+                                                                ) -> None:
+    import re
+    import signal
+    import sqlite3
+
+    from tests.queue.answering.support import REVIEWED_ITEM, prepare, request
+
+    data = prepare(tmp_path / "data").root  # a copy of the knowledge base, DL03 reviewed
+    token = _run(videohelp_cmd, "answer", "client", "add", "app", "--data-dir",
+                 str(data)).stdout.strip()
+    server = subprocess.Popen([*videohelp_cmd, "answer", "serve", "--port", "0", "--data-dir",
+                               str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()  # printed once the engine is built and it listens
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))
+        reply = request(port, "POST", "/api/v1/ask", '{"question": "驾照到期了怎么换"}',
+                        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert reply.status == 200 and reply.json()["item"]["code"] == REVIEWED_ITEM
+        assert request(port, "GET", "/ask").status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=60)  # reads and closes the pipes
+    assert server.returncode == 0, errors[-2000:]
+    conn = sqlite3.connect(data / "videohelp.sqlite3")
+    try:
+        assert conn.execute("SELECT platform, state FROM comments").fetchall() == [
+            ("ask", "answered")]
+    finally:
+        conn.close()
