@@ -142,6 +142,12 @@ class ShowSession(QObject):
         # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.
         self.graphics = ProgramGraphics(self.program, self.renderer)
         self.graphics.install(self.server)
+        # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens
+        # and triage runs (the answers use its engine).
+        from videohelp.queue.answering.install import install_answers
+        self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
+                                        ingest=self.ingest)
+                        if self.options.listen and self.options.triage else None)
         self.program.autoOut.connect(self._on_auto_out)
         # 锦囊口袋 clips to program (take_clip / preview_clip / stop_clip): issue 18.
         self.pocket = PocketAir(self)
@@ -163,6 +169,8 @@ class ShowSession(QObject):
         await self._record_show(on_air=True)
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
+        if self.answers is not None:  # issue 19 hook: builds at the first question
+            await self.answers.start(wait=False)
         if self.options.listen:
             try:
                 await self.server.start()
@@ -196,6 +204,8 @@ class ShowSession(QObject):
         if self._source is not None:  # a camera or stream reader thread: end it
             self._source.close()
         await self.server.stop()
+        if self.answers is not None:  # issue 19 hook
+            await self.answers.stop()
         await self._record_show(on_air=False)
         if self.triage is not None:
             await self.triage.stop()

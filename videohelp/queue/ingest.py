@@ -127,6 +127,8 @@ class IngestHandler:
         self.clock = clock
         self.stats: dict[str, PlatformStats] = {}
         self._bridges: set[_BridgeConnection] = set()
+        # Issue 19 hook: bridges that offer replies (bridges/replies.ReplyRouter), if set.
+        self.replies: Any = None
         self._tokens = [(platform, token.encode("utf-8"))
                         for platform, token in config.tokens.items()
                         if token and PLATFORM_NAME.match(platform)]
@@ -197,6 +199,8 @@ class _BridgeConnection:
     async def run(self) -> None:
         self._outbox.append(hello_json(self.platform, self.handler.config.limits))
         self._wake.set()
+        replies = self.handler.replies  # issue 19 hook: replies to an opted-in bridge
+        leave = replies.join(self.connection, self.platform, self.push) if replies else None
         loop = asyncio.get_running_loop()
         tasks = {loop.create_task(self._read_loop(), name=f"ingest-read-{self.platform}"),
                  loop.create_task(self._send_loop(), name=f"ingest-send-{self.platform}")}
@@ -204,6 +208,8 @@ class _BridgeConnection:
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            if leave is not None:
+                leave()
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -211,6 +217,11 @@ class _BridgeConnection:
                     await task  # anything else is a bug: websockets logs it, closes 1011
         if self._not_reading:
             await self._drop()
+
+    def push(self, message: str) -> None:
+        """Send ``message`` with the acks (a reply, issue 19); the send timeout applies."""
+        self._outbox.append(message)
+        self._wake.set()
 
     async def _drop(self) -> None:
         """Close 1008, or cut the TCP connection if the bridge does not read that in time.

@@ -47,6 +47,9 @@ from websockets.protocol import State
 
 from videohelp.queue.client_limits import ClientLimits, client_key
 
+# Issue 19 hook: plain HTTP requests with bodies (POST /api/v1/ask) on this server.
+from videohelp.queue.http_body import DEFAULT_MAX_BODY, complete_request, connection_class
+
 log = logging.getLogger(__name__)
 
 # Whatever a route's authenticator says the peer is (a platform name, a seat, ...).
@@ -122,8 +125,10 @@ class ConsoleServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, *,
                  hard_max_bytes: int = 2 * 1_048_576, max_connections: int = 64,
                  timeouts: Timeouts | None = None, ssl: SSLContext | None = None,
-                 limits: ClientLimits | None = None) -> None:
+                 limits: ClientLimits | None = None,
+                 max_body_bytes: int = DEFAULT_MAX_BODY) -> None:
         self.host = host
+        self.max_body_bytes = max_body_bytes  # bodies of HTTP routes (http_body.py)
         self.ssl = ssl  # wss:// and https:// when set (seats off loopback, issue 8)
         self.requested_port = port
         self.hard_max_bytes = hard_max_bytes
@@ -155,7 +160,11 @@ class ConsoleServer:
         self._routes[path] = _Route(handler, authenticate, max_bytes, kind, same_origin)
 
     def add_http_route(self, path: str, handler: HttpHandler) -> None:
-        """Answer plain HTTP GETs on ``path`` with ``handler(request)``."""
+        """Answer plain HTTP requests on ``path`` with ``handler(request)``.
+
+        The request is an ``http_body.HttpRequest``: its ``method`` and, for other
+        methods than GET, its ``body`` (at most ``max_body_bytes``) or ``body_error``.
+        """
         self._check_path(path)
         self._http_routes[path] = handler
 
@@ -194,6 +203,7 @@ class ConsoleServer:
             open_timeout=t.open, ping_interval=t.ping_interval, ping_timeout=t.ping_timeout,
             close_timeout=t.close, max_size=self.hard_max_bytes, max_queue=16,
             server_header="videohelp", ssl=self.ssl,
+            create_connection=connection_class(self.max_body_bytes, self.hard_max_bytes),
         )
         log.info("console server listening on %s:%d", self.host, self.port)
 
@@ -228,7 +238,7 @@ class ConsoleServer:
         path = request_path(request)
         http_handler = self._http_routes.get(path)
         if http_handler is not None:
-            response = http_handler(request)
+            response = http_handler(complete_request(connection, request))
             if isinstance(response, Awaitable):
                 response = await response
             return response

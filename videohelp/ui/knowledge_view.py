@@ -117,6 +117,15 @@ class KnowledgeView(QWidget):
         self.tabs.addTab(_scrolled(self.item_editor), "")
         self.rt.bind(lambda text: self.tabs.setTabText(0, text), QT_TRANSLATE_NOOP(CTX, "Answer"))
         self.rt.bind(lambda text: self.tabs.setTabText(1, text), QT_TRANSLATE_NOOP(CTX, "Business item"))
+        # Issue 19 hook: what the 24-hour service answered, with one-key "wrong answer".
+        from videohelp.queue.answering.review import AnswerReview
+        from videohelp.ui.auto_answers import AutoAnswersPanel
+        self.auto_answers = AutoAnswersPanel(AnswerReview(kb.store),
+                                             lambda: self.editor.name.text().strip() or actor)
+        self.auto_answers.withdrawn.connect(kb.notify)
+        self.tabs.addTab(self.auto_answers, "")
+        self.rt.bind(lambda text: self.tabs.setTabText(2, text),
+                     QT_TRANSLATE_NOOP(CTX, "Answered automatically"))
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)

@@ -70,8 +70,11 @@ class QuestionQueueModel(QAbstractTableModel):
             if comment.state in _CLOSED or comment.id in self.queue.questions:
                 continue
             self.comments[comment.id] = comment
+            # Flagged before it got here (the answering service passes questions on to the
+            # experts as it stores them): it shows as flagged from the start.
             self.queue.add(QueuedQuestion(comment.id, comment.text_masked, comment.item,
-                                          comment.received_ms))
+                                          comment.received_ms,
+                                          flagged=comment.state == State.FLAGGED))
             added = True
         if added:
             self.relayout()

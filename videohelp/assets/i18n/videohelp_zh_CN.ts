@@ -69,6 +69,61 @@
     </message>
   </context>
   <context>
+    <name>AutoAnswers</name>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Question</source>
+      <translation>观众提问</translation>
+    </message>
+    <message>
+      <source>Answer given</source>
+      <translation>自动解答</translation>
+    </message>
+    <message>
+      <source>Entry</source>
+      <translation>知识条目</translation>
+    </message>
+    <message>
+      <source>Confidence</source>
+      <translation>把握</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Wrong answer (W)</source>
+      <translation>答错了(W)</translation>
+    </message>
+    <message>
+      <source>Withdraw this answer's entry from automatic use until it is reviewed again</source>
+      <translation>撤回该条目的自动解答，重新审核后才会再次使用</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>{n} answered automatically</source>
+      <translation>已自动解答 {n} 条</translation>
+    </message>
+    <message>
+      <source>{entry} withdrawn until it is reviewed again</source>
+      <translation>{entry} 已撤回，重新审核后恢复</translation>
+    </message>
+    <message>
+      <source>Wrong: withdrawn</source>
+      <translation>答错·已撤回</translation>
+    </message>
+    <message>
+      <source>Cannot read the answers</source>
+      <translation>无法读取自动解答记录</translation>
+    </message>
+  </context>
+  <context>
     <name>CatalogEditor</name>
     <message>
       <source>one per line: name | where to click</source>
@@ -649,6 +704,10 @@
     <message>
       <source>Business item</source>
       <translation>业务事项</translation>
+    </message>
+    <message>
+      <source>Answered automatically</source>
+      <translation>自动解答</translation>
     </message>
     <message>
       <source>Knowledge base</source>

@@ -117,7 +117,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
                            hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context,
                            limits=limits)
-    build_ingest(server, pipeline, config)
+    ingest = build_ingest(server, pipeline, config)
     from videohelp.queue.seat_server import build_seat_hub
     from videohelp.streaming.graphics import headless_graphics
 
@@ -127,6 +127,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
                                  settings["program.fps"])
     seats = build_seat_hub(server, pipeline, graphics, paths.database,
                            control_token=args.control_token)
+    # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
+    # expert seats through the hub.
+    from videohelp.queue.answering.install import install_answers
+
+    answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest)
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
     whip_source = None
@@ -165,6 +170,8 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     await graphics.start()
     await seats.start()
     whip = None
+    if answers is not None:  # issue 19 hook: builds at the first question (503 until ready)
+        await answers.start(wait=False)
     try:
         await server.start()
         print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
@@ -182,6 +189,8 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         if whip is not None:
             await whip.stop()
         await server.stop()
+        if answers is not None:  # issue 19 hook
+            await answers.stop()
         await seats.stop()
         outputs.stop_all()  # flushes the pushes, finishes the recordings
         await graphics.stop()

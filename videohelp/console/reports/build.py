@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,11 @@ def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalo
         return distinct_viewers(conn, part) if part.days > 1 else None
 
     figures = figures_of(period, days, viewers(period))
+    # Issue 19 hook: the 24-hour answering service's counts.
+    from videohelp.queue.answering.log import report_figures
+    off_air = report_figures(conn, period.start_ms, period.end_ms)
+    figures = replace(figures, asked_off_air=off_air["asked_off_air"],
+                      auto_answered=off_air["auto_answered"], passed_on=off_air["passed_on"])
     trends = compute_trends(figures, [d for d in days if window.first <= d.day <= window.last],
                             figures_of(previous, days, viewers(previous)),
                             figures_of(week_before, days, viewers(week_before)))

@@ -102,6 +102,11 @@ class Figures:
     expert_answered: int = 0  # apart from the routes: every question an expert answered
     items: dict[str | None, ItemCount] = field(default_factory=dict)
     days: list[DayFigures] = field(default_factory=list)
+    # 24-hour answers (issue 19, queue/answering/log.py): questions asked through the service
+    # while no show was on air, answered automatically, and business questions passed on.
+    asked_off_air: int = 0
+    auto_answered: int = 0
+    passed_on: int = 0
 
     @property
     def answered(self) -> int:

@@ -87,6 +87,9 @@ def figure_rows(figures: Figures) -> list[tuple[str, str, str]]:
         ("未解答", "Left unanswered", str(figures.unanswered)),
         ("已忽略", "Dismissed", str(figures.dismissed)),
         ("解答用时中位数", "Median time to answer", duration(figures.median_answer_s)),
+        ("场外提问", "Asked off air", str(figures.asked_off_air)),
+        ("智能问答自动解答", "Answered automatically", str(figures.auto_answered)),
+        ("转交演播室", "Passed on to the studio", str(figures.passed_on)),
     ]
 
 

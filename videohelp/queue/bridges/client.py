@@ -69,7 +69,8 @@ class IngestClient:
                  max_in_flight: int = 2000, open_timeout: float = 10.0,
                  backoff: Backoff | None = None, give_up_on_refusal: bool = False,
                  on_ack: Callable[[list[str]], None] | None = None,
-                 on_error: Callable[[dict], None] | None = None) -> None:
+                 on_error: Callable[[dict], None] | None = None,
+                 on_reply: Callable[[dict], None] | None = None) -> None:
         self.url = url
         self.token = token
         self.batch_size = batch_size
@@ -79,6 +80,10 @@ class IngestClient:
         self.give_up_on_refusal = give_up_on_refusal
         self.on_ack = on_ack
         self.on_error = on_error
+        # Issue 19: a bridge that can post replies on its platform passes on_reply; the
+        # handshake then offers the capability (bridges/replies.py) and the console may
+        # send {"type": "reply", ...} for comments it delivered.
+        self.on_reply = on_reply
         self.acked = 0
         self.rejected: list[dict] = []
         self.connections = 0
@@ -161,7 +166,7 @@ class IngestClient:
         while True:
             try:
                 async with connect(self.url, open_timeout=self.open_timeout,
-                                   additional_headers={"Authorization": f"Bearer {self.token}"},
+                                   additional_headers=self._headers(),
                                    compression=None, max_size=None,
                                    ping_interval=20, ping_timeout=20, close_timeout=5) as ws:
                     self.connections += 1
@@ -180,6 +185,14 @@ class IngestClient:
             delay = self.backoff.delay()
             log.info("ingest: reconnecting in %.1f s", delay)
             await asyncio.sleep(delay)
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.on_reply is not None:
+            from videohelp.queue.bridges.replies import CAPABILITIES_HEADER, REPLY
+
+            headers[CAPABILITIES_HEADER] = REPLY
+        return headers
 
     def _wake_all(self) -> None:
         self._room.set()
@@ -237,6 +250,8 @@ class IngestClient:
             self._error(message)
         elif kind == "hello":
             self.limits = dict(message.get("limits", {}))
+        elif kind == "reply" and self.on_reply is not None:
+            self.on_reply(message)
         if len(self._unacked) < self.max_in_flight:
             self._room.set()
         if not self._unacked:
