@@ -194,6 +194,20 @@ async def test_the_site_in_chromium(site, tmp_path, width, height, name) -> None
 
 
 @pytest.mark.asyncio
+async def test_a_link_to_an_item_opens_it(site, tmp_path) -> None:
+    """The 24-hour answers link an item's clips as SITE/#CODE (pocket/answer_clips.py)."""
+    server = Serve(site)
+    try:
+        async with RecordingPage.launch(tmp_path / "profile", 390, 844) as page:
+            await page.navigate(f"{server.origin}/index.html#EB01")
+            await page.wait_for("document.querySelector('#detail video') !== null")
+            title = await page.evaluate("document.querySelector('#detail h2').textContent")
+    finally:
+        server.close()
+    assert "电动自行车登记上牌" in title
+
+
+@pytest.mark.asyncio
 async def test_a_configured_beacon_gets_the_play(library, tmp_path) -> None:
     kb, lib = library
     sink = Serve()

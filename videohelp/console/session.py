@@ -144,9 +144,11 @@ class ShowSession(QObject):
         self.graphics.install(self.server)
         # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens
         # and triage runs (the answers use its engine).
+        from videohelp.console.pocket.answer_clips import answer_clips
         from videohelp.queue.answering.install import install_answers
+        clips = answer_clips(paths.database, settings)
         self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
-                                        ingest=self.ingest)
+                                        ingest=self.ingest, **({"clips": clips} if clips else {}))
                         if self.options.listen and self.options.triage else None)
         self.program.autoOut.connect(self._on_auto_out)
         # 锦囊口袋 clips to program (take_clip / preview_clip / stop_clip): issue 18.

@@ -145,6 +145,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("answers.viewer_per_min", float, 6.0,
                 "Questions per minute one viewer may ask through a client (bursts of 3)."),
         Setting("answers.max_question_chars", int, 300, "Longest question accepted."),
+        Setting("pocket.site_url", str, "",
+                "Where the web team put the 锦囊 site (videohelp pocket publish), e.g. "
+                "https://jj.example.gov.cn/pocket: the 24-hour answers link an item's clips there."),
         Setting("kb.regulations_dir", str, "",
                 "Folder of the regulation texts (*.md) that answers cite; empty = "
                 "$VIDEOHELP_REGULATIONS_DIR or the texts shipped with the app."),

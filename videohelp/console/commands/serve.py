@@ -129,9 +129,12 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
                            control_token=args.control_token)
     # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
     # expert seats through the hub.
+    from videohelp.console.pocket.answer_clips import answer_clips
     from videohelp.queue.answering.install import install_answers
 
-    answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest)
+    clips = answer_clips(paths.database, settings)
+    answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest,
+                              **({"clips": clips} if clips else {}))
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
     whip_source = None

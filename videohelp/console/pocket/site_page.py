@@ -206,5 +206,9 @@ APP_JS = r"""(function () {
   });
   q.addEventListener("input", render);
   render();
+  // A link to one item (site/#DL03, as the 24-hour answers give) opens it at once.
+  var wanted = decodeURIComponent((location.hash || "").slice(1));
+  var linked = D.items.filter(function (it) { return it.code === wanted; })[0];
+  if (linked) open(linked);
 })();
 """
