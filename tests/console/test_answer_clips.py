@@ -38,8 +38,8 @@ def test_reviewed_clips_become_links_to_the_item_on_the_site(tmp_path: Path) -> 
 
 def test_no_site_no_clips_and_a_store_without_the_library_is_no_error(tmp_path: Path) -> None:
     settings = Settings(tmp_path / "settings.json")
-    assert answer_clips(tmp_path / "videohelp.sqlite3", settings) is None
+    assert answer_clips(tmp_path / "videohelp.sqlite3", settings)("DL03") == ()
     settings.set("pocket.site_url", "javascript:alert(1)")
-    assert answer_clips(tmp_path / "videohelp.sqlite3", settings) is None
+    assert answer_clips(tmp_path / "videohelp.sqlite3", settings)("DL03") == ()
     missing = PublishedClips(tmp_path / "none.sqlite3", "https://x.example")
     assert missing("DL03") == []

@@ -146,9 +146,9 @@ class ShowSession(QObject):
         # and triage runs (the answers use its engine).
         from videohelp.console.pocket.answer_clips import answer_clips
         from videohelp.queue.answering.install import install_answers
-        clips = answer_clips(paths.database, settings)
         self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
-                                        ingest=self.ingest, **({"clips": clips} if clips else {}))
+                                        ingest=self.ingest,
+                                        clips=answer_clips(paths.database, settings))
                         if self.options.listen and self.options.triage else None)
         self.program.autoOut.connect(self._on_auto_out)
         # 锦囊口袋 clips to program (take_clip / preview_clip / stop_clip): issue 18.

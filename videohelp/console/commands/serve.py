@@ -132,9 +132,8 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     from videohelp.console.pocket.answer_clips import answer_clips
     from videohelp.queue.answering.install import install_answers
 
-    clips = answer_clips(paths.database, settings)
     answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest,
-                              **({"clips": clips} if clips else {}))
+                              clips=answer_clips(paths.database, settings))
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
 
     whip_source = None

@@ -65,9 +65,13 @@ class PublishedClips:
             return list(self._by_item.get(item, ()))
 
 
-def answer_clips(database: Path, settings: Any) -> Callable[[str], Sequence[dict[str, Any]]] | None:
-    """The clip links for the answering service, or None when no site is configured."""
+def no_clips(item: str) -> Sequence[dict[str, Any]]:
+    return ()
+
+
+def answer_clips(database: Path, settings: Any) -> Callable[[str], Sequence[dict[str, Any]]]:
+    """The clip links for the answering service; none when no site is configured."""
     site = settings["pocket.site_url"].strip()
     if not site.startswith(("https://", "http://")):
-        return None
+        return no_clips
     return PublishedClips(database, site)
