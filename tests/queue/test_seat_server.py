@@ -134,11 +134,20 @@ async def _prepare(console: SeatConsole, action: str) -> dict:
         await console.pipeline.run_in_writer(experts.flag_question, comment.id, "", "officer")
         return {"comment": comment.id, "text": "可以在浙里办换领"}
     if action in ("update", "clear"):
-        console.program.take("lower_third", console.control.renderer.render("lower_third", {"name": "张"}))
+        console.program.take("lower_third", console.renderer.render("lower_third", {"name": "张"}))
         return {"layer": "lower_third", "data": {"name": "李警官"}} if action == "update" else \
             {"layer": "lower_third"}
+    if action == "mark_answered":  # answered without airing: from the queue
+        from videohelp.queue.comments import State
+        from videohelp.queue.persist import set_state
+
+        await console.pipeline.run_in_writer(set_state, comment.id, State.QUEUED, "officer")
+    if action == "confirm":
+        (row,) = _store_rows(console, "SELECT id FROM kb_entries WHERE status = 'draft' LIMIT 1")
+        return {"comment": comment.id, "entry": row["id"]}
     return {"flag": {"comment": comment.id, "note": "请看"}, "triage": {"comment": comment.id,
                                                                        "item": "DL05"},
+            "mark_answered": {"comment": comment.id},
             "queue": {"comment": comment.id}, "dismiss": {"comment": comment.id},
             "take": {"comment": comment.id}, "panic": {}}[action]
 

@@ -32,7 +32,7 @@ def make_desk(qloop, qtbot, data_dir, run_until_signal):
 
     def make(role: str = "officer", *, triage: bool = True, person: str = "tester") -> MainWindow:
         session = ShowSession(data_paths(data_dir), _settings(),
-                              SessionOptions(actor=role, triage=triage))
+                              SessionOptions(actor=role, role=role, triage=triage))
         window = MainWindow(session, show_personal=role == "officer", role=role, person=person)
         qtbot.addWidget(window)
         qloop.run_until_complete(session.start())

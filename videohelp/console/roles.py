@@ -1,7 +1,9 @@
 """Who may do what: the permission matrix of the seat roles (pure).
 
-One table decides every seat action, so the protocol, the server, the docs
-and the tests read the same truth. The rules of the show behind it: an expert
+One table decides every show action, whoever calls it: a remote seat, the
+desk (which acts as the officer, presenter or producer it was started as), the
+control CLI or automation. The protocol, the action service, the docs and the
+tests read the same truth. The rules of the show behind it: an expert
 answers but never puts anything on air; the officer and the presenter put
 things on air; a producer screens (triage, queue, dismiss, flag) and, like
 everyone in the studio, may pull everything off air at once; automation (a
@@ -28,21 +30,26 @@ class Action(StrEnum):
     TRIAGE = "triage"    # re-file a comment under another business item
     QUEUE = "queue"      # put a comment in the question queue
     DISMISS = "dismiss"  # not a question for the show
+    MARK_ANSWERED = "mark_answered"  # closed without airing it (the desk's A with nothing on air)
     TAKE = "take"        # a card on air
     UPDATE = "update"    # change the data of a card on air
     CLEAR = "clear"      # one layer off air
     PANIC = "panic"      # everything off air at once
+    CONFIRM = "confirm"  # confirm a draft knowledge-base answer for air (``confirm`` on a take)
 
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 ACTIONS: tuple[str, ...] = tuple(action.value for action in Action)
 
-_SCREEN = frozenset({Action.TRIAGE, Action.QUEUE, Action.DISMISS, Action.FLAG})
+_SCREEN = frozenset({Action.TRIAGE, Action.QUEUE, Action.DISMISS, Action.FLAG,
+                     Action.MARK_ANSWERED})
 _CARDS = frozenset({Action.TAKE, Action.UPDATE, Action.CLEAR, Action.PANIC})
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.OFFICER: _SCREEN | _CARDS,
-    Role.PRESENTER: frozenset({Action.QUEUE, Action.DISMISS, Action.FLAG}) | _CARDS,
+    # Only the officer vouches for a draft answer (not yet reviewed) going on air.
+    Role.OFFICER: _SCREEN | _CARDS | {Action.CONFIRM},
+    Role.PRESENTER: frozenset({Action.QUEUE, Action.DISMISS, Action.FLAG, Action.MARK_ANSWERED})
+    | _CARDS,
     # Pulling everything off air is a safety control: anyone in the studio may.
     Role.PRODUCER: _SCREEN | {Action.PANIC},
     Role.EXPERT: frozenset({Action.ANSWER}),

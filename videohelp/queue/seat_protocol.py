@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_ITEM = "unknown_item"    # not a business-item code
     BAD_CARD = "bad_card"            # unknown template, missing or invalid card fields
     BLOCKED = "blocked"              # blocked text never goes on air
+    DRAFT = "draft"                  # a draft answer needs the officer's confirmation
     BAD_TEXT = "bad_text"            # empty, too long, control or bidi characters
     RATE_LIMITED = "rate_limited"    # more requests than a seat may send; nothing was done
     INTERNAL = "internal"            # the console failed; the action did not happen
@@ -75,6 +76,8 @@ class Request:
     data: dict[str, Any] = field(default_factory=dict)
     answer: str = ""
     answer_id: int | None = None
+    entry: str | None = None   # take: the knowledge-base entry whose answer goes on air
+    confirm: bool = False      # take: the officer confirms a draft entry for air
     # The request as sent: card requests pass their motion fields (transition, duration_s...)
     # through to the program's card control unchanged.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -258,11 +261,15 @@ def _take(m: dict[str, Any], action: Action, rid: str) -> Request:
     answer_id = m.get("answer_id")
     if answer_id is not None and (isinstance(answer_id, bool) or not isinstance(answer_id, int)):
         raise ProtocolError(ErrorCode.BAD_REQUEST, "'answer_id' must be an integer", rid)
+    entry = m.get("entry")
+    if entry is not None and (not isinstance(entry, str) or not 0 < len(entry) <= MAX_RID_CHARS):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "'entry' must be a knowledge-base entry id", rid)
     if "comment" in m:
         return Request(action, rid, comment=_comment(m, rid), template=template, layer=layer,
                        answer=_text(m, "answer", rid, MAX_ANSWER_CHARS, required=False),
                        item=_item(m, rid, required=False), answer_id=answer_id,
-                       data=_data(m, rid, required=False))
+                       data=_data(m, rid, required=False), entry=entry,
+                       confirm=_bool(m, "confirm", rid))
     if template is None:
         raise ProtocolError(ErrorCode.BAD_REQUEST,
                             "take needs 'comment' (a question card) or 'template' and 'data'", rid)
@@ -287,8 +294,19 @@ def _panic(m: dict[str, Any], action: Action, rid: str) -> Request:
     return Request(action, rid)
 
 
+def _confirm(m: dict[str, Any], action: Action, rid: str) -> Request:
+    """The officer confirms a draft answer for air: the question goes on air with it (a take
+    with ``confirm``)."""
+    if not isinstance(m.get("entry"), str):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "confirm needs 'comment' and 'entry' (the draft)",
+                            rid)
+    request = _take({**m, "comment": _comment(m, rid)}, action, rid)
+    return replace(request, confirm=True)
+
+
 _VALIDATORS = {
     Action.FLAG: _flag, Action.ANSWER: _answer, Action.TRIAGE: _triage,
     Action.QUEUE: _comment_only, Action.DISMISS: _comment_only, Action.TAKE: _take,
     Action.UPDATE: _update, Action.CLEAR: _clear, Action.PANIC: _panic,
+    Action.MARK_ANSWERED: _comment_only, Action.CONFIRM: _confirm,
 }

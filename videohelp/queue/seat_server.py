@@ -5,7 +5,7 @@ TOKEN``; a missing, wrong or revoked token gets HTTP 401 from the
 ``ConsoleServer``), greets each with a snapshot (or, resuming with
 ``?since=N&epoch=E``, the events it missed), then streams numbered events
 and answers requests. The protocol logic is in ``seat_protocol`` and
-``seat_events`` (pure); the actions in ``seat_actions``.
+``seat_events`` (pure); the actions in ``videohelp.console.actions``.
 
 Fan-out never waits on a seat: every connection has its own bounded queue and
 sender task. A seat whose backlog passes ``queue_events`` (it stopped reading,
@@ -13,6 +13,12 @@ or its link is too slow), or whose one frame takes longer than
 ``send_timeout_s`` to write, is dropped (close code 4002) and resyncs when it
 reconnects. A revoked seat is dropped within ``poll_s`` (close code 4001),
 also when ``videohelp seat revoke`` ran in another process.
+
+The hub is a thin adapter over the show's action service
+(``videohelp.console.actions``), as a websockets connection is over its
+Sans-I/O protocol: a request becomes ``actions.perform(Actor(seat), request)``;
+the service's events (whoever acted: a seat, the desk, the program itself)
+become numbered seat events.
 """
 
 from __future__ import annotations
@@ -21,22 +27,22 @@ import asyncio
 import contextlib
 import logging
 import socket
-import threading
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from videohelp.console import seats as registry
-from videohelp.console.roles import Role, allowed, receives
+from videohelp.console.knowledge import KnowledgeError
+from videohelp.console.roles import Role, receives
 from videohelp.console.seats import Seat, SeatDirectory
 from videohelp.console.store import Store
 from videohelp.queue import experts
-from videohelp.queue.comments import State, StoredComment
-from videohelp.queue.seat_actions import ShowControl, seed_knowledge
+from videohelp.queue.comments import StoredComment
 from videohelp.queue.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
 from videohelp.queue.seat_events import Event, Question, SeatState
 from videohelp.queue.seat_protocol import (
@@ -53,7 +59,10 @@ from videohelp.queue.seat_protocol import (
 )
 from videohelp.queue.seat_registry import SeatGate
 from videohelp.queue.server import ConsoleServer
-from videohelp.streaming.program import ProgramEvent
+
+if TYPE_CHECKING:
+    from videohelp.console.actions import ShowActions
+    from videohelp.console.show_events import ShowEvent
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +73,10 @@ EventListener = Callable[[Event], None]
 class SeatHub:
     """The seats of one console (see the module docstring)."""
 
-    def __init__(self, control: ShowControl, database: Path | str, *,
+    def __init__(self, actions: ShowActions, database: Path | str, *,
                  directory: SeatDirectory | None = None, limits: HubLimits | None = None,
                  state: SeatState | None = None) -> None:
-        self.control = control
+        self.actions = actions
         self.limits = limits or HubLimits()
         self.gate = SeatGate(database, self._gone, directory=directory, poll_s=self.limits.poll_s)
         self.directory = self.gate.directory
@@ -75,11 +84,7 @@ class SeatHub:
         self._connections: set[SeatConnection] = set()
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread = 0
         self._running = False
-        control.changed = self._changed
-        control.item_of = self.state.item_of
 
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
@@ -87,14 +92,14 @@ class SeatHub:
                          max_bytes=MAX_FRAME_BYTES)
 
     async def start(self) -> None:
-        """Read the registry and the open questions; follow the pipeline, program and desk."""
-        self._loop = asyncio.get_running_loop()
-        self._loop_thread = threading.get_ident()
+        """Read the registry and the open questions; follow the pipeline and the show's actions."""
+        from videohelp.console.show_store import seed_knowledge
+
         await self.gate.start()
-        if self.control.suggest is not None:
+        if self.actions.suggest is not None:
             try:
-                await self.control.pipeline.run_in_writer(seed_knowledge)
-            except Exception:  # suggestions are a help, not a condition: the seats still work
+                await self.actions.pipeline.run_in_writer(seed_knowledge)
+            except (KnowledgeError, sqlite3.Error):  # suggestions help; the seats work without
                 log.exception("could not seed the knowledge base for suggestions")
         recent, items, questions = await self.gate.read(_load_show)
         self.state.items.update(items)
@@ -102,18 +107,13 @@ class SeatHub:
         for comment, flag, item, answers in questions:
             self.state.flagged(Question(comment, flag.note, flag.flagged_by, flag.flagged_ms, item,
                                         answers=answers))
-        self.control.pipeline.add_listener(self._stored)
-        self.control.program.add_listener(self._program_event)
-        if self.control.session is not None:
-            self.control.session.commentChanged.connect(self._desk_changed)
-            triaged = getattr(self.control.session, "commentsTriaged", None)
-            if triaged is not None:  # the desk runs triage: seats see its items too
-                triaged.connect(self._triaged)
+        self.actions.pipeline.add_listener(self._stored)
+        self.actions.add_listener(self._show_event)
         self._running = True
 
     async def stop(self) -> None:
         self._running = False
-        self.control.program.remove_listener(self._program_event)
+        self.actions.remove_listener(self._show_event)
         for connection in list(self._connections):
             connection.drop(1001, "console stopping")
         if self._tasks:
@@ -134,7 +134,7 @@ class SeatHub:
             self.disconnect(name, CLOSE_REVOKED, "token revoked")
 
     async def revoke(self, name: str, by: str = "desk") -> Seat:
-        seat = await self.control.pipeline.run_in_writer(registry.revoke_seat, name, by)
+        seat = await self.actions.pipeline.run_in_writer(registry.revoke_seat, name, by)
         await self.reload()
         return seat
 
@@ -172,60 +172,38 @@ class SeatHub:
         if self._running:
             self.publish(self.state.comments_added(comments))
 
-    def _changed(self, comment: StoredComment, item: str | None) -> None:
-        """A seat action changed a comment: through the desk if there is one (it republishes)."""
-        session = self.control.session
-        if item is not None:
-            self.state.items[comment.id] = item
-        if session is not None:
-            session.commentChanged.emit(comment)
-        else:
-            self.publish(self.state.comment_changed(comment))
-
-    def _triaged(self, comments: list[StoredComment]) -> None:
+    def comments_triaged(self, comments: list[StoredComment]) -> None:
+        """Triage filed a batch (connect the console's triage to this)."""
         if self._running:
             self.publish(self.state.comments_triaged(comments))
 
-    def _desk_changed(self, comment: StoredComment) -> None:
+    def _show_event(self, event: ShowEvent) -> None:
+        """One change made by the show's actions (or the program itself), as seat events."""
+        from videohelp.console.show_events import (
+            CardsChanged,
+            CommentChanged,
+            QuestionAnswered,
+            QuestionFlagged,
+        )
+
         if not self._running:
             return
-        question = self.state.questions.get(comment.id)
-        was_open = question is not None and question.open
-        self.publish(self.state.comment_changed(comment))
-        if comment.state == State.FLAGGED and not was_open and comment.id not in self.control.flagging:
-            # Flagged at the desk without the hub (its F key): the experts must see it too.
-            self.background(asyncio.ensure_future(self._adopt_flag(comment)))
-
-    async def _adopt_flag(self, comment: StoredComment) -> None:
-        session = self.control.session
-        actor = session.options.actor if session is not None else "desk"
-        try:
-            flag, item = await self.control.pipeline.run_in_writer(experts.adopt_flag, comment.id, actor)
-            suggestions = await self.control.suggestions(comment.text_masked, item)
-        except Exception:
-            log.exception("could not send comment %d to the experts", comment.id)
-            return
-        self.publish(self.state.flagged(Question(comment, flag.note, flag.flagged_by, flag.flagged_ms,
-                                                 item, suggestions)))
-
-    def _program_event(self, event: ProgramEvent) -> None:
-        acting = self.control.acting  # read now: it is only set while the change is being made
-        if threading.get_ident() == self._loop_thread:
-            self._on_program(event, acting)
-        elif self._loop is not None and self._running:
-            self._loop.call_soon_threadsafe(self._on_program, event, None)
-
-    def _on_program(self, event: ProgramEvent, acting: tuple[str, int | None] | None) -> None:
-        by, comment = acting if acting is not None else ("auto" if event.kind == "auto_out" else "desk", None)
-        if comment is None and event.layer in self.control.on_air:
-            comment = self.control.on_air[event.layer].id
-        if event.kind in ("take", "update") and event.card is not None:
-            self.publish(self.state.card_on_air(event.layer, event.card.template, event.card.data, by,
-                                                comment))
-        elif event.kind in ("clear", "auto_out"):
-            self.publish(self.state.cards_cleared([event.layer], by))
-        elif event.kind == "panic":
-            self.publish(self.state.cards_cleared(sorted(self.state.on_air), by, panic=True))
+        if isinstance(event, CommentChanged):
+            if event.refiled:  # a person's filing replaces any earlier one (None: chatter)
+                self.state.items.pop(event.comment.id, None)
+            self.publish(self.state.comment_changed(event.comment, event.item, event.by))
+        elif isinstance(event, QuestionFlagged):
+            self.publish(self.state.flagged(event.question))
+        elif isinstance(event, QuestionAnswered):
+            self.publish(self.state.answered(event.answer))
+        elif isinstance(event, CardsChanged):
+            if event.kind in ("take", "update") and event.card is not None:
+                self.publish(self.state.card_on_air(event.layer, event.card.template, event.card.data,
+                                                    event.by, event.comment))
+            elif event.kind in ("clear", "auto_out"):
+                self.publish(self.state.cards_cleared([event.layer], event.by))
+            elif event.kind == "panic":
+                self.publish(self.state.cards_cleared(sorted(self.state.on_air), event.by, panic=True))
 
     # -- connections -----------------------------------------------------------------------------
     def _greet(self, connection: SeatConnection, since: int | None, epoch: str | None,
@@ -302,43 +280,25 @@ class SeatHub:
                      f"(bursts of {self.limits.request_burst}); nothing was done, slow down")
 
     async def perform(self, seat: Seat, request: Request) -> dict[str, Any]:
-        """Do ``request`` as ``seat`` (a connection or the local desk); audit it; return the reply."""
-        try:
-            return await self._perform(seat, request)
-        finally:  # a flag made here is published by now (or failed): not one to adopt
-            if request.comment is not None:
-                self.control.flagging.discard(request.comment)
+        """Do ``request`` as ``seat`` through the show's actions (checked, audited); the reply."""
+        from videohelp.console.show_events import Actor
 
-    async def _perform(self, seat: Seat, request: Request) -> dict[str, Any]:
-        target = str(request.comment) if request.comment is not None else request.layer
         try:
-            if not allowed(seat.role, request.action):  # parse() checked remote seats already
-                raise ProtocolError(ErrorCode.FORBIDDEN,
-                                    f"role {seat.role.value} may not {request.action.value}", request.rid)
-            outcome = await self.control.perform(seat, request)
+            outcome = await self.actions.perform(Actor(seat.name, seat.role), request)
         except ProtocolError as exc:
-            exc.rid = exc.rid or request.rid
-            await self._audit(seat, request.action.value, request.rid, target, exc.code.value, None, None)
             return exc.reply()
-        except Exception as exc:
+        except Exception as exc:  # a bug: logged with its traceback; the seat is told
             log.exception("seat action %s by %s failed", request.action.value, seat.name)
-            await self._audit(seat, request.action.value, request.rid, target, "internal", None, None)
             return error(request.rid, ErrorCode.INTERNAL, f"the console failed: {exc}")
-        if outcome.question is not None:
-            self.publish(self.state.flagged(outcome.question))
-        if outcome.answer is not None:
-            self.publish(self.state.answered(outcome.answer))
-        await self._audit(seat, request.action.value, request.rid, outcome.target, "ok",
-                          outcome.before, outcome.after)
         return ok(request.rid, **outcome.reply)
 
     async def _audit(self, seat: Seat, action: str, rid: str | None, target: str | None, outcome: str,
                      before: Any, after: Any) -> None:
-        try:
-            await self.control.pipeline.run_in_writer(registry.audit, seat.name, seat.role.value, action,
-                                                      rid, target, outcome, before, after)
-        except Exception:
-            log.exception("audit of %s by %s failed", action, seat.name)
+        """A request refused before it became an action (it did not parse)."""
+        from videohelp.console.show_events import Actor
+
+        await self.actions.audit(Actor(seat.name, seat.role), action, rid, target, outcome, before,
+                                 after)
 
     @property
     def online(self) -> dict[str, str]:
@@ -371,19 +331,3 @@ def _load_show(store: Store, recent: int = 500
 def desk_seat(role: Role | str, name: str = "desk") -> Seat:
     """The identity of the desk in this process when it acts through the hub."""
     return Seat(name, Role(role), static=True)
-
-
-def build_seat_hub(server: ConsoleServer, pipeline: Any, graphics: Any, database: Path | str, *,
-                   control_token: str | None = None, session: Any = None,
-                   learn: Callable[[Any], Any] | None = None) -> SeatHub:
-    """The seats of a console: ``/seat`` on ``server``, acting on ``graphics`` (a
-    ``ProgramGraphics``: its engine, renderer and card control). ``control_token``
-    (``serve --control-token``) is an automation seat named ``control``.
-    Call ``await hub.start()`` once the pipeline runs, ``await hub.stop()`` before it stops."""
-    control = ShowControl(pipeline, graphics.engine, graphics.renderer, cards=graphics.control,
-                          session=session, learn=learn)
-    hub = SeatHub(control, database)
-    if control_token:
-        hub.directory.add_static("control", Role.AUTOMATION, control_token)
-    hub.install(server)
-    return hub

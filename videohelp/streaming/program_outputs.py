@@ -144,13 +144,21 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
 
 def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int, height: int,
                     fps: int) -> ProgramOutputs:
-    """Apply ``add_output_arguments``' options to ``engine``: source, audio, outputs.
+    """``apply_output_args`` on new outputs of ``engine``."""
+    outputs = ProgramOutputs(engine, settings_for(width, height, fps, args.x264_preset))
+    apply_output_args(args, outputs, width, height, fps)
+    return outputs
+
+
+def apply_output_args(args: argparse.Namespace, outputs: ProgramOutputs, width: int, height: int,
+                      fps: int) -> None:
+    """Apply ``add_output_arguments``' options to ``outputs``: source, audio, outputs.
 
     Everything is checked before anything starts, so that a typo in the last
     ``--record`` does not leave a push running: ``SourceError``,
-    ``AudioError`` or ``OutputError`` with the reason.
+    ``AudioError``, ``OutputError`` (or ValueError: an unknown x264 preset) with the reason.
     """
-    settings = settings_for(width, height, fps, args.x264_preset)  # ValueError: bad preset
+    settings_for(width, height, fps, args.x264_preset)  # ValueError: bad preset
     for url in args.output:
         if "://" not in url:
             raise OutputError(f"--output takes a stream URL; record files with --record: {url}")
@@ -158,10 +166,9 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
     for target in targets:
         parse_target(target)  # raises OutputError
     source = open_source(args.source, width, height, fps) if args.source else None
-    outputs = ProgramOutputs(engine, settings)
     try:
         outputs.set_audio(args.audio)
-    except Exception:
+    except AudioError:
         if source is not None:
             source.close()
         raise
@@ -171,4 +178,3 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
     for target in targets:
         output = outputs.start(target)
         log.info("output %s started", output.name)
-    return outputs

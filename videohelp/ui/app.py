@@ -80,14 +80,14 @@ def run_desk(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(lambda _loop, context: _loop_exception(crash, context))
 
+    person = person_name(settings["desk.person"])
     session = ShowSession(paths, settings, SessionOptions(
-        demo=args.demo, seed=args.seed, listen=True, host=getattr(args, "host", None),
-        port=getattr(args, "port", None), ingest_tokens=dict(getattr(args, "ingest_token", []))))
-    session.server.ssl = tls_context
+        demo=args.demo, seed=args.seed, actor=person, role=args.role, listen=True,
+        host=getattr(args, "host", None), port=getattr(args, "port", None),
+        ingest_tokens=dict(getattr(args, "ingest_token", [])), tls=tls_context))
     apply_theme(app, settings["ui.theme"])
-    window = MainWindow(session, show_personal=args.role == "officer", role=args.role,
-                        person=person_name(settings["desk.person"]))
-    expert_dock = attach_expert_dock(window, session, args.role)  # /seat and the expert group
+    window = MainWindow(session, show_personal=args.role == "officer", person=person)
+    expert_dock = attach_expert_dock(window, session)  # the expert group, as the desk's actor
     if fingerprint:
         print(f"videohelp: seats pin this console with --fingerprint {fingerprint}", flush=True)
     relay = _CrashRelay()

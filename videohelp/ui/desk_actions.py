@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QTableView, QWidget
 
+from videohelp.console.roles import Action, allowed
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import ChosenAnswer
 from videohelp.ui.comment_model import CommentRole
@@ -87,7 +88,7 @@ class DeskActions:
     def _take_answer(self: MainWindow, comment: StoredComment, chosen: ChosenAnswer) -> None:
         confirmed = False
         if chosen.entry is not None and chosen.entry.is_draft:
-            if self.role != "officer":
+            if not allowed(self.session.actor.role, Action.CONFIRM):  # the service would refuse
                 self.statusBar().showMessage(
                     _tr("Draft answer: only the officer can confirm it for air"), 6000)
                 return

@@ -86,70 +86,45 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
-    from videohelp.queue.pipeline import IngestPipeline
-    from videohelp.queue.server import ConsoleServer
+    from videohelp.console.tls import TlsError, server_tls
+    from videohelp.console.wiring import ConsoleOptions, build_console
+    from videohelp.queue.ingest import IngestConfig
+    from videohelp.streaming.program_outputs import OUTPUT_ERRORS, apply_output_args
 
     config = IngestConfig.from_settings(settings, dict(args.ingest_token))
     for problem in config.problems():
         print(f"videohelp: warning: {problem}", file=sys.stderr)
-    pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     host = args.host or settings["server.host"]
-    port = settings["server.port"] if args.port is None else args.port
-    from videohelp.console.tls import TlsError, server_tls
-
     try:  # off loopback: wss:// or an explicit --insecure-no-tls
         tls_context, fingerprint = server_tls(args, paths.root, host)
     except TlsError as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
-    server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
-                           hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context)
-    build_ingest(server, pipeline, config)
-    from videohelp.queue.seat_server import build_seat_hub
-    from videohelp.streaming.graphics import headless_graphics
-
-    # The program and its cards (the overlay page /overlay), and /seat: the seats of
-    # `videohelp seat add`, with the control token as an automation seat.
-    graphics = headless_graphics(server, settings["program.width"], settings["program.height"],
-                                 settings["program.fps"])
-    seats = build_seat_hub(server, pipeline, graphics, paths.database,
-                           control_token=args.control_token)
-    from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
-
+    # The same console as the desk's (pipeline, triage, program, overlay /overlay, seats
+    # /seat with the control token as an automation seat), without a screen.
+    console = build_console(paths, settings, ConsoleOptions(
+        host=args.host, port=args.port, tls=tls_context, ingest_tokens=dict(args.ingest_token),
+        control_token=args.control_token, x264_preset=args.x264_preset, show_by="serve"))
     try:  # every option is checked before any output starts
-        outputs = start_from_args(args, graphics.engine, settings["program.width"],
-                                  settings["program.height"], settings["program.fps"])
+        apply_output_args(args, console.outputs, settings["program.width"],
+                          settings["program.height"], settings["program.fps"])
     except OUTPUT_ERRORS as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
-    for output in outputs.outputs():
+    for output in console.outputs.outputs():
         print(f"videohelp: output {output.name}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
-    await pipeline.start()
-    from videohelp.console.catalog import studio_catalog
-
-    # Cards name items as the studio's catalog does (edits made in a desk on this data).
-    graphics.renderer.catalog = await pipeline.run_in_writer(lambda store: studio_catalog(store.conn))
-    graphics.engine.start()
-    await graphics.start()
-    await seats.start()
     try:
-        await server.start()
-        print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
+        await console.start()
+        print(f"videohelp: serving {console.server.url('')} (data in {paths.root})", flush=True)
         if fingerprint:
             print(f"videohelp: certificate SHA-256 {fingerprint} (seats: --fingerprint)", flush=True)
         await stop.wait()
         log.info("stopping")
     finally:
-        await server.stop()
-        await seats.stop()
-        outputs.stop_all()  # flushes the pushes, finishes the recordings
-        await graphics.stop()
-        graphics.engine.stop()
-        await pipeline.stop()
+        await console.stop()
     return 0

@@ -291,7 +291,7 @@ class TriageService(QObject):
     # -- the studio's corrections ----------------------------------------------------
     def learn(self, correction: Correction) -> None:
         """Teach the running engine a correction already stored elsewhere (a seat's
-        re-filing, ``seat_actions.triage_comment``); returns at once, learns in the worker."""
+        re-filing, ``show_store.triage_comment``); returns at once, learns in the worker."""
         if self.engine is not None:
             self._executor.submit(self._learn, correction)
 
