@@ -14,7 +14,10 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest
+from videohelp.console.paths import data_paths
+from videohelp.console.settings import Settings
+from videohelp.console.wiring import ConsoleOptions, build_console
+from videohelp.queue.ingest import IngestConfig, IngestHandler
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.server import ConsoleServer
@@ -64,18 +67,20 @@ async def running_console(database: Path, *, config: IngestConfig | None = None,
                           writer: CommentWriter | None = None,
                           max_connections: int = 64, port: int = 0, **pipeline_options: Any
                           ) -> AsyncIterator[Console]:
-    config = config or IngestConfig(tokens=TOKENS)
-    pipeline = IngestPipeline(writer or CommentWriter(database), **pipeline_options)
-    server = ConsoleServer("127.0.0.1", port, max_connections=max_connections,
-                           hard_max_bytes=2 * config.limits.max_frame_bytes)
-    ingest = build_ingest(server, pipeline, config)
-    await pipeline.start()
-    await server.start()
+    """A console as ``serve`` builds it (the one wiring) on ``database``'s directory, with
+    triage, suggestions and frame rendering off: these tests are about /ingest."""
+    assert database.name == "videohelp.sqlite3", "the console keeps its database in a data directory"
+    settings = Settings()
+    settings.set("server.max_connections", max_connections)
+    console = build_console(data_paths(database.parent), settings, ConsoleOptions(
+        host="127.0.0.1", port=port, ingest_config=config or IngestConfig(tokens=TOKENS),
+        writer=writer or CommentWriter(database), pipeline_options=pipeline_options,
+        triage=False, suggestions=False, run_program=False))
+    await console.start()
     try:
-        yield Console(server, pipeline, ingest, database)
+        yield Console(console.server, console.pipeline, console.ingest, database)
     finally:
-        await server.stop()
-        await pipeline.stop()
+        await console.stop()
 
 
 @asynccontextmanager

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from dataclasses import replace
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -179,8 +180,8 @@ class ShowActions:
         except ProtocolError as exc:
             self.spawn(self.audit(actor, "panic", rid, "*", exc.code.value))
             raise
-        before, layers = self._panic_now(actor)
-        self.spawn(self._after_panic(actor, rid, before, layers))
+        before, shown = self._panic_now(actor)
+        self.spawn(self._after_panic(actor, rid, before, shown))
 
     async def audit(self, actor: Actor, action: str, rid: str | None, target: str | None,
                     outcome: str, before: Any = None, after: Any = None) -> None:
@@ -284,7 +285,7 @@ class ShowActions:
 
     async def _do_confirm(self, actor: Actor, r: Request) -> Outcome:
         """The officer confirms a draft answer for air: the take, confirmed."""
-        return await self._do_take(actor, r)
+        return await self._do_take(actor, replace(r, confirm=True))
 
     # -- cards ------------------------------------------------------------------------------------
     def _cards_do(self, actor: Actor, message: dict[str, Any], rid: str | None) -> dict[str, Any]:
@@ -416,11 +417,14 @@ class ShowActions:
         by = actor.name if actor is not None else AUTO
         if keep is None:
             self._publish(OnAirChanged(layer, None, by))
+        await self._finish(previous, by)
+
+    async def _finish(self, comment: StoredComment, by: str) -> None:
+        """A comment that was on air counts as answered."""
         try:
-            _, done = await self.pipeline.run_in_writer(show_store.move, previous.id, State.ANSWERED,
-                                                        by)
+            _, done = await self.pipeline.run_in_writer(show_store.move, comment.id, State.ANSWERED, by)
         except (KeyError, TransitionError) as exc:  # answered meanwhile another way
-            log.info("could not mark %d answered: %s", previous.id, exc)
+            log.info("could not mark %d answered: %s", comment.id, exc)
             return
         self._changed(done, by)
 
@@ -444,21 +448,26 @@ class ShowActions:
         return Outcome(layer, before, None, reply=reply)
 
     async def _do_panic(self, actor: Actor, r: Request) -> Outcome:
-        before, layers = self._panic_now(actor)  # first, before any await
-        for layer in layers:
-            await self._release(layer, None, actor)
+        before, shown = self._panic_now(actor)  # first, before any await
+        for comment in shown:
+            await self._finish(comment, actor.name)
         return Outcome("*", before, {}, reply={"on_air": []})
 
-    def _panic_now(self, actor: Actor) -> tuple[dict[str, Any], list[str]]:
+    def _panic_now(self, actor: Actor) -> tuple[dict[str, Any], list[StoredComment]]:
+        """The screen empty and every layer's comment off it, with no await in between."""
         before = {layer: card_view(card) for layer, card in self.program.on_air().items()}
         self.program.panic(by=actor.name)
         self._publish(CardsChanged("panic", "", None, actor.name, layers=tuple(sorted(before))))
-        return before, list(self.on_air)
+        shown = list(self.on_air.items())
+        self.on_air.clear()
+        for layer, _comment in shown:
+            self._publish(OnAirChanged(layer, None, actor.name))
+        return before, [comment for _layer, comment in shown]
 
     async def _after_panic(self, actor: Actor, rid: str, before: dict[str, Any],
-                           layers: list[str]) -> None:
-        for layer in layers:
-            await self._release(layer, None, actor)
+                           shown: list[StoredComment]) -> None:
+        for comment in shown:
+            await self._finish(comment, actor.name)
         await self.audit(actor, "panic", rid, "*", "ok", before, {})
 
     # -- the program's own changes ----------------------------------------------------------------

@@ -86,6 +86,9 @@ class ConsoleOptions:
     replay_events: int | None = None    # seat events kept for resuming seats
     suggestions: bool = True            # knowledge-base answers for flagged questions
     writer: CommentWriter | None = None  # a prepared writer (benchmarks); else from the settings
+    ingest_config: IngestConfig | None = None  # a prepared one (tests); else from the settings
+    pipeline_options: dict[str, Any] = field(default_factory=dict)  # IngestPipeline's keywords
+    run_program: bool = True            # render frames (off: cards change, nothing is drawn)
     extensions: list[ExtensionFactory] = field(default_factory=list)
 
 
@@ -109,8 +112,9 @@ class Console:
         ensure_gui_app()
         self.paths, self.settings, self.options = paths, settings, options
         self.writer = options.writer or writer_from_settings(paths.database, settings)
-        self.pipeline = IngestPipeline(self.writer)
-        self.ingest_config = IngestConfig.from_settings(settings, options.ingest_tokens)
+        self.pipeline = IngestPipeline(self.writer, **options.pipeline_options)
+        self.ingest_config = options.ingest_config or IngestConfig.from_settings(
+            settings, options.ingest_tokens)
         self.server = ConsoleServer(
             options.host or settings["server.host"],
             settings["server.port"] if options.port is None else options.port,
@@ -176,7 +180,8 @@ class Console:
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
         self.actions.start()
-        self.program.start()
+        if self.options.run_program:
+            self.program.start()
         await self.graphics.start()
         await self.hub.start()
         for extension in self.extensions:
