@@ -90,7 +90,8 @@ def _facts(event: dict[str, Any], actor: str) -> tuple:
     if name == "comment.changed":
         return name, data["comment"]["state"], data["comment"]["item"]
     if name == "question.flagged":
-        return name, data["question"]["note"], data["question"]["open"], data["question"]["flagged_by"] == actor
+        question = data["question"]
+        return name, question["note"], question["open"], question["flagged_by"] == actor
     if name in ("question.closed", "question.reopened"):
         return name, data["state"]
     if name == "card.on_air":

@@ -11,7 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 CTX = "ShowActions"
 
-_TEXTS = {
+_TEXTS: dict[str, str] = {
     "forbidden": QT_TRANSLATE_NOOP(CTX, "Your role may not do this"),
     "draft": QT_TRANSLATE_NOOP(CTX, "Draft answer: only the officer can confirm it for air"),
     "bad_state": QT_TRANSLATE_NOOP(CTX, "Not possible in the comment's current state"),
@@ -22,7 +22,7 @@ _TEXTS = {
     "bad_card": QT_TRANSLATE_NOOP(CTX, "The card cannot be shown"),
     "bad_text": QT_TRANSLATE_NOOP(CTX, "The text cannot go on air"),
 }
-_OTHER = QT_TRANSLATE_NOOP(CTX, "Refused")
+_OTHER: str = QT_TRANSLATE_NOOP(CTX, "Refused")
 
 
 def refusal_text(code: str, reason: str) -> str:
