@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 CTX = "ShowActions"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate reads)
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """Marks ``text`` for translation (typed: PySide's stub returns object)."""
     return str(_NOOP(context, text))
 
