@@ -13,14 +13,13 @@ import signal
 import sqlite3
 import subprocess
 import time
-from datetime import date
 from pathlib import Path
 
 from websockets.asyncio.client import connect
 
 from tests.queue.ingest_support import batch, comment
 from videohelp.console.reports.build import build_report_from
-from videohelp.console.reports.period import DateRange
+from videohelp.console.reports.period import DateRange, day_of_ms
 
 QUESTIONS = ("驾照到期了怎么换证", "新能源车牌怎么申请", "违章罚款在哪里交", "年检需要带什么材料")
 
@@ -65,7 +64,7 @@ def test_serve_triages_what_it_stores_and_the_review_counts_the_questions(videoh
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
-    today = date.today()
+    today = day_of_ms(int(time.time() * 1000))  # the show's day (Hangzhou time)
     report = build_report_from(database, DateRange(today, today))
     assert report.figures.untriaged == 0
     assert report.figures.questions == len(QUESTIONS)
