@@ -62,6 +62,18 @@ class Console:
             conn.close()
 
 
+def _qapp() -> None:
+    """The console renders cards (Qt); make the QApplication pytest-qt's ``qapp`` would, so
+    that a later widget test finds the right kind (not the console's headless QGuiApplication)."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        _APPS.append(QApplication([]))
+
+
+_APPS: list[object] = []
+
+
 @asynccontextmanager
 async def running_console(database: Path, *, config: IngestConfig | None = None,
                           writer: CommentWriter | None = None,
@@ -70,6 +82,7 @@ async def running_console(database: Path, *, config: IngestConfig | None = None,
     """A console as ``serve`` builds it (the one wiring) on ``database``'s directory, with
     triage, suggestions and frame rendering off: these tests are about /ingest."""
     assert database.name == "videohelp.sqlite3", "the console keeps its database in a data directory"
+    _qapp()
     settings = Settings()
     settings.set("server.max_connections", max_connections)
     console = build_console(data_paths(database.parent), settings, ConsoleOptions(

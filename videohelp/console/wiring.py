@@ -176,9 +176,6 @@ class Console:
         """
         await self.pipeline.start()
         await self.reload_catalog()
-        await self._record_show(on_air=True)
-        if self.triage is not None:
-            self.triage.start()  # builds in its worker thread; returns at once
         self.actions.start()
         if self.options.run_program:
             self.program.start()
@@ -194,6 +191,11 @@ class Console:
                     raise
                 self.server_error = f"cannot listen on {self.server.host}:{self.server.port}: {exc}"
                 log.error("%s", self.server_error)
+        # After the server: a console that cannot listen stops at once, without waiting for
+        # triage to finish building (seconds). Comments arriving meanwhile wait for it.
+        if self.triage is not None:
+            self.triage.start()  # builds in its worker thread; returns at once
+        await self._record_show(on_air=True)
 
     async def stop(self) -> None:
         await self.server.stop()
