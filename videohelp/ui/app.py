@@ -26,6 +26,7 @@ from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import set_language
 from videohelp.ui.layouts import person_name
 from videohelp.ui.main_window import MainWindow
+from videohelp.ui.screenshot import save_screenshot
 from videohelp.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def run_desk(args: argparse.Namespace) -> int:
             QTimer.singleShot(int(args.quit_after * 1000), window.close)
         await closed.wait()
         if args.screenshot:
-            exit_code = 0 if _save_screenshot(window, Path(args.screenshot)) else 1
+            exit_code = 0 if save_screenshot(window, Path(args.screenshot)) else 1
         if director is not None:
             await director.stop()
         await expert_dock.stop()
@@ -147,21 +148,8 @@ class _GrabOnClose(QObject):
         from PySide6.QtCore import QEvent
 
         if watched is self.window and event.type() == QEvent.Type.Close:
-            _save_screenshot(self.window, self.path)
+            save_screenshot(self.window, self.path)
         return False
-
-
-def _save_screenshot(window: MainWindow, path: Path) -> bool:
-    if path.exists() and getattr(window, "_screenshot_saved", False):
-        return True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    saved = window.grab().save(str(path), "PNG")
-    window._screenshot_saved = saved  # type: ignore[attr-defined]
-    if saved:
-        log.info("screenshot saved to %s", path)
-    else:
-        log.error("could not save screenshot to %s", path)
-    return saved
 
 
 def _crash_test() -> None:
