@@ -12,9 +12,19 @@ feature here, e.g.::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from videohelp.console.wiring import ExtensionFactory
+
+class Extension(Protocol):
+    """What an extension factory returns: started after the console's parts, stopped before."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+# Called with the built ``wiring.Console`` (typed Any: wiring imports this module).
+ExtensionFactory = Callable[[Any], "Extension | None"]
 
 EXTENSIONS: list[ExtensionFactory] = []

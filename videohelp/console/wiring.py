@@ -30,12 +30,12 @@ import logging
 import os
 import ssl
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from videohelp.console.actions import ShowActions
 from videohelp.console.catalog import Catalog, default_catalog, studio_catalog
+from videohelp.console.extensions import EXTENSIONS, Extension, ExtensionFactory
 from videohelp.console.paths import DataPaths
 from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
@@ -56,17 +56,6 @@ from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
 from videohelp.streaming.sources import TestPatternSource
 
 log = logging.getLogger(__name__)
-
-
-class Extension(Protocol):
-    """What an extension factory returns: started after the console's parts, stopped before."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-ExtensionFactory = Callable[["Console"], "Extension | None"]
 
 
 @dataclass
@@ -151,8 +140,6 @@ class Console:
         self.server_error: str | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
         self.extensions: list[Extension] = []
-        from videohelp.console.extensions import EXTENSIONS
-
         for factory in (*EXTENSIONS, *options.extensions):
             self.add_extension(factory)
 
