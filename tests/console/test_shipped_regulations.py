@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from videohelp.assets import asset_path
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.regulations import RegulationIndex
 
 
 def test_shipped_texts_equal_the_reference_texts(shared_dir: Path) -> None:

@@ -16,12 +16,12 @@ import pytest_asyncio
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.queue.seat_support import recv, request, small_settings
-from videohelp.console import seats
-from videohelp.console.paths import data_paths
-from videohelp.console.roles import ACTIONS, ROLES, Action, allowed
 from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.console.show_events import Actor
-from videohelp.console.store import Store
+from videohelp.core import seats
+from videohelp.core.paths import data_paths
+from videohelp.core.roles import ACTIONS, ROLES, Action, allowed
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.comments import IncomingComment, State, StoredComment
 from videohelp.queue.persist import set_state

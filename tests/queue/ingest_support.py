@@ -14,13 +14,13 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from videohelp.console.paths import data_paths
-from videohelp.console.settings import Settings
 from videohelp.console.wiring import ConsoleOptions, build_console
+from videohelp.core.paths import data_paths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
 from videohelp.queue.ingest import IngestConfig, IngestHandler
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.server import ConsoleServer
 
 TOKENS = {"douyin": "douyin-token-0123456789", "app": "app-token-0123456789"}
 

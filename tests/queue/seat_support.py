@@ -11,18 +11,18 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from videohelp.console import seats
 from videohelp.console.actions import ShowActions
-from videohelp.console.paths import data_paths
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.console.seat_connection import HubLimits
+from videohelp.console.seat_server import SeatHub
 from videohelp.console.wiring import Console, ConsoleOptions, build_console
+from videohelp.core import seats
+from videohelp.core.paths import data_paths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.seat_connection import HubLimits
 from videohelp.queue.seat_events import REPLAY_EVENTS
-from videohelp.queue.seat_server import SeatHub
-from videohelp.queue.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.program import ProgramEngine
 

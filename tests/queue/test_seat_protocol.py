@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from videohelp.console.roles import ACTIONS, ROLES, Action, Role, allowed, allowed_actions, receives
+from videohelp.core.roles import ACTIONS, ROLES, Action, Role, allowed, allowed_actions, receives
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.seat_events import Answer, EventLog, Question, SeatState, comment_view
 from videohelp.queue.seat_protocol import (

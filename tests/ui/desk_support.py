@@ -8,9 +8,9 @@ from pathlib import Path
 
 from shiboken6 import isValid
 
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.ui.expert_panel import ExpertDock, attach_expert_dock
 from videohelp.ui.main_window import MainWindow
 

@@ -7,8 +7,8 @@ desk stayed in the experts' open list, also after a restart.
 
 from __future__ import annotations
 
-from videohelp.console.seats import audit_entries
-from videohelp.console.store import Store
+from videohelp.core.seats import audit_entries
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.comments import IncomingComment, State
 

@@ -34,18 +34,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
-from videohelp.console import seats as registry
 from videohelp.console import show_store
-from videohelp.console.handoff import on_loop
-from videohelp.console.knowledge import (
-    SHORT_ANSWER_MAX,
-    Entry,
-    KnowledgeError,
-    NotAirableError,
-    check_airable,
-    record_on_air,
-)
-from videohelp.console.roles import Action, allowed
 from videohelp.console.show_events import (
     AUTO,
     Actor,
@@ -58,6 +47,17 @@ from videohelp.console.show_events import (
     QuestionFlagged,
     ShowEvent,
 )
+from videohelp.core import seats as registry
+from videohelp.core.handoff import on_loop
+from videohelp.core.knowledge import (
+    SHORT_ANSWER_MAX,
+    Entry,
+    KnowledgeError,
+    NotAirableError,
+    check_airable,
+    record_on_air,
+)
+from videohelp.core.roles import Action, allowed
 from videohelp.queue import experts
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.pipeline import IngestPipeline

@@ -22,13 +22,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.console.catalog import Catalog, CatalogError, default_catalog
-from videohelp.console.knowledge import Entry
-from videohelp.console.paths import DataPaths
-from videohelp.console.roles import Action, Role
-from videohelp.console.settings import Settings
 from videohelp.console.show_events import Actor, AnswerAired, CommentChanged, OnAirChanged, ShowEvent
 from videohelp.console.wiring import ConsoleOptions, build_console
+from videohelp.core.catalog import Catalog, CatalogError, default_catalog
+from videohelp.core.knowledge import Entry
+from videohelp.core.paths import DataPaths
+from videohelp.core.roles import Action, Role
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.feed import CommentFeed
 from videohelp.queue.seat_protocol import DEFAULT_QA_LAYER, ErrorCode, ProtocolError, Request

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from videohelp.console.roles import Role, parse_role
+from videohelp.core.roles import Role, parse_role
 from videohelp.queue.comments import StoredComment
 from videohelp.queue.seat_events import Answer, Question
 from videohelp.streaming.cards import RenderedCard

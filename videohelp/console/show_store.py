@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from videohelp.console.knowledge import Entry, KnowledgeBase, get_entry
-from videohelp.console.store import Store
+from videohelp.core.knowledge import Entry, KnowledgeBase, get_entry
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.persist import change_state, now_ms
 from videohelp.queue.triage.storage import record_correction

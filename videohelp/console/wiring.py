@@ -34,20 +34,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from videohelp.console.actions import ShowActions
-from videohelp.console.catalog import Catalog, default_catalog, studio_catalog
 from videohelp.console.extensions import EXTENSIONS, Extension, ExtensionFactory
-from videohelp.console.paths import DataPaths
 from videohelp.console.reports.shows import close_show, open_show
-from videohelp.console.settings import Settings
+from videohelp.console.seat_connection import HubLimits
+from videohelp.console.seat_server import SeatHub
 from videohelp.console.show_events import CommentChanged, ShowEvent
 from videohelp.console.show_store import kb_suggestions
+from videohelp.core.catalog import Catalog, default_catalog, studio_catalog
+from videohelp.core.paths import DataPaths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
 from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest, writer_from_settings
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.seat_connection import HubLimits
 from videohelp.queue.seat_events import EventLog, SeatState
-from videohelp.queue.seat_server import SeatHub
-from videohelp.queue.server import ConsoleServer
 from videohelp.queue.triage.service import TriageService
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.graphics import ProgramGraphics

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.persist import change_state, now_ms
 from videohelp.queue.seat_events import Answer
@@ -106,7 +106,7 @@ def record_answer(store: Store, comment_id: int, expert: str, text: str,
 
 def _save_draft(conn: sqlite3.Connection, expert: str, text: str, draft: dict[str, Any]) -> str:
     """A knowledge-base draft from an expert answer (reviewed later by an officer)."""
-    from videohelp.console.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeError, check_entry, write_entry
+    from videohelp.core.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeError, check_entry, write_entry
 
     item, question = draft["item"], draft["question"]
     codes = [row[0] for row in conn.execute("SELECT code FROM catalog_items")]

@@ -34,6 +34,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
+from videohelp.core.server import ConsoleServer, bearer_token
 from videohelp.queue.dedup import RepeatRules
 from videohelp.queue.persist import CommentWriter, WriteResult, now_ms
 from videohelp.queue.pipeline import IngestPipeline
@@ -46,7 +47,6 @@ from videohelp.queue.protocol import (
     hello_json,
     parse_frame,
 )
-from videohelp.queue.server import ConsoleServer, bearer_token
 
 log = logging.getLogger(__name__)
 

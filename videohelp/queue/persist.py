@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State, StoredComment
 from videohelp.queue.dedup import RepeatRules, RepeatTracker, Seen, repeat_key
 from videohelp.queue.masking import mask_name, mask_text

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from videohelp.console.roles import Role, allowed_actions, receives, sees_personal
+from videohelp.core.roles import Role, allowed_actions, receives, sees_personal
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.masking import mask_text
 from videohelp.queue.seat_protocol import encode

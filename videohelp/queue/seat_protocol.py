@@ -2,7 +2,7 @@
 
 A seat sends ``{"type": "<action>", "rid": "...", ...}`` and gets
 ``{"type": "ok", "rid": ...}`` or ``{"type": "error", "rid": ..., "code":
-..., "message": ...}``. Besides the actions of ``videohelp.console.roles`` a
+..., "message": ...}``. Besides the actions of ``videohelp.core.roles`` a
 seat may send ``hello`` (resume from a sequence number) and ``ping``. Nothing
 here does I/O: the server (``seat_server``) feeds text in and sends what comes
 out, so every refusal is testable without a socket. See docs/protocol.md.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from videohelp.console.roles import Action, Role, allowed
+from videohelp.core.roles import Action, Role, allowed
 from videohelp.queue.normalize import TextError, check_text
 
 # Limits (documented in docs/protocol.md; change both together).

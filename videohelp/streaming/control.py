@@ -24,7 +24,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
-from videohelp.queue.server import ConsoleServer, bearer_token
+from videohelp.core.server import ConsoleServer, bearer_token
 from videohelp.streaming.cards import CardError, CardRenderer
 from videohelp.streaming.layers import TRANSITIONS, LayerError
 from videohelp.streaming.program import ProgramEngine

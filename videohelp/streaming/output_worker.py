@@ -35,9 +35,9 @@ from typing import IO
 import av
 import numpy as np
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import pusher, workers
 from videohelp.streaming.audio import AudioTap
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import AVEncoder, EncoderSettings, FrameQueue
 from videohelp.streaming.output_targets import OutputTarget
 

@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from videohelp.assets import asset_path
-from videohelp.queue.server import ConsoleServer, http_response
+from videohelp.core.server import ConsoleServer, http_response
 from videohelp.streaming.cards import RenderedCard, encode_png
 from videohelp.streaming.layers import Layer, pixels_per_frame
 from videohelp.streaming.program import ProgramEngine, ProgramEvent

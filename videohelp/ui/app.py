@@ -17,10 +17,10 @@ from videohelp import __version__
 from videohelp.console.crash import CrashHandler
 from videohelp.console.demo import DemoDirector
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.tls import TlsError, server_tls
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.tls import TlsError, server_tls
 from videohelp.streaming.fonts import cjk_font
 from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import set_language

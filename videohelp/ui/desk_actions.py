@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QTableView, QWidget
 
-from videohelp.console.roles import Action, allowed
+from videohelp.core.roles import Action, allowed
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import ChosenAnswer
 from videohelp.ui.comment_model import CommentRole

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import Catalog
-from videohelp.console.roles import Action, allowed, sees_personal
-from videohelp.console.seats import Seat
+from videohelp.console.seat_server import SeatHub
+from videohelp.core.catalog import Catalog
+from videohelp.core.roles import Action, allowed, sees_personal
+from videohelp.core.seats import Seat
 from videohelp.queue.comments import StoredComment
 from videohelp.queue.seat_events import Event
 from videohelp.queue.seat_protocol import Request
-from videohelp.queue.seat_server import SeatHub
 from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
 from videohelp.ui.i18n import Retranslator
 
@@ -273,7 +273,7 @@ def attach_expert_dock(window: Any, session: Any, role: str | None = None) -> Ex
     Call ``await dock.start()`` after ``session.start()`` and ``await dock.stop()`` before
     ``session.stop()``. ``role`` must be the session's, if given.
     """
-    from videohelp.queue.seat_server import desk_seat
+    from videohelp.console.seat_server import desk_seat
 
     actor = session.actor
     if role is not None and role != actor.role.value:

@@ -282,8 +282,8 @@ def run_expert(args: argparse.Namespace) -> int:
     import qasync
 
     from videohelp.console.logsetup import setup_logging
-    from videohelp.console.paths import data_paths
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.streaming.fonts import cjk_font
     from videohelp.ui.i18n import set_language
     from videohelp.ui.screenshot import save_screenshot

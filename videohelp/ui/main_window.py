@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import Catalog
 from videohelp.console.session import ShowSession
+from videohelp.core.catalog import Catalog
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
@@ -200,7 +200,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.docks[name] = dock
 
     def _open_knowledge_base(self):
-        from videohelp.console.knowledge import KnowledgeBase
+        from videohelp.core.knowledge import KnowledgeBase
 
         try:
             return KnowledgeBase.open(self.session.paths.database)

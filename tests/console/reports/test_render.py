@@ -21,7 +21,7 @@ from videohelp.console.reports.period import DateRange
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import chart_image, write_pdf
 from videohelp.console.reports.script import speakable, spoken_text
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import sys
 
 from videohelp.console.commands.export import nested_common
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
+from videohelp.core.paths import data_paths
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
+from videohelp.core.paths import data_paths
 
 
 def _positive(value: str) -> float:

@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
 from videohelp.console.reports.period import DateRange, PeriodError, parse_date
+from videohelp.core.paths import data_paths
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_BAD_REQUEST = 0, 1, 2

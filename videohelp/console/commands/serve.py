@@ -18,8 +18,8 @@ import signal
 import sys
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import DataPaths, data_paths
-from videohelp.console.settings import Settings
+from videohelp.core.paths import DataPaths, data_paths
+from videohelp.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a bridge token for PLATFORM (repeatable; adds to the setting "
                              "ingest.tokens)")
     # Seats off loopback (issue 8): wss:// with the studio's or a generated certificate.
-    from videohelp.console.tls import add_tls_arguments
+    from videohelp.core.tls import add_tls_arguments
 
     add_tls_arguments(parser)
 
@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.console.tls import TlsError, server_tls
     from videohelp.console.wiring import ConsoleOptions, build_console
+    from videohelp.core.tls import TlsError, server_tls
     from videohelp.queue.ingest import IngestConfig
     from videohelp.streaming.program_outputs import OUTPUT_ERRORS, apply_output_args
 

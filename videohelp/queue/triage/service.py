@@ -28,8 +28,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.console.catalog import default_catalog
-from videohelp.console.store import Store
+from videohelp.core.catalog import default_catalog
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.triage.corpus import Knowledge

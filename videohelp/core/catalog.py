@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from videohelp.assets import asset_path
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 CLASSES = ("机动车", "驾驶证", "电动自行车", "线上办")
 CLASS_NAMES_EN = {

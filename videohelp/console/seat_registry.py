@@ -20,10 +20,10 @@ from typing import Any
 
 from websockets.http11 import Request as HttpRequest
 
-from videohelp.console import seats as registry
-from videohelp.console.seats import Seat, SeatDirectory
-from videohelp.console.store import Store
-from videohelp.queue.server import bearer_token
+from videohelp.core import seats as registry
+from videohelp.core.seats import Seat, SeatDirectory
+from videohelp.core.server import bearer_token
+from videohelp.core.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console.settings import REGISTRY, Settings
+from videohelp.core.settings import REGISTRY, Settings
 
 
 def test_defaults_come_from_the_registry() -> None:

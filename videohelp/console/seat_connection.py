@@ -20,7 +20,7 @@ from typing import Protocol
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from videohelp.console.seats import Seat
+from videohelp.core.seats import Seat
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console.catalog import (
+from videohelp.core.catalog import (
     CLASSES,
     Article,
     CatalogError,
@@ -18,9 +18,9 @@ from videohelp.console.catalog import (
     edited,
     item_to_dict,
 )
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.regulations import RegulationIndex
-from videohelp.console.store import Store
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.regulations import RegulationIndex
+from videohelp.core.store import Store
 
 
 @pytest.fixture

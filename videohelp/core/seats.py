@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from videohelp.console.roles import Role, parse_role
-from videohelp.console.store import Store
+from videohelp.core.roles import Role, parse_role
+from videohelp.core.store import Store
 
 TOKEN_PREFIX = "vhs_"  # recognisable in a leaked paste; never part of the secret
 _NAME = re.compile(r"^[\w.\- ]{1,40}$")  # \w includes Chinese: 李警官 is a fine seat name

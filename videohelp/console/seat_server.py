@@ -36,14 +36,16 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from videohelp.console import seats as registry
-from videohelp.console.knowledge import KnowledgeError
-from videohelp.console.roles import Role, receives
-from videohelp.console.seats import Seat, SeatDirectory
-from videohelp.console.store import Store
+from videohelp.console.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
+from videohelp.console.seat_registry import SeatGate
+from videohelp.core import seats as registry
+from videohelp.core.knowledge import KnowledgeError
+from videohelp.core.roles import Role, receives
+from videohelp.core.seats import Seat, SeatDirectory
+from videohelp.core.server import ConsoleServer
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.comments import StoredComment
-from videohelp.queue.seat_connection import CLOSE_REVOKED, HubLimits, SeatConnection
 from videohelp.queue.seat_events import Event, Question, SeatState
 from videohelp.queue.seat_protocol import (
     MAX_FRAME_BYTES,
@@ -57,8 +59,6 @@ from videohelp.queue.seat_protocol import (
     ok,
     parse,
 )
-from videohelp.queue.seat_registry import SeatGate
-from videohelp.queue.server import ConsoleServer
 
 if TYPE_CHECKING:
     from videohelp.console.actions import ShowActions

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console import seats, tls
-from videohelp.console.roles import Role, matrix_markdown
-from videohelp.console.seats import SeatDirectory, SeatError
-from videohelp.console.store import Store
+from videohelp.core import seats, tls
+from videohelp.core.roles import Role, matrix_markdown
+from videohelp.core.seats import SeatDirectory, SeatError
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.persist import CommentWriter

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console.store import SCHEMA_VERSION, Store, StoreError, _split_sql, migrations
+from videohelp.core.store import SCHEMA_VERSION, Store, StoreError, _split_sql, migrations
 
 
 def test_new_database_is_migrated_to_the_latest_version(tmp_path: Path) -> None:

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from videohelp.assets import asset_path
-from videohelp.console.catalog import CLASSES, CatalogStore, Change, changes_from_rows, now_ms
-from videohelp.console.kb_search import search_sql
-from videohelp.console.store import Store
+from videohelp.core.catalog import CLASSES, CatalogStore, Change, changes_from_rows, now_ms
+from videohelp.core.kb_search import search_sql
+from videohelp.core.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console.knowledge import (
+from videohelp.core.knowledge import (
     EXPERT_SOURCE,
     Entry,
     KnowledgeBase,
@@ -20,8 +20,8 @@ from videohelp.console.knowledge import (
     load_shipped,
     record_on_air,
 )
-from videohelp.console.regulations import RegulationIndex
-from videohelp.console.store import Store
+from videohelp.core.regulations import RegulationIndex
+from videohelp.core.store import Store
 
 SOURCE = "机动车驾驶证申领和使用规定(2021-12-17).md"
 

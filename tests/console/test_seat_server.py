@@ -14,19 +14,19 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidMessage, InvalidStatus
 
 from tests.queue.seat_support import SeatConsole, recv, recv_until, request, start_console
-from videohelp.console import seats, tls
 from videohelp.console.cli import main as cli_main
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.roles import ACTIONS, ROLES, Action, allowed
 from videohelp.console.seat_client import SeatClient, SeatRefused, SeatRequestError
-from videohelp.console.seats import Seat
-from videohelp.console.store import Store
+from videohelp.console.seat_connection import CLOSE_LAGGING, CLOSE_REVOKED, HubLimits
+from videohelp.console.seat_server import desk_seat
+from videohelp.core import seats, tls
+from videohelp.core.backoff import Backoff
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.roles import ACTIONS, ROLES, Action, allowed
+from videohelp.core.seats import Seat
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.comments import State
-from videohelp.queue.seat_connection import CLOSE_LAGGING, CLOSE_REVOKED, HubLimits
 from videohelp.queue.seat_protocol import Request
-from videohelp.queue.seat_server import desk_seat
-from videohelp.streaming.backoff import Backoff
 
 PHONE = "13812345678"
 
