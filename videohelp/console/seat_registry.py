@@ -42,10 +42,12 @@ class SeatGate:
         self._version: tuple[int, int, int] | None = None
         self._reloading: asyncio.Future[None] | None = None
         self._poll: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def read(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run ``func(store, *args)`` on the registry's reader thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, func, args)
+        loop = self._loop or asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run, func, args)
 
     def _run(self, func: Callable[..., Any], args: tuple) -> Any:
         if self._store is None:
@@ -58,8 +60,11 @@ class SeatGate:
             self._store = None
 
     async def start(self) -> None:
+        # The loop is kept: the poll must not ask for "the running loop" when it wakes, as a
+        # desk test's bare Qt wait (qtbot.waitSignal) steps asyncio tasks outside it.
+        self._loop = asyncio.get_running_loop()
         await self.reload()
-        self._poll = asyncio.get_running_loop().create_task(self._polling(), name="seat-registry")
+        self._poll = self._loop.create_task(self._polling(), name="seat-registry")
 
     async def stop(self) -> None:
         if self._poll is not None:
@@ -86,8 +91,14 @@ class SeatGate:
             self.on_gone(gone)
 
     async def _polling(self) -> None:
+        assert self._loop is not None
         while True:
-            await asyncio.sleep(self.poll_s)
+            wake: asyncio.Future[None] = self._loop.create_future()
+            timer = self._loop.call_later(self.poll_s, _wake, wake)
+            try:
+                await wake
+            finally:
+                timer.cancel()
             try:
                 await self.reload()
             except Exception:
@@ -103,3 +114,8 @@ class SeatGate:
         if seat is None:
             log.warning("seat refused: unknown or revoked token")
         return seat
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
