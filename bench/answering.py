@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from videohelp.console.knowledge import load_shipped  # noqa: E402
+from videohelp.core.knowledge import load_shipped  # noqa: E402
 from videohelp.queue.answering.answerer import Answerer  # noqa: E402
 from videohelp.queue.answering.policy import DEFAULT_THRESHOLD, AnswerPolicy  # noqa: E402
 from videohelp.queue.triage.corpus import Knowledge  # noqa: E402

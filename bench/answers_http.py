@@ -48,13 +48,13 @@ def rss_mb(pid: int) -> float:
 
 # -- the console -------------------------------------------------------------------------
 async def console(data: Path, client_rate: float, repeat_window_s: float | None) -> None:
-    from videohelp.console.knowledge import KnowledgeBase
-    from videohelp.console.paths import DataPaths
-    from videohelp.console.settings import Settings
+    from videohelp.core.knowledge import KnowledgeBase
+    from videohelp.core.paths import DataPaths
+    from videohelp.core.server import ConsoleServer
+    from videohelp.core.settings import Settings
     from videohelp.queue.answering.install import install_answers
     from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
     from videohelp.queue.pipeline import IngestPipeline
-    from videohelp.queue.server import ConsoleServer
 
     paths = DataPaths(data)
     kb = KnowledgeBase.open(paths.database)

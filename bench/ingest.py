@@ -202,9 +202,9 @@ def desk(data_dir: Path, seconds: float, triage: bool) -> tuple[list[float], lis
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from videohelp.console.paths import data_paths
     from videohelp.console.session import SessionOptions, ShowSession
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from videohelp.console.knowledge import KnowledgeBase, load_shipped
-from videohelp.console.regulations import load_regulations
+from videohelp.core.knowledge import KnowledgeBase, load_shipped
+from videohelp.core.regulations import load_regulations
 from videohelp.ui.review_dialog import ReviewDialog
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from videohelp.console.kb_import import export_file, import_file
-from videohelp.console.knowledge import KnowledgeBase, load_shipped, write_entry
-from videohelp.console.regulations import load_regulations
+from videohelp.core.knowledge import KnowledgeBase, load_shipped, write_entry
+from videohelp.core.regulations import load_regulations
 
 QUERIES = ("驾照", "电驴", "过户", "12123", "驾驶证 换证", "满分学习", "电动自行车 上牌", "车")
 

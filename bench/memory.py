@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from websockets.asyncio.client import connect
 
-from videohelp.console import seats
-from videohelp.console.store import Store
+from videohelp.core import seats
+from videohelp.core.store import Store
 
 TOKEN = "bench-memory-token-0123456789"
 TEXT = "驾驶证到期了在外地怎么换，需要带什么材料，能不能在网上办理？第"

@@ -27,9 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.pocket.publish import publish
+from videohelp.core.knowledge import KnowledgeBase
 
 
 def make_clip(path: Path, seconds: float, width: int = 1280, height: int = 720, fps: int = 25) -> None:

@@ -34,7 +34,7 @@ from videohelp.console.reports.period import DateRange, day_start_ms
 from videohelp.console.reports.render_html import render_html
 from videohelp.console.reports.render_pdf import write_pdf
 from videohelp.console.reports.trends import WINDOW_DAYS
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 PLATFORMS = ("douyin", "app", "zlb", "weibo")
 ITEMS = [f"{klass}{n:02d}" for klass, count in (("MV", 40), ("DL", 30), ("EB", 18), ("OL", 20))
@@ -114,7 +114,7 @@ def generate(path: Path, first: date, days: int, per_show: int, seed: int = 1) -
 def _seed_kb(path: Path) -> None:
     """The shipped knowledge base in the store (as the desk seeds it), if the module is there."""
     try:
-        from videohelp.console.knowledge import KnowledgeBase
+        from videohelp.core.knowledge import KnowledgeBase
     except ImportError:
         return
     kb = KnowledgeBase.open(path)

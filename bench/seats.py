@@ -36,8 +36,8 @@ from PySide6.QtGui import QGuiApplication
 from websockets.asyncio.client import connect
 
 from tests.queue.seat_support import SeatConsole, start_console
+from videohelp.console.seat_connection import HubLimits
 from videohelp.queue.comments import State, StoredComment
-from videohelp.queue.seat_connection import HubLimits
 
 TEXT = "驾驶证到期了在外地怎么换，需要带什么材料，能不能在网上办理？"
 

@@ -33,7 +33,7 @@ CHILD = """
 import time, sys
 started = time.perf_counter()
 from pathlib import Path
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.triage.service import build_engine
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage
 db = Path(sys.argv[1])
@@ -52,8 +52,8 @@ print(f"{time.perf_counter() - started:.3f} s wall, {time.process_time():.3f} s 
 
 def _prepare(data_dir: Path) -> Path:
     sys.path.insert(0, str(REPO))
-    from videohelp.console.knowledge import KnowledgeBase
-    from videohelp.console.store import Store
+    from videohelp.core.knowledge import KnowledgeBase
+    from videohelp.core.store import Store
 
     db = data_dir / "videohelp.db"
     KnowledgeBase.open(db).close()
@@ -89,7 +89,7 @@ def main() -> int:
             print(f"{name:<8} first comment filed {total:.2f} s after the process started "
                   f"(inside: {out})")
         sys.path.insert(0, str(REPO))
-        from videohelp.console.store import Store
+        from videohelp.core.store import Store
         from videohelp.queue.triage.storage import record_correction
 
         store = Store(db)

@@ -151,9 +151,9 @@ async def glass_to_program(seconds: float) -> None:
 
     from tests.queue.seat_support import start_console
     from tests.streaming.chromium import Chromium
-    from videohelp.console import seats
-    from videohelp.console.store import Store
-    from videohelp.queue.phone_desk import start_whip
+    from videohelp.console.phone_desk import start_whip
+    from videohelp.core import seats
+    from videohelp.core.store import Store
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     tmp = Path(tempfile.mkdtemp(prefix="whip-bench-"))

@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
-"""Fail if a non-UI package imports widgets.
+"""Fail if a non-UI package imports widgets, or the import-linter contracts break.
 
-``console``, ``queue`` and ``streaming`` may use QtCore and QtGui (models,
-signals, off-screen rendering) but never QtWidgets or ``videohelp.ui``: they
-must run headless in ``videohelp serve`` and stay testable without a desk.
+``core``, ``console``, ``queue`` and ``streaming`` may use QtCore and QtGui
+(models, signals, off-screen rendering) but never QtWidgets or ``videohelp.ui``:
+they must run headless in ``videohelp serve`` and stay testable without a desk.
+
+The direction of dependency between the packages and the absence of import
+cycles are import-linter contracts in pyproject.toml (``[tool.importlinter]``);
+this script runs them too (``lint-imports``), so one step checks the layering.
 """
 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "videohelp"
-NON_UI = ("console", "queue", "streaming")
+NON_UI = ("core", "console", "queue", "streaming")
 FORBIDDEN = (
     "videohelp.ui",
     "PySide6.QtWidgets",
@@ -54,12 +60,20 @@ def violations(root: Path = ROOT) -> list[str]:
     return found
 
 
+def contracts() -> int:
+    """Run the import-linter contracts of pyproject.toml; its exit code (0: all kept)."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    command = [str(lint)] if lint.exists() else [sys.executable, "-m", "importlinter.cli"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT.parent)}
+    return subprocess.run([*command, "--no-cache"], cwd=ROOT.parent, env=env, check=False).returncode
+
+
 def main() -> int:
     found = violations()
     for line in found:
         print(line)
     print(f"layering: {len(found)} violation(s)")
-    return 1 if found else 0
+    return 1 if found or contracts() else 0
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def test_the_frozen_app_uses_the_installed_apps_data_directory_settings_and_log(
     home.mkdir()
     env = _frozen_env(HOME=str(home), USERPROFILE=str(home), LOCALAPPDATA=str(home / "AppData"))
     where = subprocess.run(
-        [sys.executable, "-c", "from videohelp.console.paths import default_data_dir as d; print(d())"],
+        [sys.executable, "-c", "from videohelp.core.paths import default_data_dir as d; print(d())"],
         capture_output=True, text=True, check=True, env=env).stdout.strip()
     expected = Path(where)
     assert expected.is_relative_to(home)

@@ -39,3 +39,8 @@ def test_checker_catches_from_pyside6_import_qtwidgets(tmp_path: Path) -> None:
         (root / package).mkdir(parents=True)
     (root / "console" / "sneaky.py").write_text("from PySide6 import QtCore, QtWidgets\n")
     assert len(_checker().violations(root)) == 1
+
+
+def test_the_import_contracts_are_kept() -> None:
+    """ui -> console -> queue | streaming -> core, and no import cycle (pyproject.toml)."""
+    assert _checker().contracts() == 0

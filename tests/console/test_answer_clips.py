@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from videohelp.console.pocket.answer_clips import PublishedClips, answer_clips
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 
 
 def _store_with_clips(path: Path) -> None:

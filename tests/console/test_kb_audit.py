@@ -16,8 +16,8 @@ from videohelp.console.kb_audit import (
     outdated_terms,
     unsupported_figures,
 )
-from videohelp.console.knowledge import Entry, load_shipped
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.knowledge import Entry, load_shipped
+from videohelp.core.regulations import RegulationIndex
 
 # Pairs of different items that cite one article for parallel cases and so read alike:
 # a viewer asks about each separately and the card names its own case.

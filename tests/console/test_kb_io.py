@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 
 from videohelp.assets import asset_path
-from videohelp.console.catalog import Article, Channel, edited
 from videohelp.console.kb_import import export_file, import_file
 from videohelp.console.kb_io import KB_COLUMNS
-from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.catalog import Article, Channel, edited
+from videohelp.core.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
+from videohelp.core.regulations import RegulationIndex
 
 SOURCE = "机动车登记规定(2021-12-17).md"
 
@@ -65,7 +65,7 @@ def _source_base(make_kb) -> KnowledgeBase:
     kb = make_kb("source")
     for entry in _unusual_entries():
         kb.store.conn.execute("BEGIN")
-        from videohelp.console.knowledge import write_entry
+        from videohelp.core.knowledge import write_entry
 
         write_entry(kb.store.conn, entry, "编辑", action="create")
         kb.store.conn.execute("COMMIT")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from videohelp.console.kb_review import ReviewError, ReviewSession, standing_flags
-from videohelp.console.knowledge import EXPERT_SOURCE, KnowledgeBase, KnowledgeError, check_entry
-from videohelp.console.regulations import RegulationIndex, check_regulation_text, load_regulations
+from videohelp.core.knowledge import EXPERT_SOURCE, KnowledgeBase, KnowledgeError, check_entry
+from videohelp.core.regulations import RegulationIndex, check_regulation_text, load_regulations
 
 DRIVING = "机动车驾驶证申领和使用规定(2021-12-17).md"
 

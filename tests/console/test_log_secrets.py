@@ -10,7 +10,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.queue.server import ConsoleServer
+from videohelp.core.server import ConsoleServer
 
 
 @pytest.mark.asyncio

@@ -15,12 +15,12 @@ import pytest
 
 from tests.console.pocket_support import good_clip
 from tests.streaming import rtmp_server
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.paths import data_paths
 from videohelp.console.pocket.air import PocketError
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.streaming.audio import SAMPLE_RATE
 
 nginx_rtmp = rtmp_server.nginx_rtmp  # the fixture

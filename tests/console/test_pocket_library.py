@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from tests.console.pocket_support import good_clip, sound_only, truncated
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.pocket.plays import end_play, record_play
 from videohelp.console.pocket.sheet import CLIP_COLUMNS, export_sheet, import_sheet
+from videohelp.core.knowledge import KnowledgeBase
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ import pytest
 from tests.console.pocket_support import good_clip
 from tests.streaming.chromium import Chromium
 from videohelp.assets import asset_path
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.air import EXAMPLES_SHEET
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.pocket.publish import PublishError, publish
 from videohelp.console.pocket.sheet import import_sheet
+from videohelp.core.knowledge import KnowledgeBase
 
 REVIEWED = ("DL03-001", "EB01-001")
 

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from videohelp.assets import asset_path
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.pocket.plays import end_play, record_play
 from videohelp.console.reports.build import build_report
 from videohelp.console.reports.period import DateRange, day_start_ms
 from videohelp.console.reports.render_html import render_html
+from videohelp.core.knowledge import KnowledgeBase
 
 DAY = date(2026, 3, 2)
 

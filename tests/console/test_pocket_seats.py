@@ -4,13 +4,13 @@ flagged questions carry their item's clips as suggestions (seat event data)."""
 from __future__ import annotations
 
 import pytest
+from videohelp.queue.seat_actions import ShowControl, kb_suggestions
 
 from tests.console.pocket_support import good_clip
 from tests.console.test_pocket_air import _add_clip, _plays, _until, session  # noqa: F401
-from videohelp.console.roles import Role
-from videohelp.console.seats import Seat
+from videohelp.core.roles import Role
+from videohelp.core.seats import Seat
 from videohelp.queue.comments import StoredComment
-from videohelp.queue.seat_actions import ShowControl, kb_suggestions
 from videohelp.queue.seat_events import Question
 from videohelp.queue.seat_protocol import Action, ErrorCode, ProtocolError, Request, parse
 

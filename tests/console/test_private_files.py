@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console import tls
+from videohelp.core import tls
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="modes are POSIX; Windows uses ACLs")
 CMD = [sys.executable, "-m", "videohelp"]
@@ -126,7 +126,7 @@ def test_generate_cert_over_an_existing_key_makes_it_private(tmp_path: Path) -> 
 
 def test_token_files_must_exist_and_hold_a_token(tmp_path: Path, capsys) -> None:
     from videohelp.console.cli import build_parser
-    from videohelp.console.token_files import read_token_file
+    from videohelp.core.token_files import read_token_file
 
     empty = tmp_path / "empty.token"
     empty.write_text("\n", encoding="utf-8")
@@ -154,9 +154,9 @@ def test_token_files_must_exist_and_hold_a_token(tmp_path: Path, capsys) -> None
 
 def test_library_writers_are_private_whatever_the_umask(tmp_path: Path) -> None:
     from videohelp.console.kb_io import write_csv
-    from videohelp.console.paths import data_paths
     from videohelp.console.reports.export import write_followup_csv, write_script
-    from videohelp.console.store import Store
+    from videohelp.core.paths import data_paths
+    from videohelp.core.store import Store
 
     old = os.umask(0o022)
     try:

@@ -7,10 +7,10 @@ import asyncio
 import numpy as np
 import pytest
 
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.queue.simulator import CommentSimulator
 

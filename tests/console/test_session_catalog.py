@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from videohelp.console.catalog import Catalog, default_catalog, edited, studio_catalog
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.paths import data_paths
 from videohelp.console.reports.build import build_report_from
 from videohelp.console.reports.period import DateRange, day_of_ms
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.core.catalog import Catalog, default_catalog, edited, studio_catalog
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage
 from videohelp.streaming.cards import CardRenderer

@@ -9,9 +9,9 @@ import time
 import pytest
 from websockets.asyncio.client import connect
 
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 
 TOKEN = "desk-douyin-token-1234"
 

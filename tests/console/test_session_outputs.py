@@ -7,9 +7,9 @@ import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import FrameGrabber, ffprobe, make_clip
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.streaming.audio import SAMPLE_RATE
 from videohelp.streaming.source_audio import SourceAudio
 

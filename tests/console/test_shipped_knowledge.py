@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from videohelp.assets import asset_path
-from videohelp.console.catalog import default_catalog
 from videohelp.console.kb_io import KB_COLUMNS
-from videohelp.console.knowledge import AMENDED_MARK, SHORT_ANSWER_MAX, Entry, check_entry, load_shipped
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.catalog import default_catalog
+from videohelp.core.knowledge import AMENDED_MARK, SHORT_ANSWER_MAX, Entry, check_entry, load_shipped
+from videohelp.core.regulations import RegulationIndex
 
 # Words viewers use, from the issue; each must find its item's entries.
 VIEWER_WORDS = {
@@ -73,7 +73,7 @@ def test_entries_noting_the_172_amendment_are_drafts(shipped: list[Entry]) -> No
 
 
 def test_viewer_words_find_their_items(tmp_path: Path) -> None:
-    from videohelp.console.knowledge import KnowledgeBase
+    from videohelp.core.knowledge import KnowledgeBase
 
     kb = KnowledgeBase.open(tmp_path / "db.sqlite3")
     catalog = kb.catalog_store.catalog()

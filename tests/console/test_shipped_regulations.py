@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from videohelp.assets import asset_path
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.regulations import RegulationIndex
 
 
 def test_shipped_texts_equal_the_clients_texts(client_dir: Path) -> None:

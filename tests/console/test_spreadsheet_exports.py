@@ -15,10 +15,10 @@ import pytest
 
 from videohelp.console.cli import main as cli_main
 from videohelp.console.kb_import import export_file, import_file
-from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
 from videohelp.console.reports.export import write_followup_csv, write_followup_xlsx
 from videohelp.console.reports.questions import FollowUp
 from videohelp.console.spreadsheet import FORMULA_START, neutralise, restore
+from videohelp.core.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.persist import CommentWriter
 

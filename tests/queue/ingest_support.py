@@ -14,11 +14,14 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from videohelp.queue.client_limits import ClientLimits
-from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest
+from videohelp.console.wiring import ConsoleOptions, build_console
+from videohelp.core.client_limits import ClientLimits
+from videohelp.core.paths import data_paths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
+from videohelp.queue.ingest import IngestConfig, IngestHandler
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.server import ConsoleServer
 
 TOKENS = {"douyin": "douyin-token-0123456789", "app": "app-token-0123456789"}
 
@@ -60,24 +63,39 @@ class Console:
             conn.close()
 
 
+def _qapp() -> None:
+    """The console renders cards (Qt); make the QApplication pytest-qt's ``qapp`` would, so
+    that a later widget test finds the right kind (not the console's headless QGuiApplication)."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        _APPS.append(QApplication([]))
+
+
+_APPS: list[object] = []
+
+
 @asynccontextmanager
 async def running_console(database: Path, *, config: IngestConfig | None = None,
                           writer: CommentWriter | None = None,
                           max_connections: int = 64, port: int = 0,
                           limits: ClientLimits | None = None, **pipeline_options: Any
                           ) -> AsyncIterator[Console]:
-    config = config or IngestConfig(tokens=TOKENS)
-    pipeline = IngestPipeline(writer or CommentWriter(database), **pipeline_options)
-    server = ConsoleServer("127.0.0.1", port, max_connections=max_connections,
-                           hard_max_bytes=2 * config.limits.max_frame_bytes, limits=limits)
-    ingest = build_ingest(server, pipeline, config)
-    await pipeline.start()
-    await server.start()
+    """A console as ``serve`` builds it (the one wiring) on ``database``'s directory, with
+    triage, suggestions and frame rendering off: these tests are about /ingest."""
+    assert database.name == "videohelp.sqlite3", "the console keeps its database in a data directory"
+    _qapp()
+    settings = Settings()
+    settings.set("server.max_connections", max_connections)
+    console = build_console(data_paths(database.parent), settings, ConsoleOptions(
+        host="127.0.0.1", port=port, ingest_config=config or IngestConfig(tokens=TOKENS),
+        writer=writer or CommentWriter(database), pipeline_options=pipeline_options,
+        triage=False, suggestions=False, run_program=False, limits=limits))
+    await console.start()
     try:
-        yield Console(server, pipeline, ingest, database)
+        yield Console(console.server, console.pipeline, console.ingest, database)
     finally:
-        await server.stop()
-        await pipeline.stop()
+        await console.stop()
 
 
 @asynccontextmanager

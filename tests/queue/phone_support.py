@@ -23,9 +23,9 @@ import numpy as np
 from websockets.asyncio.client import connect
 
 from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp
-from videohelp.console import seats
-from videohelp.console.paths import data_paths
-from videohelp.console.store import Store
+from videohelp.core import seats
+from videohelp.core.paths import data_paths
+from videohelp.core.store import Store
 
 INGEST_TOKEN = "phone-desk-ingest-token"
 WIDTH, HEIGHT = 640, 360

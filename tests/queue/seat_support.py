@@ -1,4 +1,4 @@
-"""A real console for seat tests: store, pipeline, program engine, /seat on a loopback port."""
+"""A real console for seat tests, built by the one wiring: /seat on a loopback port."""
 
 from __future__ import annotations
 
@@ -11,30 +11,54 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from videohelp.console import seats
-from videohelp.console.store import Store
+from videohelp.console.actions import ShowActions
+from videohelp.console.seat_connection import HubLimits
+from videohelp.console.seat_server import SeatHub
+from videohelp.console.wiring import Console, ConsoleOptions, build_console
+from videohelp.core import seats
+from videohelp.core.paths import data_paths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
-from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.seat_actions import ShowControl
-from videohelp.queue.seat_connection import HubLimits
-from videohelp.queue.seat_events import REPLAY_EVENTS, EventLog, SeatState
-from videohelp.queue.seat_server import SeatHub
-from videohelp.queue.server import ConsoleServer
+from videohelp.queue.seat_events import REPLAY_EVENTS
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.program import ProgramEngine
-from videohelp.streaming.sources import TestPatternSource
 
 
 @dataclass
 class SeatConsole:
-    database: Path
-    pipeline: IngestPipeline
-    program: ProgramEngine
-    control: ShowControl
-    hub: SeatHub
-    server: ConsoleServer
+    console: Console
     counter: int = 0
+
+    @property
+    def database(self) -> Path:
+        return self.console.paths.database
+
+    @property
+    def pipeline(self) -> IngestPipeline:
+        return self.console.pipeline
+
+    @property
+    def program(self) -> ProgramEngine:
+        return self.console.program
+
+    @property
+    def renderer(self) -> CardRenderer:
+        return self.console.renderer
+
+    @property
+    def actions(self) -> ShowActions:
+        return self.console.actions
+
+    @property
+    def hub(self) -> SeatHub:
+        return self.console.hub
+
+    @property
+    def server(self) -> ConsoleServer:
+        return self.console.server
 
     def url(self, **query: Any) -> str:
         base = self.server.url("/seat")
@@ -71,33 +95,31 @@ class SeatConsole:
                              max_queue=None, close_timeout=2)
 
     async def stop(self) -> None:
-        await self.server.stop()
-        await self.hub.stop()
-        if self.control.session is None:
-            await self.pipeline.stop()
+        await self.console.stop()
+
+
+def small_settings(**values: Any) -> Settings:
+    """Settings of a small, fast program (640x360 at 25 fps), with ``values`` on top."""
+    settings = Settings()
+    for name, value in {"program.width": 640, "program.height": 360, "program.fps": 25,
+                        **values}.items():
+        settings.set(name, value)
+    return settings
 
 
 async def start_console(tmp_path: Path, *, limits: HubLimits | None = None,
-                        ssl_context: ssl.SSLContext | None = None, session: Any = None,
-                        replay_events: int = REPLAY_EVENTS, blocklist: tuple[str, ...] = ()
-                        ) -> SeatConsole:
-    if session is not None:
-        database = session.paths.database
-        pipeline, program, renderer = session.pipeline, session.program, session.renderer
-    else:
-        database = tmp_path / "videohelp.sqlite3"
-        pipeline = IngestPipeline(CommentWriter(database, blocklist))
-        await pipeline.start()
-        program = ProgramEngine(TestPatternSource(640, 360), fps=25)
-        renderer = CardRenderer(640, 360)
-    control = ShowControl(pipeline, program, renderer, session=session)
-    hub = SeatHub(control, database, limits=limits or HubLimits(poll_s=0.2),
-                  state=SeatState(EventLog(replay_events)))
-    server = ConsoleServer("127.0.0.1", 0, ssl=ssl_context)
-    hub.install(server)
-    await hub.start()
-    await server.start()
-    return SeatConsole(database, pipeline, program, control, hub, server)
+                        ssl_context: ssl.SSLContext | None = None,
+                        replay_events: int = REPLAY_EVENTS, blocklist: tuple[str, ...] = (),
+                        triage: bool = False) -> SeatConsole:
+    """A console as ``serve`` builds it (triage off unless asked: it takes seconds to build)."""
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    console = build_console(data_paths(data), small_settings(**{"ingest.blocklist": list(blocklist)}),
+                            ConsoleOptions(host="127.0.0.1", port=0, tls=ssl_context, triage=triage,
+                                           hub_limits=limits or HubLimits(poll_s=0.2),
+                                           replay_events=replay_events))
+    await console.start()
+    return SeatConsole(console)
 
 
 async def recv(ws: ClientConnection, timeout: float = 3.0) -> dict[str, Any]:

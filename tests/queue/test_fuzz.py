@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
 from tests.queue.ingest_support import TOKENS, Console, comment, running_console
+from videohelp.core.platforms import PLATFORM_NAME
 from videohelp.queue.normalize import BIDI_CONTROLS
-from videohelp.queue.protocol import PLATFORM_NAME, Code, Limits, parse_frame
+from videohelp.queue.protocol import Code, Limits, parse_frame
 
 NOW = 1_790_000_000_000
 LIMITS = Limits()

@@ -15,13 +15,13 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.conftest import REPO
 from tests.queue.ingest_support import TOKENS, batch, bridge, comment, now_ms, running_console
-from videohelp.queue.client_limits import BRIDGE, ClientLimits
+from videohelp.core.client_limits import BRIDGE, ClientLimits
+from videohelp.core.server import http_response
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.ingest import IngestConfig
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.protocol import Limits
-from videohelp.queue.server import http_response
 
 pytestmark = pytest.mark.asyncio
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from videohelp.console.roles import Role
+from videohelp.core.roles import Role
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.masking import PROVINCES, digit_view, mask_name, mask_text
 from videohelp.queue.seat_events import EventLog, Question, SeatState

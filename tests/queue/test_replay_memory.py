@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from videohelp.console.roles import Role
+from videohelp.core.roles import Role
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.seat_events import REPLAY_BYTES, EventLog, SeatState
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from videohelp.console.roles import ACTIONS, ROLES, Action, Role, allowed, allowed_actions, receives
+from videohelp.core.roles import ACTIONS, ROLES, Action, Role, allowed, allowed_actions, receives
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.seat_events import Answer, EventLog, Question, SeatState, comment_view
 from videohelp.queue.seat_protocol import (
@@ -43,15 +43,18 @@ def _valid(action: str) -> dict:
         "update": {"layer": "qa", "data": {"answer": "新答案"}},
         "clear": {"layer": "qa"},
         "panic": {},
+        "mark_answered": {"comment": 1},
+        "confirm": {"comment": 1, "entry": "DL01-001"},
     }[action]
     return {"type": action, "rid": "r1", **fields}
 
 
 # -- the role matrix ------------------------------------------------------------------------
 EXPECTED = {
-    "officer": {"flag", "triage", "queue", "dismiss", "take", "update", "clear", "panic"},
-    "presenter": {"flag", "queue", "dismiss", "take", "update", "clear", "panic"},
-    "producer": {"flag", "triage", "queue", "dismiss", "panic"},
+    "officer": {"flag", "triage", "queue", "dismiss", "mark_answered", "take", "update", "clear",
+                "panic", "confirm"},
+    "presenter": {"flag", "queue", "dismiss", "mark_answered", "take", "update", "clear", "panic"},
+    "producer": {"flag", "triage", "queue", "dismiss", "mark_answered", "panic"},
     "expert": {"answer"},
     "automation": {"take", "update", "clear", "panic"},
 }

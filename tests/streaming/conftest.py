@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import pytest_asyncio
 
-from videohelp.queue.server import ConsoleServer
+from videohelp.core.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.control import token_auth
 from videohelp.streaming.graphics import ProgramGraphics

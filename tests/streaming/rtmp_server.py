@@ -259,7 +259,7 @@ class TlsProxy:
     def __init__(self, cert_dir: Path, backend_port: int) -> None:
         import ssl
 
-        from videohelp.console.tls import generate_certificate, server_context
+        from videohelp.core.tls import generate_certificate, server_context
 
         cert, key = generate_certificate(cert_dir, ["127.0.0.1"])
         self._context: ssl.SSLContext = server_context(cert, key)

@@ -14,8 +14,8 @@ import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import FrameGrabber, TlsProxy, ffprobe
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import frames
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.encoder import EncoderSettings, FrameQueue, bgr_to_video_frame
 from videohelp.streaming.outputs import Output, OutputState, OutputWorker

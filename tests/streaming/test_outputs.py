@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.streaming import rtmp_server
-from videohelp.streaming.backoff import Backoff
+from videohelp.core.backoff import Backoff
 from videohelp.streaming.outputs import OutputError, parse_target
 from videohelp.streaming.urls import is_network_url, redact_url
 

@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from tests.streaming.chromium import Chromium
 from tests.streaming.conftest import SAMPLES
-from videohelp.queue.server import ConsoleServer
+from videohelp.core.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer, RenderedCard
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine

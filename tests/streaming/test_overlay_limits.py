@@ -15,8 +15,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.streaming.chromium import Chromium
-from videohelp.queue.client_limits import OVERLAY, ClientLimits
-from videohelp.queue.server import ConsoleServer
+from videohelp.core.client_limits import OVERLAY, ClientLimits
+from videohelp.core.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine

@@ -128,7 +128,7 @@ def test_stream_urls_come_from_the_environment_or_a_private_file(tmp_path) -> No
 
 
 def test_a_settings_file_with_keys_is_made_private(tmp_path) -> None:
-    from videohelp.console.settings import Settings
+    from videohelp.core.settings import Settings
 
     path = tmp_path / "settings.json"
     path.write_text('{"outputs.destinations": {"app": "rtmp://h/live/KEY"}}')

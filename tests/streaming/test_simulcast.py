@@ -19,7 +19,7 @@ import numpy
 import pytest
 
 from tests.streaming.rtmp_server import NginxRtmp, ffprobe, flv_has_keyframe
-from videohelp.streaming.backoff import Backoff
+from videohelp.core.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.program_outputs import ProgramOutputs

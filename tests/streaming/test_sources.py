@@ -11,8 +11,8 @@ import pytest
 
 from tests.streaming import rtmp_server
 from tests.streaming.rtmp_server import make_clip
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import frames
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.capture import CaptureSource, MediaSource
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.outputs import Output

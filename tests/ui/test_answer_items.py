@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from videohelp.console.knowledge import KnowledgeBase
+from videohelp.core.knowledge import KnowledgeBase
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
 

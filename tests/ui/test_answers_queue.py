@@ -7,9 +7,9 @@ import pytest
 
 from tests.loop_support import spin_until
 from tests.queue.answering.support import DRAFT_QUESTION, prepare, request, running_service
-from videohelp.console.paths import DataPaths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import DataPaths
+from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import FILE_NAME, add_client
 from videohelp.queue.comments import State
 from videohelp.ui.queue_model import QuestionQueueModel

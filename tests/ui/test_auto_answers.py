@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from tests.queue.answering.support import ANSWERED_QUESTION, prepare, running_service
-from videohelp.console.knowledge import KnowledgeBase
+from videohelp.core.knowledge import KnowledgeBase
 from videohelp.ui.knowledge_view import KnowledgeView
 
 

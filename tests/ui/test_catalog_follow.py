@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.loop_support import spin_until
-from videohelp.console.catalog import default_catalog
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.catalog import default_catalog
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage
 from videohelp.ui.comment_model import CommentListModel

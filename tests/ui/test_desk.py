@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.ui.i18n import set_language
 from videohelp.ui.main_window import MainWindow
@@ -32,7 +32,7 @@ def make_desk(qloop, qtbot, data_dir, run_until_signal):
 
     def make(role: str = "officer", *, triage: bool = True, person: str = "tester") -> MainWindow:
         session = ShowSession(data_paths(data_dir), _settings(),
-                              SessionOptions(actor=role, triage=triage))
+                              SessionOptions(actor=role, role=role, triage=triage))
         window = MainWindow(session, show_personal=role == "officer", role=role, person=person)
         qtbot.addWidget(window)
         qloop.run_until_complete(session.start())

@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt
 from tests.loop_support import spin_until
 from tests.queue.seat_support import start_console
 from tests.ui.desk_support import desk_with_expert_dock
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.roles import Action, Role
 from videohelp.console.seat_client import SeatLink
-from videohelp.console.seats import Seat
-from videohelp.console.store import Store
+from videohelp.console.seat_server import desk_seat
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.roles import Action, Role
+from videohelp.core.seats import Seat
+from videohelp.core.store import Store
 from videohelp.queue import experts
 from videohelp.queue.seat_protocol import Request
-from videohelp.queue.seat_server import desk_seat
 from videohelp.ui.expert_model import QuestionListModel
 from videohelp.ui.expert_panel import ExpertDock
 from videohelp.ui.expert_window import ExpertWindow
@@ -191,7 +191,7 @@ def desk(qloop, qtbot, data_dir):
 
 
 def test_desk_flags_expert_answers_desk_airs_it(desk, qloop, qtbot) -> None:
-    from videohelp.console import seats
+    from videohelp.core import seats
     from videohelp.queue.comments import IncomingComment, State
 
     window, dock = desk
@@ -230,7 +230,7 @@ def test_desk_flags_expert_answers_desk_airs_it(desk, qloop, qtbot) -> None:
 
 def test_a_comment_flagged_with_the_desk_key_reaches_the_experts(desk, qloop, qtbot) -> None:
     """The desk's own flag (F) only changes the state: the hub still sends it to the experts."""
-    from videohelp.console import seats
+    from videohelp.core import seats
     from videohelp.queue.comments import IncomingComment
 
     window, dock = desk

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from videohelp.assets import asset_path
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.regulations import RegulationIndex
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.regulations import RegulationIndex
 from videohelp.ui.knowledge_model import KnowledgeTableModel
 from videohelp.ui.knowledge_view import KnowledgeDock, KnowledgeView
 
@@ -174,9 +174,9 @@ def test_dock_opens_the_base_when_first_shown(qtbot, data_dir: Path) -> None:
 
 @pytest.fixture
 def desk(qloop, qtbot, data_dir):
-    from videohelp.console.paths import data_paths
     from videohelp.console.session import SessionOptions, ShowSession
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.ui.main_window import MainWindow
 
     settings = Settings()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.console.reports.builder import build_history, write
 from tests.loop_support import spin_until
 from tests.ui.desk_support import desk_with_expert_dock
-from videohelp.console import seats
 from videohelp.console.seat_client import SeatLink
-from videohelp.console.store import Store
+from videohelp.core import seats
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment
 from videohelp.ui.expert_window import ExpertWindow
 from videohelp.ui.i18n import set_language

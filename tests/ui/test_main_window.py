@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.ui.main_window import MainWindow
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from tests.loop_support import spin_until
 from tests.ui.test_expert_window import _flagged_question, console  # noqa: F401
 from videohelp.assets import asset_path
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.library import ClipLibrary, ClipSpec
 from videohelp.console.seat_client import SeatLink
+from videohelp.core.knowledge import KnowledgeBase
 from videohelp.ui.expert_window import ExpertWindow
 
 

@@ -8,9 +8,9 @@ import pytest
 from shiboken6 import isValid
 
 from tests.console.test_pocket_air import _plays
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import StoredComment
 from videohelp.ui.main_window import MainWindow
 

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 
 from tests.loop_support import spin_until
 from tests.ui.desk_support import desk_with_expert_dock
-from videohelp.console import seats
 from videohelp.console.remote_show import DeskHttp, RemoteShow
 from videohelp.console.seat_client import SeatLink
-from videohelp.console.store import Store
+from videohelp.core import seats
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.ui import remote_desk
 from videohelp.ui.remote_desk import RemoteDeskWindow

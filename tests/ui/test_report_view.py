@@ -14,7 +14,7 @@ from videohelp.console.reports import present
 from videohelp.console.reports.build import build_report
 from videohelp.console.reports.job import ReportJob
 from videohelp.console.reports.period import DateRange
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.ui.report_view import ReportDialog
 
 DAY = date(2024, 5, 6)
@@ -118,9 +118,9 @@ def test_backwards_dates_are_refused_in_the_dialog(qtbot, database) -> None:
 
 
 def test_the_desk_menu_opens_the_review(qloop, qtbot, data_dir) -> None:
-    from videohelp.console.paths import data_paths
     from videohelp.console.session import SessionOptions, ShowSession
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.ui.main_window import MainWindow
 
     settings = Settings()

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from videohelp.console.knowledge import KnowledgeBase, check_airable
-from videohelp.console.regulations import load_regulations
+from videohelp.core.knowledge import KnowledgeBase, check_airable
+from videohelp.core.regulations import load_regulations
 from videohelp.queue.comments import IncomingComment
 from videohelp.ui.knowledge_view import KnowledgeView
 from videohelp.ui.review_dialog import ReviewDialog

@@ -18,8 +18,8 @@ from videohelp import __version__
 from videohelp.console import commands
 from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
-from videohelp.console.private import restrict_umask
-from videohelp.console.token_files import SEAT_TOKEN_ENV, add_token_arguments
+from videohelp.core.private import restrict_umask
+from videohelp.core.token_files import SEAT_TOKEN_ENV, add_token_arguments
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from typing import IO
 
 from videohelp import __version__
 from videohelp.console.logsetup import recent_log_lines
-from videohelp.console.private import create_private, private_dir
+from videohelp.core.private import create_private, private_dir
 
 log = logging.getLogger(__name__)
 

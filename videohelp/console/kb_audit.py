@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from videohelp.console.regulations import chinese_number
+from videohelp.core.regulations import chinese_number
 
 _CN = "零〇一二两三四五六七八九十百千万"
 # A Chinese numeral counts as a figure only before a unit: 一般/一次性/统一 are words.

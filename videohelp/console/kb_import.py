@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.catalog import Article, Channel, Item, check_item
 from videohelp.console.kb_io import FileProblem, RowProblem, Table, read_tables, write_csv, write_xlsx
-from videohelp.console.knowledge import Entry, KnowledgeBase, check_entry, write_entry
+from videohelp.core.catalog import Article, Channel, Item, check_item
+from videohelp.core.knowledge import Entry, KnowledgeBase, check_entry, write_entry
 
 log = logging.getLogger(__name__)
 

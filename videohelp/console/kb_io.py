@@ -26,8 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.private import create_private, open_private
 from videohelp.console.spreadsheet import neutralise, restore
+from videohelp.core.private import create_private, open_private
 
 KB_COLUMNS = ("id", "item", "questions", "short_answer", "full_answer", "source_file",
               "source_article", "status", "reviewed_by", "reviewed_at", "version", "change_note")

@@ -19,9 +19,9 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from videohelp.console.catalog import CLASSES, now_ms
 from videohelp.console.kb_audit import conflicts, near_duplicates, outdated_terms, unsupported_figures
-from videohelp.console.knowledge import RETIRED_ACTION, Entry, KnowledgeBase, KnowledgeError, get_entry
+from videohelp.core.catalog import CLASSES, now_ms
+from videohelp.core.knowledge import RETIRED_ACTION, Entry, KnowledgeBase, KnowledgeError, get_entry
 
 log = logging.getLogger(__name__)
 

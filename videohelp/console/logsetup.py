@@ -7,7 +7,7 @@ import logging.handlers
 import re
 from pathlib import Path
 
-from videohelp.console.private import create_private
+from videohelp.core.private import create_private
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 

@@ -27,8 +27,8 @@ from PySide6.QtCore import QObject, Signal
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
-from videohelp.console import tls
-from videohelp.streaming.backoff import Backoff
+from videohelp.core import tls
+from videohelp.core.backoff import Backoff
 
 log = logging.getLogger(__name__)
 

@@ -1,17 +1,20 @@
-"""A show session: the pipeline, the feed, the program engine and the desk's actions.
+"""A show session: the desk's Qt façade over one console and its show actions.
 
-The session is the desk's model layer: it has no widgets, runs on the main
-thread's asyncio loop (qasync), and every action it offers is what a seat or
-a widget may call. Writes go through the pipeline's writer thread so that the
-desk never waits on SQLite.
+The session has no widgets and runs on the main thread's asyncio loop
+(qasync). It builds its console with the one wiring (``build_console``:
+pipeline, triage, server, program, outputs, seats) and acts as one actor (the
+officer, presenter or producer the desk was started as) through the show's
+one action service (``console.actions``), so the role table decides the
+desk's actions as it decides a seat's, and the audit log records them. What
+the actions report comes back as Qt signals for the widgets.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
+import sqlite3
 import weakref
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -19,53 +22,47 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.console.catalog import Catalog, default_catalog, studio_catalog
-from videohelp.console.knowledge import (
-    SHORT_ANSWER_MAX,
-    Entry,
-    NotAirableError,
-    check_airable,
-    record_on_air,
-)
-from videohelp.console.paths import DataPaths
-from videohelp.console.pocket.air import PocketAir
-from videohelp.console.reports.shows import close_show, open_show
-from videohelp.console.settings import Settings
-from videohelp.queue.client_limits import ClientLimits
+from videohelp.console.show_events import Actor, AnswerAired, CommentChanged, OnAirChanged, ShowEvent
+from videohelp.console.wiring import ConsoleOptions, build_console
+from videohelp.core.catalog import Catalog, CatalogError, default_catalog
+from videohelp.core.knowledge import Entry
+from videohelp.core.paths import DataPaths
+from videohelp.core.roles import Action, Role
+from videohelp.core.settings import Settings
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.feed import CommentFeed
-from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
-from videohelp.queue.persist import set_state
-from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.server import ConsoleServer
+from videohelp.queue.seat_protocol import DEFAULT_QA_LAYER, ErrorCode, ProtocolError, Request
 from videohelp.queue.simulator import CommentSimulator, run_simulator
-from videohelp.queue.triage.service import TriageService
 from videohelp.streaming.audio import AudioError
-from videohelp.streaming.cards import CardRenderer, RenderedCard
-from videohelp.streaming.graphics import ProgramGraphics
+from videohelp.streaming.cards import RenderedCard
 from videohelp.streaming.outputs import Output, OutputError
-from videohelp.streaming.program import ProgramEngine
-from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
-from videohelp.streaming.sources import Source, SourceError, TestPatternSource, open_source
+from videohelp.streaming.sources import Source, SourceError, open_source
 
 log = logging.getLogger(__name__)
+
+# The desk cuts its question cards in and out: the operator sees at once what is on air.
+DESK_MOTION = {"transition": "cut", "out": "cut"}
+_STATE_ACTIONS = {State.QUEUED: Action.QUEUE, State.DISMISSED: Action.DISMISS,
+                  State.ANSWERED: Action.MARK_ANSWERED}
 
 
 @dataclass
 class SessionOptions:
     demo: bool = False
     actor: str = "desk"
+    role: str = "officer"  # the desk's role: the role table decides its actions
     seed: int | None = None
     comments_per_s: float | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
-    # The console's server (/ingest and whatever else registers a route). The
-    # desk listens; tests leave it off or use port 0.
+    # The console's server (/ingest, /seat, /overlay and whatever else registers a
+    # route). The desk listens; tests leave it off or use port 0.
     listen: bool = False
     host: str | None = None
     port: int | None = None
     ingest_tokens: dict[str, str] = field(default_factory=dict)
     # Triage (queue/triage): classify stored comments in a worker thread.
     triage: bool = True
+    tls: Any = None  # an ssl.SSLContext for wss:// (off loopback)
 
 
 class ShowSession(QObject):
@@ -98,8 +95,16 @@ class ShowSession(QObject):
         self.paths = paths
         self.settings = settings
         self.options = options or SessionOptions()
-        self.writer = writer_from_settings(paths.database, settings)
-        self.pipeline = IngestPipeline(self.writer)
+        self.actor = Actor.of(self.options.actor, self.options.role)
+        self.console = build_console(paths, settings, ConsoleOptions(
+            listen=self.options.listen, host=self.options.host, port=self.options.port,
+            tls=self.options.tls, ingest_tokens=self.options.ingest_tokens,
+            triage=self.options.triage, show_by=self.options.actor))
+        console = self.console
+        self.writer, self.pipeline, self.server = console.writer, console.pipeline, console.server
+        self.ingest, self.triage, self.program = console.ingest, console.triage, console.program
+        self.renderer, self.graphics, self.outputs = console.renderer, console.graphics, console.outputs
+        self.actions, self.hub = console.actions, console.hub
         self.feed = CommentFeed(parent=self)
         # Through a weak reference: a bound method would make session <-> pipeline a
         # cycle, and a cycle may be collected on the writer thread, where Qt cannot
@@ -111,52 +116,55 @@ class ShowSession(QObject):
             if alive is not None:
                 alive._to_feed(comments)
 
+        def show_event(event: ShowEvent) -> None:
+            alive = session()
+            if alive is not None:
+                alive._show_event(event)
+
         self.pipeline.add_listener(to_feed)
-        self.triage: TriageService | None = None
-        if self.options.triage:
-            self.triage = TriageService(self.pipeline, paths.database, parent=self)
-            self.pipeline.add_listener(self.triage.submit)
+        self.actions.add_listener(show_event)
+        if self.triage is not None:
             self.triage.commentsTriaged.connect(self.commentsTriaged)
-            self.commentChanged.connect(self.triage.comment_changed)
-        ingest_config = IngestConfig.from_settings(settings, self.options.ingest_tokens)
-        self.server = ConsoleServer(
-            self.options.host or settings["server.host"],
-            settings["server.port"] if self.options.port is None else self.options.port,
-            max_connections=settings["server.max_connections"],
-            hard_max_bytes=2 * ingest_config.limits.max_frame_bytes,
-            limits=ClientLimits.from_settings(settings))  # budgets per kind of client
-        self.ingest = build_ingest(self.server, self.pipeline, ingest_config)
-        self.server_error: str | None = None
-        width, height = settings["program.width"], settings["program.height"]
-        # The shipped catalog until start() reads the studio's from the database.
-        self.catalog: Catalog = default_catalog()
-        self.renderer = CardRenderer(width, height, catalog=self.catalog)
-        self.program = ProgramEngine(TestPatternSource(width, height), fps=settings["program.fps"],
-                                     parent=self)
-        self.outputs = ProgramOutputs(self.program,
-                                      settings_for(width, height, settings["program.fps"]), parent=self,
-                                      profiles=settings["outputs.profiles"],
-                                      destinations=settings["outputs.destinations"])
         self._source: Source | None = None  # the last one switch_source opened
-        # The browser-source page /overlay (OBS, vMix) mirrors the program's cards; live
-        # cards (the clock) refresh themselves. A Q&A card that went out by itself is done.
-        self.graphics = ProgramGraphics(self.program, self.renderer)
-        self.graphics.install(self.server)
-        # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask) when the server listens
-        # and triage runs (the answers use its engine).
+        # Issue 19: 24-hour answers (POST /api/v1/ask, /ask) when the server listens and triage
+        # runs (the answers use its engine). They settle their own questions (answered, or
+        # flagged to the experts) and tell the desk through this session's signals.
         from videohelp.console.pocket.answer_clips import answer_clips
         from videohelp.queue.answering.install import install_answers
+
         self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
                                         ingest=self.ingest,
                                         clips=answer_clips(paths.database, settings))
                         if self.options.listen and self.options.triage else None)
-        self.program.autoOut.connect(self._on_auto_out)
         # 锦囊口袋 clips to program (take_clip / preview_clip / stop_clip): issue 18.
+        from videohelp.console.pocket.air import PocketAir
+
         self.pocket = PocketAir(self)
-        self.on_air: StoredComment | None = None
-        self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
+        self.actions.clips = self.pocket  # seats' and the desk's ``take`` with a clip
         self._tasks: list[asyncio.Task] = []
         self._background: set[asyncio.Future] = set()
+        self._rids = 0
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.console.catalog
+
+    @property
+    def on_air(self) -> StoredComment | None:
+        """The comment on the Q&A layer (whoever put it there), or None."""
+        return self.actions.on_air.get(DEFAULT_QA_LAYER)
+
+    @property
+    def server_error(self) -> str | None:
+        return self.console.server_error
+
+    @property
+    def show_id(self) -> int | None:
+        return self.console.show_id
+
+    def experts_online(self) -> int:
+        """Expert seats connected now."""
+        return sum(role == Role.EXPERT.value for role in self.hub.online.values())
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future:
         """Run a desk action in the background, keeping a reference until it ends."""
@@ -166,22 +174,11 @@ class ShowSession(QObject):
         return task
 
     async def start(self) -> None:
-        await self.pipeline.start()
-        await self.reload_catalog()
-        await self._record_show(on_air=True)
-        if self.triage is not None:
-            self.triage.start()  # builds in its worker thread; returns at once
-        if self.answers is not None:  # issue 19 hook: builds at the first question
+        await self.console.start(tolerate_listen_error=True)
+        if self.answers is not None:  # builds at the first question (503 until then)
             await self.answers.start(wait=False)
-        if self.options.listen:
-            try:
-                await self.server.start()
-            except OSError as exc:
-                # The desk still works without bridges (demo, rehearsal): say so, go on.
-                self.server_error = f"cannot listen on {self.server.host}:{self.server.port}: {exc}"
-                log.error("%s", self.server_error)
-        self.program.start()
-        await self.graphics.start()
+        if self.catalog != default_catalog():  # the studio's edits, read at start
+            self.catalogChanged.emit(self.catalog)
         if self.options.demo:
             rate = self.options.comments_per_s or self.settings["demo.comments_per_s"]
             simulator = CommentSimulator(seed=self.options.seed)
@@ -189,7 +186,7 @@ class ShowSession(QObject):
                 run_simulator(self.pipeline, simulator, rate, initial_burst=12), name="simulator"))
             try:  # the shipped example clips, so that the desk has some to suggest
                 await self.pocket.seed_examples()
-            except Exception as exc:
+            except (OSError, sqlite3.Error, ValueError) as exc:
                 log.error("example clips not loaded: %s", exc)
 
     async def stop(self) -> None:
@@ -199,33 +196,14 @@ class ShowSession(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=5.0)
         self.pocket.close()  # a clip on air: back to the source it interrupted
-        self.outputs.stop_all()
-        await self.graphics.stop()
-        self.program.stop()
         if self._source is not None:  # a camera or stream reader thread: end it
             self._source.close()
-        await self.server.stop()
-        if self.answers is not None:  # issue 19 hook
+        if self.answers is not None:
             await self.answers.stop()
-        await self._record_show(on_air=False)
-        if self.triage is not None:
-            await self.triage.stop()
-        await self.pipeline.stop()
-
-    async def _record_show(self, *, on_air: bool) -> None:
-        """Record the show going on or off air, for the daily review's hours on air.
-
-        Failing to record must not stop a show, so errors are logged only.
-        """
-        try:
-            if on_air:
-                self.show_id = await self.pipeline.run_in_writer(open_show, self.options.actor)
-            elif self.show_id is not None:
-                await self.pipeline.run_in_writer(close_show, self.show_id)
-                self.show_id = None
-        except Exception as exc:
-            log.error("could not record the show %s air: %s", "on" if on_air else "off", exc)
+        await self.console.stop()
 
     async def reload_catalog(self) -> Catalog:
         """Read the studio's catalog (call after an edit was saved); if it changed, cards
@@ -234,13 +212,12 @@ class ShowSession(QObject):
         A card already on air keeps what it showed until it is updated or taken again.
         """
         try:
-            catalog = await self.pipeline.run_in_writer(lambda store: studio_catalog(store.conn))
-        except Exception as exc:  # keep showing with the catalog we have
+            changed = await self.console.reload_catalog()
+        except (sqlite3.Error, CatalogError) as exc:  # keep showing with the catalog we have
             log.error("could not read the catalog: %s", exc)
             return self.catalog
-        if catalog != self.catalog:
-            self.catalog = self.renderer.catalog = catalog
-            self.catalogChanged.emit(catalog)
+        if changed:
+            self.catalogChanged.emit(self.catalog)
         return self.catalog
 
     def _to_feed(self, comments: list[StoredComment]) -> None:
@@ -254,6 +231,17 @@ class ShowSession(QObject):
                 if comment.repeat_of is not None:
                     counts[comment.repeat_of] = counts.get(comment.repeat_of, 0) + 1
             self.repeatsAdded.emit(counts)
+
+    def _show_event(self, event: ShowEvent) -> None:
+        """What the show's actions did (the desk's, a seat's, the program's own) as signals."""
+        if isinstance(event, CommentChanged):
+            self.commentChanged.emit(event.comment)
+            if event.refiled:
+                self.commentsTriaged.emit([event.comment])
+        elif isinstance(event, OnAirChanged) and event.layer == DEFAULT_QA_LAYER:
+            self.onAirChanged.emit(event.comment)
+        elif isinstance(event, AnswerAired):
+            self.answerAired.emit(event.entry)
 
     # -- program source and outputs (usable while live) -------------------------------
     def start_output(self, target: str) -> Output | None:
@@ -289,9 +277,9 @@ class ShowSession(QObject):
             return False
         return True
 
-    # -- desk actions ---------------------------------------------------------------
+    # -- desk actions: requests to the show's action service as this desk's actor ---------------
     def qa_card(self, comment: StoredComment, answer: str = "", item: str = "") -> RenderedCard:
-        """The question card for ``comment``: masked name and masked text only."""
+        """The question card for ``comment``: masked name and masked text only (a preview)."""
         data = {"question": comment.text_masked, "viewer": comment.user_name_masked}
         if answer:
             data["answer"] = answer
@@ -299,92 +287,73 @@ class ShowSession(QObject):
             data["item"] = item
         return self.renderer.render("qa", data)
 
+    async def act(self, request: Request) -> StoredComment | bool | None:
+        """Do ``request`` as this desk; the comment it changed (True if none), or None (and
+        ``actionFailed`` with the reason) if refused."""
+        try:
+            outcome = await self.actions.perform(self.actor, request)
+        except ProtocolError as exc:
+            log.info("desk action %s refused: %s", request.action.value, exc.message)
+            self.actionFailed.emit(user_message(exc))
+            return None
+        return outcome.comment if outcome.comment is not None else True
+
+    def _request(self, action: Action, **fields: Any) -> Request:
+        self._rids += 1
+        return Request(action, f"desk-{self._rids}", **fields)
+
+    async def take_clip(self, clip_id: int, item: str | None = None,
+                        comment_id: int | None = None) -> bool:
+        """A 锦囊口袋 clip to program as this desk; False (and actionFailed) if refused."""
+        request = self._request(Action.TAKE, clip=clip_id, item=item, comment=comment_id)
+        return await self.act(request) is not None
+
     async def take_question(self, comment: StoredComment, answer: str = "", item: str = "") -> bool:
         """Put ``comment`` on screen as a Q&A card; False (and actionFailed) if refused."""
-        if comment.blocked or comment.state == State.BLOCKED:
-            self.actionFailed.emit("blocked comment cannot go on air")
-            return False
-        try:
-            card = self.qa_card(comment, answer, item)
-            updated = await self.pipeline.run_in_writer(set_state, comment.id, State.ON_AIR,
-                                                        self.options.actor)
-        except Exception as exc:
-            log.warning("take refused: %s", exc)
-            self.actionFailed.emit(str(exc))
-            return False
-        self.program.take("qa", card, duration_s=self.settings["cards.default_duration_s"])
-        previous, self.on_air = self.on_air, updated
-        if previous is not None and previous.id != updated.id:
-            await self._finish(previous)
-        self.commentChanged.emit(updated)
-        self.onAirChanged.emit(updated)
-        return True
-
-    async def change_state(self, comment: StoredComment, state: State,
-                           detail: str = "") -> StoredComment | None:
-        """Move ``comment`` to ``state`` (queued, flagged, dismissed, answered...), recorded
-        with who and when; None (and actionFailed) if the workflow refuses it."""
-        try:
-            updated = await self.pipeline.run_in_writer(set_state, comment.id, state,
-                                                        self.options.actor, detail)
-        except Exception as exc:
-            self.actionFailed.emit(str(exc))
-            return None
-        self.commentChanged.emit(updated)
-        return updated
+        request = self._request(Action.TAKE, comment=comment.id, answer=answer, item=item or None,
+                                template="qa", raw=dict(DESK_MOTION))
+        return await self.act(request) is not None
 
     async def take_answer(self, comment: StoredComment, entry: Entry | None, answer: str, *,
                           officer_confirmed: bool) -> bool:
         """Put ``comment`` on screen with ``answer`` (from ``entry``, perhaps edited).
 
-        A draft entry needs the officer's confirmation; the airing is counted
-        against the entry. False (and actionFailed) if refused.
+        A draft entry needs the officer's confirmation (``Action.CONFIRM``); the airing
+        is counted against the entry. False (and actionFailed) if refused.
         """
-        item = entry.item if entry is not None else (comment.item or "")
-        if entry is not None:
-            try:
-                check_airable(entry, officer_confirmed)
-            except NotAirableError as exc:
-                self.actionFailed.emit(str(exc))
-                return False
-        if len(answer) > SHORT_ANSWER_MAX:
-            self.actionFailed.emit(f"on-air answer longer than {SHORT_ANSWER_MAX} characters")
-            return False
-        if not await self.take_question(comment, answer, item):
-            return False
-        if entry is not None:
-            try:
-                await self.pipeline.run_in_writer(
-                    functools.partial(record_on_air, confirmed_by_officer=officer_confirmed),
-                    entry.id, self.options.actor)
-            except Exception as exc:  # the card is on air; the count is bookkeeping
-                log.warning("airing of %s not counted: %s", entry.id, exc)
-        self.answerAired.emit(entry.id if entry is not None else "")
-        return True
+        request = self._request(Action.TAKE, comment=comment.id, answer=answer, template="qa",
+                                entry=entry.id if entry is not None else None,
+                                item=entry.item if entry is not None else None,
+                                confirm=officer_confirmed, raw=dict(DESK_MOTION))
+        return await self.act(request) is not None
+
+    async def change_state(self, comment: StoredComment, state: State,
+                           detail: str = "") -> StoredComment | None:
+        """Move ``comment`` to ``state`` (queued, flagged, dismissed, answered) through its
+        action; None (and actionFailed) if refused."""
+        if state == State.FLAGGED:
+            request = self._request(Action.FLAG, comment=comment.id, note=detail)
+        elif state in _STATE_ACTIONS:
+            request = self._request(_STATE_ACTIONS[state], comment=comment.id)
+        else:
+            self.actionFailed.emit(user_message(ProtocolError(
+                ErrorCode.BAD_STATE, f"no desk action moves a comment to {state.value}")))
+            return None
+        result = await self.act(request)
+        return result if isinstance(result, StoredComment) else None
 
     async def clear_question(self) -> None:
         """Take the Q&A card off screen; the comment counts as answered."""
-        self.program.clear("qa")
-        previous, self.on_air = self.on_air, None
-        if previous is not None:
-            await self._finish(previous)
-        self.onAirChanged.emit(None)
+        if DEFAULT_QA_LAYER not in self.program.on_air():
+            return  # nothing to take off (it went out by itself, or was never on)
+        await self.act(self._request(Action.CLEAR, layer=DEFAULT_QA_LAYER, raw={"out": "cut"}))
 
     def panic(self) -> None:
         """Clear everything at once. Synchronous: the screen empties before any await."""
-        self.program.panic()
-        previous, self.on_air = self.on_air, None
-        if previous is not None:
-            self.spawn(self._finish(previous))
-        self.onAirChanged.emit(None)
-
-    def _on_auto_out(self, layer: str) -> None:
-        """The Q&A card's time on air ran out: the comment counts as answered, as if cleared."""
-        if layer != "qa" or self.on_air is None or "qa" in self.program.on_air():
-            return  # another layer, or a new question was taken meanwhile
-        previous, self.on_air = self.on_air, None
-        self.spawn(self._finish(previous))
-        self.onAirChanged.emit(None)
+        try:
+            self.actions.panic(self.actor)
+        except ProtocolError as exc:
+            self.actionFailed.emit(user_message(exc))
 
     async def refile(self, comment: StoredComment, item: str | None) -> StoredComment | None:
         """The officer files ``comment`` under ``item`` (None: chatter); triage learns it.
@@ -392,22 +361,12 @@ class ShowSession(QObject):
         The correction is stored, so it also holds after a restart. None (and
         actionFailed) if refused.
         """
-        if self.triage is None:
-            self.actionFailed.emit("triage is off")
-            return None
-        try:
-            updated = await self.triage.correct(comment, item, self.options.actor)
-        except (ValueError, KeyError) as exc:
-            self.actionFailed.emit(str(exc))
-            return None
-        self.commentChanged.emit(updated)
-        return updated
+        result = await self.act(self._request(Action.TRIAGE, comment=comment.id, item=item))
+        return result if isinstance(result, StoredComment) else None
 
-    async def _finish(self, comment: StoredComment) -> None:
-        try:
-            updated = await self.pipeline.run_in_writer(set_state, comment.id, State.ANSWERED,
-                                                        self.options.actor)
-        except Exception as exc:
-            log.warning("could not mark %s answered: %s", comment.id, exc)
-            return
-        self.commentChanged.emit(updated)
+
+def user_message(exc: ProtocolError) -> str:
+    """A refused action as the desk shows it, in the interface's language."""
+    from videohelp.console.action_messages import refusal_text
+
+    return refusal_text(exc.code, exc.message)

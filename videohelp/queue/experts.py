@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
-from videohelp.queue.persist import now_ms
+from videohelp.queue.persist import change_state, now_ms
 from videohelp.queue.seat_events import Answer
-from videohelp.queue.states import check_transition
 
 
 class NotFlaggedError(LookupError):
@@ -45,26 +44,6 @@ def get_comment(store: Store, comment_id: int) -> StoredComment:
 def comment_item(store: Store, comment_id: int) -> str | None:
     row = store.conn.execute("SELECT item FROM comments WHERE id = ?", (comment_id,)).fetchone()
     return row["item"] if row is not None else None
-
-
-def change_state(conn: sqlite3.Connection, comment_id: int, target: State, actor: str,
-                 detail: str = "") -> tuple[StoredComment, StoredComment]:
-    """``set_state`` inside the caller's transaction; return (before, after)."""
-    row = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
-    if row is None:
-        raise KeyError(f"no comment {comment_id}")
-    before = StoredComment.from_row(dict(row))
-    check_transition(before.state, target)
-    conn.execute("UPDATE comments SET state = ? WHERE id = ?", (target.value, comment_id))
-    conn.execute(
-        "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?)", (comment_id, now_ms(), actor, before.state.value, target.value,
-                                       detail))
-    after = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
-    if before.state == State.FLAGGED and target != State.FLAGGED:
-        conn.execute("UPDATE expert_flags SET closed_ms = ? WHERE comment_id = ? AND closed_ms IS NULL",
-                     (now_ms(), comment_id))
-    return before, StoredComment.from_row(dict(after))
 
 
 def flag_question(store: Store, comment_id: int, note: str, actor: str
@@ -127,7 +106,7 @@ def record_answer(store: Store, comment_id: int, expert: str, text: str,
 
 def _save_draft(conn: sqlite3.Connection, expert: str, text: str, draft: dict[str, Any]) -> str:
     """A knowledge-base draft from an expert answer (reviewed later by an officer)."""
-    from videohelp.console.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeError, check_entry, write_entry
+    from videohelp.core.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeError, check_entry, write_entry
 
     item, question = draft["item"], draft["question"]
     codes = [row[0] for row in conn.execute("SELECT code FROM catalog_items")]

@@ -34,12 +34,13 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
-from videohelp.queue.client_limits import BRIDGE
+from videohelp.core.client_limits import BRIDGE
+from videohelp.core.platforms import PLATFORM_NAME
+from videohelp.core.server import ConsoleServer, bearer_token
 from videohelp.queue.dedup import RepeatRules
 from videohelp.queue.persist import CommentWriter, WriteResult, now_ms
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.protocol import (
-    PLATFORM_NAME,
     Code,
     FrameError,
     Limits,
@@ -47,7 +48,6 @@ from videohelp.queue.protocol import (
     hello_json,
     parse_frame,
 )
-from videohelp.queue.server import ConsoleServer, bearer_token
 
 log = logging.getLogger(__name__)
 

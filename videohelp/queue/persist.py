@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State, StoredComment
 from videohelp.queue.dedup import RepeatRules, RepeatTracker, Seen, repeat_key
 from videohelp.queue.masking import mask_name, mask_text
@@ -185,22 +185,34 @@ def _insert_rows(conn: sqlite3.Connection, rows: Sequence[StoredComment]) -> Non
                          row.received_ms, row.state.value, row.blocked, row.repeat_of)])
 
 
-def set_state(store: Store, comment_id: int, target: State, actor: str,
-              detail: str = "") -> StoredComment:
-    """Change a comment's state (checked) and record who and when. Writer thread only."""
+def change_state(conn: sqlite3.Connection, comment_id: int, target: State, actor: str,
+                 detail: str = "") -> tuple[StoredComment, StoredComment]:
+    """The one writer of a comment's state, inside the caller's transaction: check the
+    transition, record who and when, and close the expert flag when a question leaves the
+    experts' list (whichever path moved it). Return (before, after)."""
     from videohelp.queue.states import check_transition
 
+    row = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"no comment {comment_id}")
+    before = StoredComment.from_row(dict(row))
+    check_transition(before.state, target)
+    stamp = now_ms()
+    conn.execute("UPDATE comments SET state = ? WHERE id = ?", (target.value, comment_id))
+    conn.execute(
+        "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)", (comment_id, stamp, actor, before.state.value, target.value,
+                                       detail))
+    if before.state == State.FLAGGED and target != State.FLAGGED:
+        conn.execute("UPDATE expert_flags SET closed_ms = ? WHERE comment_id = ? AND closed_ms IS NULL",
+                     (stamp, comment_id))
+    after = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+    return before, StoredComment.from_row(dict(after))
+
+
+def set_state(store: Store, comment_id: int, target: State, actor: str,
+              detail: str = "") -> StoredComment:
+    """Change a comment's state (checked) and record who and when, in its own transaction
+    (``change_state``: an open expert flag is closed too). Writer thread only."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
-        if row is None:
-            raise KeyError(f"no comment {comment_id}")
-        current = State(row["state"])
-        check_transition(current, target)
-        conn.execute("UPDATE comments SET state = ? WHERE id = ?", (target.value, comment_id))
-        conn.execute(
-            "INSERT INTO comment_history (comment_id, at_ms, actor, from_state, to_state, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (comment_id, now_ms(), actor, current.value, target.value, detail),
-        )
-        updated = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
-    return StoredComment.from_row(dict(updated))
+        return change_state(conn, comment_id, target, actor, detail)[1]

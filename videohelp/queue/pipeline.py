@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.persist import CommentWriter, PlatformEvent, WriteResult
 from videohelp.queue.remask import start_remask, stop_remask

@@ -21,7 +21,7 @@ from videohelp.queue.normalize import TextError, check_text, normalize_text
 from videohelp.queue.persist import PlatformEvent
 
 PROTOCOL_VERSION = 1
-PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
 _EVENT_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # Identifiers are opaque but must be printable: they end up in logs and exports.
 _BAD_ID_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -20,7 +20,7 @@ import contextlib
 import logging
 from typing import Any
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.masking import RULES_VERSION, mask_text
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from videohelp.console.roles import Role, allowed_actions, receives, sees_personal
+from videohelp.core.roles import Role, allowed_actions, receives, sees_personal
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.masking import mask_text
 from videohelp.queue.seat_protocol import encode
@@ -253,9 +253,11 @@ class SeatState:
             {"comments": [comment_view(c, True, self.item_of(c.id)) for c in batch]},
             {"comments": [comment_view(c, False, self.item_of(c.id)) for c in batch]})
 
-    def comment_changed(self, comment: StoredComment, item: str | None = None) -> list[Event]:
-        """The comment's event, and ``question.closed``/``question.reopened`` when a flagged
-        question leaves (or re-enters) the experts' list: experts get no comment events."""
+    def comment_changed(self, comment: StoredComment, item: str | None = None,
+                        by: str | None = None) -> list[Event]:
+        """The comment's event (``by``: who changed it), and ``question.closed``/
+        ``question.reopened`` when a flagged question leaves (or re-enters) the experts' list:
+        experts get no comment events."""
         if item is not None:
             self.items[comment.id] = item
             if comment.id in self.questions:
@@ -264,11 +266,14 @@ class SeatState:
         was_open = question.open if question is not None else None
         self._remember(comment)
         item = self.item_of(comment.id)
-        events = [self.log.append("comment.changed", {"comment": comment_view(comment, True, item)},
-                                  {"comment": comment_view(comment, False, item)})]
+        who = {"by": by} if by else {}
+        events = [self.log.append("comment.changed",
+                                  {"comment": comment_view(comment, True, item), **who},
+                                  {"comment": comment_view(comment, False, item), **who})]
         if question is not None and question.open != was_open:
             name = "question.reopened" if question.open else "question.closed"
-            events.append(self.log.append(name, {"comment": comment.id, "state": comment.state.value}))
+            events.append(self.log.append(name, {"comment": comment.id, "state": comment.state.value,
+                                                 **who}))
         return events
 
     # -- the expert group ---------------------------------------------------------------

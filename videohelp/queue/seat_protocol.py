@@ -2,7 +2,7 @@
 
 A seat sends ``{"type": "<action>", "rid": "...", ...}`` and gets
 ``{"type": "ok", "rid": ...}`` or ``{"type": "error", "rid": ..., "code":
-..., "message": ...}``. Besides the actions of ``videohelp.console.roles`` a
+..., "message": ...}``. Besides the actions of ``videohelp.core.roles`` a
 seat may send ``hello`` (resume from a sequence number) and ``ping``. Nothing
 here does I/O: the server (``seat_server``) feeds text in and sends what comes
 out, so every refusal is testable without a socket. See docs/protocol.md.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from videohelp.console.roles import Action, Role, allowed
+from videohelp.core.roles import Action, Role, allowed
 from videohelp.queue.normalize import TextError, check_text
 
 # Limits (documented in docs/protocol.md; change both together).
@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_ITEM = "unknown_item"    # not a business-item code
     BAD_CARD = "bad_card"            # unknown template, missing or invalid card fields
     BLOCKED = "blocked"              # blocked text never goes on air
+    DRAFT = "draft"                  # a draft answer needs the officer's confirmation
     BAD_TEXT = "bad_text"            # empty, too long, control or bidi characters
     RATE_LIMITED = "rate_limited"    # more requests than a seat may send; nothing was done
     INTERNAL = "internal"            # the console failed; the action did not happen
@@ -76,6 +77,8 @@ class Request:
     answer: str = ""
     answer_id: int | None = None
     clip: int | None = None  # take of a 锦囊口袋 clip (issue 18)
+    entry: str | None = None   # take: the knowledge-base entry whose answer goes on air
+    confirm: bool = False      # take: the officer confirms a draft entry for air
     # The request as sent: card requests pass their motion fields (transition, duration_s...)
     # through to the program's card control unchanged.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -272,11 +275,15 @@ def _take(m: dict[str, Any], action: Action, rid: str) -> Request:
                                 rid)
         return Request(action, rid, clip=clip, item=_item(m, rid, required=False),
                        comment=_comment(m, rid) if "comment" in m else None)
+    entry = m.get("entry")
+    if entry is not None and (not isinstance(entry, str) or not 0 < len(entry) <= MAX_RID_CHARS):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "'entry' must be a knowledge-base entry id", rid)
     if "comment" in m:
         return Request(action, rid, comment=_comment(m, rid), template=template, layer=layer,
                        answer=_text(m, "answer", rid, MAX_ANSWER_CHARS, required=False),
                        item=_item(m, rid, required=False), answer_id=answer_id,
-                       data=_data(m, rid, required=False))
+                       data=_data(m, rid, required=False), entry=entry,
+                       confirm=_bool(m, "confirm", rid))
     if template is None:
         raise ProtocolError(ErrorCode.BAD_REQUEST,
                             "take needs 'comment' (a question card), 'clip' or 'template' and "
@@ -302,8 +309,19 @@ def _panic(m: dict[str, Any], action: Action, rid: str) -> Request:
     return Request(action, rid)
 
 
+def _confirm(m: dict[str, Any], action: Action, rid: str) -> Request:
+    """The officer confirms a draft answer for air: the question goes on air with it (a take
+    with ``confirm``)."""
+    if not isinstance(m.get("entry"), str):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "confirm needs 'comment' and 'entry' (the draft)",
+                            rid)
+    request = _take({**m, "comment": _comment(m, rid)}, action, rid)
+    return replace(request, confirm=True)
+
+
 _VALIDATORS = {
     Action.FLAG: _flag, Action.ANSWER: _answer, Action.TRIAGE: _triage,
     Action.QUEUE: _comment_only, Action.DISMISS: _comment_only, Action.TAKE: _take,
     Action.UPDATE: _update, Action.CLEAR: _clear, Action.PANIC: _panic,
+    Action.MARK_ANSWERED: _comment_only, Action.CONFIRM: _confirm,
 }

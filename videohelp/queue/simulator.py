@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 
 from videohelp.assets import asset_path
-from videohelp.console.knowledge import load_shipped
+from videohelp.core.knowledge import load_shipped
 from videohelp.queue.comments import IncomingComment
 from videohelp.queue.normalize import normalize_text
 from videohelp.queue.pipeline import IngestPipeline

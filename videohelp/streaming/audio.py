@@ -36,8 +36,8 @@ from typing import Protocol
 import av
 import numpy as np
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import workers
-from videohelp.streaming.backoff import Backoff
 
 log = logging.getLogger(__name__)
 

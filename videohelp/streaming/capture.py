@@ -23,8 +23,8 @@ import av
 import cv2
 import numpy as np
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import frames, workers
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.source_audio import (
     PICTURE_DELAY_S,
     MediaPacer,

@@ -24,7 +24,7 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
 
-from videohelp.console.catalog import Catalog, Item, default_catalog
+from videohelp.core.catalog import Catalog, Item, default_catalog
 from videohelp.streaming.fonts import cjk_font
 from videohelp.streaming.textfit import FittedText, draw_fitted
 from videohelp.streaming.theme import Theme

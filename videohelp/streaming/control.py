@@ -24,8 +24,8 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
 
-from videohelp.queue.client_limits import SEAT
-from videohelp.queue.server import ConsoleServer, bearer_token
+from videohelp.core.client_limits import SEAT
+from videohelp.core.server import ConsoleServer, bearer_token
 from videohelp.streaming.cards import CardError, CardRenderer
 from videohelp.streaming.layers import TRANSITIONS, LayerError
 from videohelp.streaming.program import ProgramEngine
@@ -112,8 +112,10 @@ class CardControl:
         self.engine = engine
         self.renderer = renderer
 
-    def handle(self, message: Any) -> dict[str, Any]:
-        """Act on one decoded request; return the reply (never raises for bad input)."""
+    def handle(self, message: Any, by: str = "") -> dict[str, Any]:
+        """Act on one decoded request; return the reply (never raises for bad input).
+
+        ``by`` (who asked) travels in the program's events."""
         rid: str | None = None
         try:
             if not isinstance(message, dict):
@@ -122,7 +124,7 @@ class CardControl:
             kind = message.get("type")
             if kind not in TYPES:
                 raise ControlError("unknown_type", f"unknown type {kind!r}; types: {', '.join(TYPES)}")
-            extra = getattr(self, f"_{kind}")(message)
+            extra = getattr(self, f"_{kind}")(message, by)
         except ControlError as exc:
             return {"type": "error", "rid": rid, "code": exc.code, "message": exc.message}
         except CardError as exc:
@@ -154,7 +156,7 @@ class CardControl:
             raise ControlError("bad_request", "'data' must be an object of card fields")
         return data
 
-    def _take(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _take(self, message: dict[str, Any], by: str) -> dict[str, Any]:
         template = _name(message, "template")
         if template is None:
             raise ControlError("bad_request", "take needs 'template' and 'data'")
@@ -169,10 +171,10 @@ class CardControl:
         if duration is None:
             duration = self.renderer.theme.default_duration(template)
         card = self.renderer.render(template, data)
-        self.engine.take(layer, card, enter=enter, leave=leave, duration_s=duration)
+        self.engine.take(layer, card, enter=enter, leave=leave, duration_s=duration, by=by)
         return {"layer": layer}
 
-    def _update(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _update(self, message: dict[str, Any], by: str) -> dict[str, Any]:
         template = _name(message, "template")
         layer = _name(message, "layer") or template
         if layer is None:
@@ -188,12 +190,12 @@ class CardControl:
         data = {key: value for key, value in data.items() if value is not None}
         card = self.renderer.render(current.template, data)
         try:
-            self.engine.update(layer, card)
+            self.engine.update(layer, card, by=by)
         except LayerError as exc:  # it went out meanwhile
             raise ControlError("not_found", str(exc)) from None
         return {"layer": layer}
 
-    def _clear(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _clear(self, message: dict[str, Any], by: str) -> dict[str, Any]:
         layer = _name(message, "layer") or DEFAULT_CLEAR_LAYER
         kind = _transition_kind(message, "transition")
         seconds = _number(message, "seconds", 0, 5)
@@ -201,15 +203,15 @@ class CardControl:
         if kind is not None:
             transition = self.engine.transition(
                 kind, self.renderer.theme.motion.seconds if seconds is None else seconds)
-        if not self.engine.clear(layer, transition):
+        if not self.engine.clear(layer, transition, by=by):
             raise ControlError("not_found", f"nothing on air on layer {layer!r}")
         return {"layer": layer}
 
-    def _panic(self, message: dict[str, Any]) -> dict[str, Any]:
-        self.engine.panic()
+    def _panic(self, message: dict[str, Any], by: str) -> dict[str, Any]:
+        self.engine.panic(by=by)
         return {}
 
-    def _ping(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _ping(self, message: dict[str, Any], by: str) -> dict[str, Any]:
         return {}
 
     # -- transport ------------------------------------------------------------------

@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 
-from videohelp.queue.server import ConsoleServer
+from videohelp.core.server import ConsoleServer
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.control import Authenticator, CardControl
 from videohelp.streaming.live import LiveCards

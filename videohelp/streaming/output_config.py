@@ -1,6 +1,6 @@
 """Named destinations and encoder profiles from the settings: which outputs share an encode.
 
-Settings (``videohelp.console.settings``)::
+Settings (``videohelp.core.settings``)::
 
     "outputs.profiles": {"vertical": "720x1280 crop 2000k", "weak": "2500k"}
     "outputs.destinations": {

@@ -38,9 +38,9 @@ from enum import StrEnum
 
 import av
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming import pusher, workers
 from videohelp.streaming.audio import SAMPLE_RATE
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.output_targets import OutputTarget
 from videohelp.streaming.packet_queue import PacketQueue
 from videohelp.streaming.pusher_link import (

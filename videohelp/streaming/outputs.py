@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming.audio import AudioFeed, SilentAudio
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.output_targets import (
     TARGET_HELP,

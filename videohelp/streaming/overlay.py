@@ -29,8 +29,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from videohelp.assets import asset_path
-from videohelp.queue.client_limits import OVERLAY, ClientLimits
-from videohelp.queue.server import ConsoleServer, http_response
+from videohelp.core.client_limits import OVERLAY, ClientLimits
+from videohelp.core.server import ConsoleServer, http_response
 from videohelp.streaming.cards import RenderedCard, encode_png
 from videohelp.streaming.layers import Layer, pixels_per_frame
 from videohelp.streaming.program import ProgramEngine, ProgramEvent

@@ -48,7 +48,11 @@ __all__ = ["LayerError", "ProgramEngine", "ProgramEvent", "Transition"]
 
 @dataclass(frozen=True)
 class ProgramEvent:
-    """A change of the program's layers. ``kind``: take, update, clear, auto_out, panic."""
+    """A change of the program's layers. ``kind``: take, update, clear, auto_out, panic.
+
+    ``by`` is who made the change (the show's action service passes its actor's
+    name); empty for automatic outs and for changes made without an actor.
+    """
 
     kind: str
     layer: str = ""
@@ -56,6 +60,7 @@ class ProgramEvent:
     z: int = 0
     transition: Transition = CUT
     frame: int = 0
+    by: str = ""
 
 
 Listener = Callable[[ProgramEvent], None]
@@ -102,7 +107,7 @@ class ProgramEngine(QObject):
         return Transition.of(kind, seconds, self.fps)
 
     def take(self, layer: str, card: RenderedCard, *, enter: Transition | None = None,
-             leave: Transition | None = None, duration_s: float = 0.0) -> None:
+             leave: Transition | None = None, duration_s: float = 0.0, by: str = "") -> None:
         """Put ``card`` on air on ``layer`` (replacing what was there without a gap).
 
         ``enter``/``leave``: transitions (default cut); ``duration_s`` > 0: go out by
@@ -119,9 +124,9 @@ class ProgramEngine(QObject):
             fresh = new_layer(layer, card, z, frame, enter=enter, leave=leave or CUT,
                               duration_frames=duration, previous=previous)
             self._replace(layer, fresh)
-        self._notify(ProgramEvent("take", layer, card, z, enter, frame))
+        self._notify(ProgramEvent("take", layer, card, z, enter, frame, by))
 
-    def update(self, layer: str, card: RenderedCard) -> None:
+    def update(self, layer: str, card: RenderedCard, *, by: str = "") -> None:
         """Change the card on air on ``layer`` between two frames; ``LayerError`` if none is."""
         with self._lock:
             previous = self._find(layer)
@@ -130,9 +135,9 @@ class ProgramEngine(QObject):
             changed = previous.with_card(card)
             self._replace(layer, changed)
             frame = self._frame_no + 1
-        self._notify(ProgramEvent("update", layer, card, changed.z, CUT, frame))
+        self._notify(ProgramEvent("update", layer, card, changed.z, CUT, frame, by))
 
-    def clear(self, layer: str, transition: Transition | None = None) -> bool:
+    def clear(self, layer: str, transition: Transition | None = None, *, by: str = "") -> bool:
         """Take ``layer`` off air with its out-transition (or ``transition``); False if not on air."""
         with self._lock:
             previous = self._find(layer)
@@ -141,15 +146,15 @@ class ProgramEngine(QObject):
             frame = self._frame_no + 1
             leaving = previous.leave_at(frame, transition)
             self._replace(layer, leaving if leaving.leave.frames else None)
-        self._notify(ProgramEvent("clear", layer, None, previous.z, leaving.leave, frame))
+        self._notify(ProgramEvent("clear", layer, None, previous.z, leaving.leave, frame, by))
         return True
 
-    def panic(self) -> None:
+    def panic(self, *, by: str = "") -> None:
         """Everything off at once, no animation."""
         with self._lock:
             self._layers = ()
             frame = self._frame_no + 1
-        self._notify(ProgramEvent("panic", frame=frame))
+        self._notify(ProgramEvent("panic", frame=frame, by=by))
 
     def on_air(self) -> dict[str, RenderedCard]:
         """The cards on air (a card going out is no longer on air)."""

@@ -29,8 +29,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from videohelp.core.backoff import Backoff
 from videohelp.streaming.audio import AudioError, AudioInput, SilentAudio, open_audio
-from videohelp.streaming.backoff import Backoff
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.mixer import ProgramAudio, source_audio_of
 from videohelp.streaming.output_config import (
@@ -325,16 +325,23 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
 def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int, height: int,
                     fps: int, *, profiles: Mapping[str, str] | None = None,
                     destinations: Mapping[str, str] | None = None) -> ProgramOutputs:
-    """Apply ``add_output_arguments``' options to ``engine``: source, audio, outputs.
+    """``apply_output_args`` on new outputs of ``engine``. ``profiles`` and ``destinations``
+    are the settings ``outputs.profiles`` and ``outputs.destinations`` (``output_config``)."""
+    outputs = ProgramOutputs(engine, settings_for(width, height, fps, args.x264_preset),
+                             profiles=profiles, destinations=destinations)
+    apply_output_args(args, outputs, width, height, fps)
+    return outputs
+
+
+def apply_output_args(args: argparse.Namespace, outputs: ProgramOutputs, width: int, height: int,
+                      fps: int) -> None:
+    """Apply ``add_output_arguments``' options to ``outputs``: source, audio, outputs.
 
     Everything is checked before anything starts, so that a typo in the last
     ``--record`` does not leave a push running: ``SourceError``,
-    ``AudioError`` or ``OutputError`` with the reason. ``profiles`` and
-    ``destinations`` are the settings ``outputs.profiles`` and
-    ``outputs.destinations`` (``output_config``).
+    ``AudioError``, ``OutputError`` (or ValueError: an unknown x264 preset) with the reason.
     """
-    settings = settings_for(width, height, fps, args.x264_preset)  # ValueError: bad preset
-    outputs = ProgramOutputs(engine, settings, profiles=profiles, destinations=destinations)
+    settings_for(width, height, fps, args.x264_preset)  # ValueError: bad preset
     outputs.status_every = max(0.2, args.status_every)
     if outputs.config_error:
         raise OutputError(outputs.config_error)
@@ -348,7 +355,7 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
     source = open_source(args.source, width, height, fps) if args.source else None
     try:
         outputs.set_audio(args.audio)
-    except Exception:
+    except AudioError:
         if source is not None:
             source.close()
         raise
@@ -358,4 +365,3 @@ def start_from_args(args: argparse.Namespace, engine: ProgramEngine, width: int,
     for target in targets:
         output = outputs.start(target)
         log.info("output %s started", output.name)
-    return outputs

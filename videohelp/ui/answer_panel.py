@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import Catalog, default_catalog
-from videohelp.console.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeBase, KnowledgeError
+from videohelp.core.catalog import Catalog, default_catalog
+from videohelp.core.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeBase, KnowledgeError
 from videohelp.queue.comments import StoredComment
 from videohelp.ui.i18n import Retranslator
 

@@ -17,15 +17,16 @@ from videohelp import __version__
 from videohelp.console.crash import CrashHandler
 from videohelp.console.demo import DemoDirector
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.tls import TlsError, server_tls
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.tls import TlsError, server_tls
 from videohelp.streaming.fonts import cjk_font
 from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import set_language
 from videohelp.ui.layouts import person_name
 from videohelp.ui.main_window import MainWindow
+from videohelp.ui.screenshot import save_screenshot
 from videohelp.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -80,14 +81,14 @@ def run_desk(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(lambda _loop, context: _loop_exception(crash, context))
 
+    person = person_name(settings["desk.person"])
     session = ShowSession(paths, settings, SessionOptions(
-        demo=args.demo, seed=args.seed, listen=True, host=getattr(args, "host", None),
-        port=getattr(args, "port", None), ingest_tokens=dict(getattr(args, "ingest_token", []))))
-    session.server.ssl = tls_context
+        demo=args.demo, seed=args.seed, actor=person, role=args.role, listen=True,
+        host=getattr(args, "host", None), port=getattr(args, "port", None),
+        ingest_tokens=dict(getattr(args, "ingest_token", [])), tls=tls_context))
     apply_theme(app, settings["ui.theme"])
-    window = MainWindow(session, show_personal=args.role == "officer", role=args.role,
-                        person=person_name(settings["desk.person"]))
-    expert_dock = attach_expert_dock(window, session, args.role)  # /seat and the expert group
+    window = MainWindow(session, show_personal=args.role == "officer", person=person)
+    expert_dock = attach_expert_dock(window, session)  # the expert group, as the desk's actor
     if fingerprint:
         print(f"videohelp: seats pin this console with --fingerprint {fingerprint}", flush=True)
     relay = _CrashRelay()
@@ -117,7 +118,7 @@ def run_desk(args: argparse.Namespace) -> int:
             QTimer.singleShot(int(args.quit_after * 1000), window.close)
         await closed.wait()
         if args.screenshot:
-            exit_code = 0 if _save_screenshot(window, Path(args.screenshot)) else 1
+            exit_code = 0 if save_screenshot(window, Path(args.screenshot)) else 1
         if director is not None:
             await director.stop()
         await expert_dock.stop()
@@ -147,21 +148,8 @@ class _GrabOnClose(QObject):
         from PySide6.QtCore import QEvent
 
         if watched is self.window and event.type() == QEvent.Type.Close:
-            _save_screenshot(self.window, self.path)
+            save_screenshot(self.window, self.path)
         return False
-
-
-def _save_screenshot(window: MainWindow, path: Path) -> bool:
-    if path.exists() and getattr(window, "_screenshot_saved", False):
-        return True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    saved = window.grab().save(str(path), "PNG")
-    window._screenshot_saved = saved  # type: ignore[attr-defined]
-    if saved:
-        log.info("screenshot saved to %s", path)
-    else:
-        log.error("could not save screenshot to %s", path)
-    return saved
 
 
 def _crash_test() -> None:

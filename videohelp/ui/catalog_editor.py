@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import CatalogError, Change, Item, check_item
 from videohelp.console.kb_import import item_from_row, item_row
-from videohelp.console.knowledge import KnowledgeBase
+from videohelp.core.catalog import CatalogError, Change, Item, check_item
+from videohelp.core.knowledge import KnowledgeBase
 from videohelp.ui.i18n import Retranslator
 
 CTX = "CatalogEditor"

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.core.catalog import Catalog, default_catalog
 from videohelp.queue.comments import State, StoredComment
 
 PLATFORM_LABELS = {"app": "视频帮", "zlb": "浙里办", "douyin": "抖音", "replay": "回放"}

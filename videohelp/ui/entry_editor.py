@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.knowledge import (
+from videohelp.core.knowledge import (
     AMENDED_MARK,
     EXPERT_SOURCE,
     RETIRED_ACTION,
@@ -34,7 +34,7 @@ from videohelp.console.knowledge import (
     KnowledgeBase,
     KnowledgeError,
 )
-from videohelp.console.regulations import CitationError
+from videohelp.core.regulations import CitationError
 from videohelp.ui.catalog_editor import HistoryTable, form_label
 from videohelp.ui.i18n import Retranslator
 

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import Catalog
-from videohelp.console.roles import Action, allowed, sees_personal
-from videohelp.console.seats import Seat
+from videohelp.console.seat_server import SeatHub
+from videohelp.core.catalog import Catalog
+from videohelp.core.roles import Action, allowed, sees_personal
+from videohelp.core.seats import Seat
 from videohelp.queue.comments import StoredComment
 from videohelp.queue.seat_events import Event
 from videohelp.queue.seat_protocol import Request
-from videohelp.queue.seat_server import SeatHub
 from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
 from videohelp.ui.i18n import Retranslator
 
@@ -118,14 +118,13 @@ class ExpertDock(QDockWidget):
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
-        """Start the hub (registry, open questions) and show what it holds."""
-        await self.hub.start()
+        """Show what the hub holds once the console has started it (open questions)."""
         self.refresh()
 
     async def stop(self) -> None:
+        """Let the dock's pending actions finish (the console stops the hub itself)."""
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=5)
-        await self.hub.stop()
 
     def retranslate(self) -> None:
         """Re-word the dock; the selected question, the chosen answer and its edits stay."""
@@ -267,26 +266,19 @@ class ExpertDock(QDockWidget):
         return self._perform(Request(Action.FLAG, f"desk-{next(_rids)}", comment=comment.id, note=note))
 
 
-def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
-    """Give the desk in ``window`` (a ``MainWindow`` on ``session``) its seat hub and expert dock.
+def attach_expert_dock(window: Any, session: Any, role: str | None = None) -> ExpertDock:
+    """Give the desk in ``window`` (a ``MainWindow`` on ``session``) its expert dock, acting as
+    the session's actor on the console's seat hub (the console serves ``/seat``).
 
-    The hub serves ``/seat`` on the session's server; call ``await dock.start()``
-    after ``session.start()`` and ``await dock.stop()`` before ``session.stop()``.
+    Call ``await dock.start()`` after ``session.start()`` and ``await dock.stop()`` before
+    ``session.stop()``. ``role`` must be the session's, if given.
     """
-    from videohelp.queue.seat_actions import ShowControl
-    from videohelp.queue.seat_server import desk_seat
+    from videohelp.console.seat_server import desk_seat
 
-    graphics = getattr(session, "graphics", None)
-    triage = getattr(session, "triage", None)
-    control = ShowControl(session.pipeline, session.program, session.renderer, session=session,
-                          cards=getattr(graphics, "control", None),
-                          learn=triage.learn if triage is not None else None)
-    hub = SeatHub(control, session.paths.database)
-    hub.install(session.server)
-    outputs = getattr(session, "outputs", None)
-    if outputs is not None:  # output.state / output.status events to the seats
-        outputs.add_status_listener(hub.output_event)
-    dock = ExpertDock(hub, desk_seat(role, session.options.actor),
+    actor = session.actor
+    if role is not None and role != actor.role.value:
+        raise ValueError(f"the desk acts as {actor.role.value}, not {role}")
+    dock = ExpertDock(session.hub, desk_seat(actor.role, actor.name),
                       selected_comment=getattr(window, "selected_comment", None), parent=window)
     dock.acted.connect(lambda action, reply: window.statusBar().showMessage(
         _tr("Done: {action}").format(action=action), 4000))
@@ -294,6 +286,4 @@ def attach_expert_dock(window: Any, session: Any, role: str) -> ExpertDock:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.set_catalog(session.catalog)  # the studio's, as the desk names items
     session.catalogChanged.connect(dock.set_catalog)
-    # The desk's status bar asks the session how many experts are online.
-    session.experts_online = lambda: sum(role == "expert" for role in hub.online.values())
     return dock

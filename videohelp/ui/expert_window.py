@@ -288,10 +288,11 @@ def run_expert(args: argparse.Namespace) -> int:
     import qasync
 
     from videohelp.console.logsetup import setup_logging
-    from videohelp.console.paths import data_paths
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.streaming.fonts import cjk_font
-    from videohelp.ui.app import _save_screenshot, install_translator
+    from videohelp.ui.i18n import set_language
+    from videohelp.ui.screenshot import save_screenshot
     from videohelp.ui.theme import apply_theme
 
     if not args.connect or not args.token:
@@ -305,7 +306,7 @@ def run_expert(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setFont(cjk_font(14))
     apply_theme(app, settings["ui.theme"])
-    install_translator(app, args.language or settings["ui.language"])
+    set_language(app, args.language or settings["ui.language"])
     try:
         link = SeatLink(args.connect, args.token, args.fingerprint)
     except Exception as exc:
@@ -328,7 +329,7 @@ def run_expert(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     if args.screenshot:
         QTimer.singleShot(int(max(0.5, (args.quit_after or 2) - 0.3) * 1000),
-                          lambda: _save_screenshot(window, Path(args.screenshot)))  # type: ignore[arg-type]
+                          lambda: save_screenshot(window, Path(args.screenshot)))  # type: ignore[arg-type]
     with loop:
         loop.run_until_complete(main())
     return 0

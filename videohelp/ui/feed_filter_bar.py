@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
 
-from videohelp.console.catalog import CLASSES, Catalog
+from videohelp.core.catalog import CLASSES, Catalog
 from videohelp.queue.comments import State
 from videohelp.ui.comment_model import PLATFORM_LABELS, FeedFilter, state_label
 

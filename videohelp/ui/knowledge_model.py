@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
-from videohelp.console.catalog import CLASSES
-from videohelp.console.knowledge import AMENDED_MARK, Entry, KnowledgeBase
+from videohelp.core.catalog import CLASSES
+from videohelp.core.knowledge import AMENDED_MARK, Entry, KnowledgeBase
 
 CLASS_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2

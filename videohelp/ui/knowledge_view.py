@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.knowledge import Entry, KnowledgeBase
-from videohelp.console.regulations import load_regulations
+from videohelp.core.knowledge import Entry, KnowledgeBase
+from videohelp.core.regulations import load_regulations
 from videohelp.ui.catalog_editor import ItemEditor
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator

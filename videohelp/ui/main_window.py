@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import Catalog
 from videohelp.console.session import ShowSession
+from videohelp.core.catalog import Catalog
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
@@ -58,9 +58,14 @@ class MainWindow(DeskActions, QMainWindow):
     operatorActed = Signal()
 
     def __init__(self, session: ShowSession, *, show_personal: bool = False,
-                 role: str = "officer", person: str = "desk") -> None:
+                 role: str | None = None, person: str = "desk") -> None:
         super().__init__()
         self.session = session
+        # The desk is the actor its session was started as: its role decides the layout here
+        # and, in the show's action service, what the desk may do.
+        if role is not None and role != session.actor.role.value:
+            raise ValueError(f"the session acts as {session.actor.role.value}, not {role}")
+        role = session.actor.role.value
         self.role = role if role in ROLE_LAYOUTS else "officer"
         self.layout_spec: RoleLayout = ROLE_LAYOUTS[self.role]
         self.person = person
@@ -204,7 +209,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.docks[name] = dock
 
     def _open_knowledge_base(self):
-        from videohelp.console.knowledge import KnowledgeBase
+        from videohelp.core.knowledge import KnowledgeBase
 
         try:
             return KnowledgeBase.open(self.session.paths.database)

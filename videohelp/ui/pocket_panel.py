@@ -188,11 +188,9 @@ class PocketPanel(QWidget):
             self.session.spawn(self._take(clip))
 
     async def _take(self, clip: Clip) -> None:
-        try:
-            await self.session.pocket.take_clip(clip.id, actor=self.session.options.actor,
-                                                item=self.item, comment_id=self.comment_id)
-        except PocketError as exc:
-            self.session.actionFailed.emit(str(exc))
+        # Through the show's action service as the desk's actor: the role table decides, the
+        # audit log records it, refusals come back as actionFailed.
+        await self.session.take_clip(clip.id, item=self.item, comment_id=self.comment_id)
 
     def _on_air(self, clip: Clip | None, on_air: bool) -> None:
         self.stop_button.setEnabled(on_air)

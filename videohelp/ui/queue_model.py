@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from videohelp.console.catalog import Catalog, default_catalog
+from videohelp.core.catalog import Catalog, default_catalog
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.question_queue import QuestionQueue, QueuedQuestion
 

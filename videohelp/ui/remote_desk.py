@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console import tls
 from videohelp.console.remote_show import DeskHttp, DeskHttpError, RemoteShow
 from videohelp.console.seat_client import SeatLink
+from videohelp.core import tls
 from videohelp.ui.shortcuts import BY_ACTION, translated
 
 CTX = "RemoteDesk"
@@ -391,10 +391,11 @@ def run_remote_desk(args: argparse.Namespace) -> int:
     import qasync
 
     from videohelp.console.logsetup import setup_logging
-    from videohelp.console.paths import data_paths
-    from videohelp.console.settings import Settings
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
     from videohelp.streaming.fonts import cjk_font
-    from videohelp.ui.app import _save_screenshot, install_translator
+    from videohelp.ui.i18n import set_language as install_translator
+    from videohelp.ui.screenshot import save_screenshot as _save_screenshot
     from videohelp.ui.theme import apply_theme
 
     if not args.connect or not args.token:

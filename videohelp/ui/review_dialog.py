@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.catalog import CLASSES
 from videohelp.console.kb_review import Finding, Progress, ReviewSession
-from videohelp.console.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase, KnowledgeError
-from videohelp.console.regulations import CitationError
+from videohelp.core.catalog import CLASSES
+from videohelp.core.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase, KnowledgeError
+from videohelp.core.regulations import CitationError
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator
 

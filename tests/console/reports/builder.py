@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from videohelp.console.catalog import default_catalog
 from videohelp.console.reports.period import day_start_ms
-from videohelp.console.store import Store
+from videohelp.core.catalog import default_catalog
+from videohelp.core.store import Store
 
 PLATFORMS = ("douyin", "app", "zlb", "weibo")
 ITEMS = ("MV01", "MV02", "MV03", "DL01", "DL02", "EB01", "OL01", "ZZ99")  # ZZ99: not in the catalog

@@ -11,7 +11,7 @@ from tests.console.reports.builder import History, now_ms
 from tests.console.reports.conftest import DAYS, FIRST
 from videohelp.console.reports.figures import compute_figures, published
 from videohelp.console.reports.period import DateRange
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 LAST = FIRST + timedelta(days=DAYS - 1)
 PERIODS = [

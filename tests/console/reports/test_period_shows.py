@@ -8,7 +8,7 @@ import pytest
 
 from videohelp.console.reports.period import DateRange, PeriodError, day_of_ms, parse_date
 from videohelp.console.reports.shows import RECOVERED_NOTE, close_show, open_show, show_spans
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 CST = timezone(timedelta(hours=8))
 HOUR = 3_600_000

@@ -22,7 +22,7 @@ from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import write_pdf
 from videohelp.console.reports.script import speakable, spoken_text
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ import pytest
 from tests.console.reports import expected
 from tests.console.reports.builder import KB, History, now_ms
 from tests.console.reports.conftest import FIRST
-from videohelp.console.catalog import default_catalog
 from videohelp.console.reports.answers import KbAnswer, best_entry
 from videohelp.console.reports.build import STEPS, Report, ReportCancelled, build_report
 from videohelp.console.reports.period import DateRange
 from videohelp.console.reports.questions import UNCLASSIFIED
-from videohelp.console.store import Store
+from videohelp.core.catalog import default_catalog
+from videohelp.core.store import Store
 
 DAY = date(2024, 5, 6)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from videohelp.console.paths import data_paths
 from videohelp.console.reports.figures import compute_figures
 from videohelp.console.reports.period import DateRange, day_of_ms
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 
 
 def _session(data_dir) -> ShowSession:

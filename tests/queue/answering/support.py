@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.paths import DataPaths
-from videohelp.console.settings import Settings
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.paths import DataPaths
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry, add_client
 from videohelp.queue.answering.install import AnswerHook, install_answers
 from videohelp.queue.ingest import writer_from_settings
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.server import ConsoleServer
 
 # Questions whose items the tests review (DL03: 驾驶证期满换证) or leave in draft (MV02).
 REVIEWED_ITEM = "DL03"

@@ -16,8 +16,8 @@ from tests.queue.answering.support import (
     prepare,
     running_service,
 )
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.store import Store
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.store import Store
 from videohelp.queue.answering.clients import FILE_NAME, add_client, revoke_client
 from videohelp.queue.answering.policy import PASS_ON_TEXT
 from videohelp.queue.experts import open_questions

@@ -9,13 +9,13 @@ import pytest
 
 from tests.queue.answering.support import ANSWERED_QUESTION, DRAFT_QUESTION, poll, prepare
 from tests.queue.ingest_support import comment
-from videohelp.console.settings import Settings
+from videohelp.core.server import ConsoleServer
+from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import ClientRegistry
 from videohelp.queue.answering.install import install_answers
 from videohelp.queue.bridges.client import IngestClient
 from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
 from videohelp.queue.pipeline import IngestPipeline
-from videohelp.queue.server import ConsoleServer
 
 pytestmark = pytest.mark.asyncio
 TOKENS = {"app": "app-token-0123456789", "douyin": "douyin-token-0123456789"}

@@ -10,7 +10,7 @@ import pytest
 
 from tests.queue.answering.support import DRAFT_ITEM, DRAFT_QUESTION, prepare, request
 from tests.queue.seat_support import recv, recv_until, start_console
-from videohelp.console.settings import Settings
+from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry, add_client
 from videohelp.queue.answering.install import install_answers
 

@@ -17,12 +17,12 @@ from tests.queue.answering.support import (
     prepare,
     running_service,
 )
-from videohelp.console.knowledge import Entry, KnowledgeBase
 from videohelp.console.reports.build import build_report_from
 from videohelp.console.reports.period import DateRange, day_index, day_of_index
 from videohelp.console.reports.present import figure_rows
 from videohelp.console.reports.render_html import render_html
-from videohelp.console.store import Store
+from videohelp.core.knowledge import Entry, KnowledgeBase
+from videohelp.core.store import Store
 from videohelp.queue.answering.log import mark_wrong, off_air_counts, recent_answers
 
 pytestmark = pytest.mark.asyncio

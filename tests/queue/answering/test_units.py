@@ -66,7 +66,7 @@ def test_policy_and_confidence() -> None:
 def test_withdrawn_entries_stay_out_until_a_later_version(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from videohelp.console.knowledge import load_shipped
+    from videohelp.core.knowledge import load_shipped
 
     entry = replace(load_shipped()[0], status="reviewed", reviewed_by="a", reviewed_at="2026-01-01")
     assert usable([entry]) == [entry]

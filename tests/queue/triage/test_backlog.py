@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from tests.queue.triage.test_service import _collect, _comment, _session, run_until
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.store import Store
+from videohelp.console.show_store import triage_comment
+from videohelp.core.paths import data_paths
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State
 from videohelp.queue.persist import CommentWriter, set_state
-from videohelp.queue.seat_actions import triage_comment
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage, record_correction
 
 REPO = Path(__file__).resolve().parents[3]

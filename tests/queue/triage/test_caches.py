@@ -186,8 +186,8 @@ def test_a_stale_model_files_at_once_and_a_fresh_one_replaces_it(qloop, data_dir
                                                                  knowledge: Knowledge) -> None:
     """Saved for other knowledge (a correction since): the desk files with it at once, a
     fresh model trains in the background, is saved, and takes over."""
-    from videohelp.console.paths import data_paths
-    from videohelp.console.store import Store
+    from videohelp.core.paths import data_paths
+    from videohelp.core.store import Store
     from videohelp.queue.persist import CommentWriter
     from videohelp.queue.pipeline import IngestPipeline
     from videohelp.queue.triage.service import TriageService

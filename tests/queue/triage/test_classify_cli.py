@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.queue.triage.conftest import EVAL_SET
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.triage.storage import record_correction
 
 

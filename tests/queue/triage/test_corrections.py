@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.triage.corpus import CHATTER, Knowledge
 from videohelp.queue.triage.engine import Correction, TriageEngine
 from videohelp.queue.triage.storage import load_corrections, record_correction

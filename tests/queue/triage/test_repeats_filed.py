@@ -8,7 +8,7 @@ import pytest
 
 from videohelp.console.reports.figures import compute_figures
 from videohelp.console.reports.period import DateRange, day_index, day_of_index
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import State
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage, untriaged
 

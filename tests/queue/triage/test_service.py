@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from videohelp.console.demo import DemoDirector
-from videohelp.console.paths import data_paths
 from videohelp.console.session import SessionOptions, ShowSession
-from videohelp.console.settings import Settings
-from videohelp.console.store import Store
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.store import Store
 from videohelp.queue.comments import IncomingComment, State, StoredComment
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline

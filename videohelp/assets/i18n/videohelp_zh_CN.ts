@@ -1412,6 +1412,49 @@
     </message>
   </context>
   <context>
+    <name>ShowActions</name>
+    <message>
+      <source>Refused</source>
+      <translation>操作被拒绝</translation>
+    </message>
+    <message>
+      <source>Your role may not do this</source>
+      <translation>您的角色无权执行此操作</translation>
+    </message>
+    <message>
+      <source>Draft answer: only the officer can confirm it for air</source>
+      <translation>草稿答案：只有民警可以确认上屏</translation>
+    </message>
+    <message>
+      <source>Not possible in the comment's current state</source>
+      <translation>评论当前状态下无法执行</translation>
+    </message>
+    <message>
+      <source>A blocked comment never goes on air</source>
+      <translation>已屏蔽的评论不能上屏</translation>
+    </message>
+    <message>
+      <source>Not found</source>
+      <translation>未找到</translation>
+    </message>
+    <message>
+      <source>The question is not with the experts</source>
+      <translation>该问题未提交专家</translation>
+    </message>
+    <message>
+      <source>Unknown business item</source>
+      <translation>未知业务事项</translation>
+    </message>
+    <message>
+      <source>The card cannot be shown</source>
+      <translation>无法显示该卡片</translation>
+    </message>
+    <message>
+      <source>The text cannot go on air</source>
+      <translation>该文本不能上屏</translation>
+    </message>
+  </context>
+  <context>
     <name>StatusPanel</name>
     <message>
       <source>Bridges: {list}</source>

@@ -19,8 +19,8 @@ import signal
 import sys
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import DataPaths, data_paths
-from videohelp.console.settings import Settings
+from videohelp.core.paths import DataPaths, data_paths
+from videohelp.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def _client(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 async def _ask(question: str, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.console.knowledge import KnowledgeBase
+    from videohelp.core.knowledge import KnowledgeBase
     from videohelp.queue.answering.service import AnswerConfig, AnsweringService, Asked
 
     KnowledgeBase.open(paths.database).close()  # migrate, and seed a new data directory
@@ -108,12 +108,12 @@ async def _ask(question: str, paths: DataPaths, settings: Settings) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.console.knowledge import KnowledgeBase
-    from videohelp.console.tls import TlsError, server_tls
+    from videohelp.core.knowledge import KnowledgeBase
+    from videohelp.core.server import ConsoleServer
+    from videohelp.core.tls import TlsError, server_tls
     from videohelp.queue.answering.install import install_answers
     from videohelp.queue.ingest import writer_from_settings
     from videohelp.queue.pipeline import IngestPipeline
-    from videohelp.queue.server import ConsoleServer
 
     host = args.host or settings["server.host"]
     port = settings["server.port"] if args.port is None else args.port

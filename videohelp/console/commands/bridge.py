@@ -16,8 +16,8 @@ import sys
 
 from videohelp.console.commands.export import nested_common
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
-from videohelp.console.token_files import add_token_arguments
+from videohelp.core.paths import data_paths
+from videohelp.core.token_files import add_token_arguments
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

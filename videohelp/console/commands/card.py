@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from videohelp.console.token_files import add_token_arguments
+from videohelp.core.token_files import add_token_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_REQUEST = 0, 1, 2
 BAD_REQUEST_CODES = {"bad_json", "bad_request", "bad_card", "unknown_type"}

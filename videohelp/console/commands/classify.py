@@ -45,8 +45,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _engine(data_dir: str | None) -> Any:
-    from videohelp.console.paths import data_paths
-    from videohelp.console.store import Store
+    from videohelp.core.paths import data_paths
+    from videohelp.core.store import Store
     from videohelp.queue.triage import model_store
     from videohelp.queue.triage.corpus import Knowledge
     from videohelp.queue.triage.engine import TriageEngine

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from videohelp.console.paths import data_paths
-from videohelp.console.private import open_private
 from videohelp.console.spreadsheet import SafeDictWriter
+from videohelp.core.paths import data_paths
+from videohelp.core.private import open_private
 
 FIELDS = ("id", "platform", "msg_id", "user_id", "user_name", "user_name_masked", "text",
           "text_masked", "ts_ms", "time", "received_ms", "received_time", "state", "blocked",

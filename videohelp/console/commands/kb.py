@@ -22,8 +22,8 @@ from pathlib import Path
 
 from videohelp.console.commands.export import nested_common
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
-from videohelp.console.settings import Settings
+from videohelp.core.paths import data_paths
+from videohelp.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from videohelp.console.knowledge import KnowledgeBase
-    from videohelp.console.regulations import load_regulations
+    from videohelp.core.knowledge import KnowledgeBase
+    from videohelp.core.regulations import load_regulations
 
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)
@@ -74,7 +74,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run_import(args: argparse.Namespace) -> int:
     from videohelp.console.kb_import import import_file
-    from videohelp.console.store import StoreError
+    from videohelp.core.store import StoreError
 
     try:
         kb, regulations = _open(args)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from videohelp.console.commands.export import nested_common
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
+from videohelp.core.paths import data_paths
 
 EXIT_OK, EXIT_BAD_ROWS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -85,8 +85,8 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from videohelp.console.knowledge import KnowledgeBase
     from videohelp.console.pocket.library import ClipLibrary
+    from videohelp.core.knowledge import KnowledgeBase
 
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
-from videohelp.console.token_files import add_token_arguments
+from videohelp.core.paths import data_paths
+from videohelp.core.token_files import add_token_arguments
 
 
 def _positive(value: str) -> float:

@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import data_paths
-from videohelp.console.private import create_private
 from videohelp.console.reports.period import DateRange, PeriodError, parse_date
+from videohelp.core.paths import data_paths
+from videohelp.core.private import create_private
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_BAD_REQUEST = 0, 1, 2
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             fmt = args.format or ("pdf" if args.out.suffix.lower() == ".pdf" else "html")
             args.out.parent.mkdir(parents=True, exist_ok=True)
             from videohelp.console.reports.letterhead import Letterhead
-            from videohelp.console.settings import Settings
+            from videohelp.core.settings import Settings
 
             settings = Settings(paths.settings)
             letterhead = Letterhead.from_settings(settings)

@@ -12,8 +12,8 @@ import getpass
 import sys
 import time
 
-from videohelp.console.paths import data_paths
-from videohelp.console.roles import ROLES
+from videohelp.core.paths import data_paths
+from videohelp.core.roles import ROLES
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -35,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from videohelp.console import seats
-    from videohelp.console.store import Store, StoreError
+    from videohelp.core import seats
+    from videohelp.core.store import Store, StoreError
 
     paths = data_paths(args.data_dir)
     try:

@@ -17,16 +17,16 @@ import signal
 import sys
 
 from videohelp.console.logsetup import setup_logging
-from videohelp.console.paths import DataPaths, data_paths
-from videohelp.console.settings import Settings
-from videohelp.console.token_files import PlatformTokenFileAction, add_token_arguments
+from videohelp.core.paths import DataPaths, data_paths
+from videohelp.core.settings import Settings
+from videohelp.core.token_files import PlatformTokenFileAction, add_token_arguments
 
 log = logging.getLogger(__name__)
 
 
 def token_argument(value: str) -> tuple[str, str]:
     """``PLATFORM=TOKEN`` -> (platform, token), for ``--ingest-token``."""
-    from videohelp.queue.protocol import PLATFORM_NAME
+    from videohelp.core.platforms import PLATFORM_NAME
 
     platform, sep, token = value.partition("=")
     if not sep or not token:
@@ -52,7 +52,7 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="PLATFORM=FILE",
                         help="read PLATFORM's bridge token from FILE (repeatable; chmod 600)")
     # Seats off loopback (issue 8): wss:// with the studio's or a generated certificate.
-    from videohelp.console.tls import add_tls_arguments
+    from videohelp.core.tls import add_tls_arguments
 
     add_tls_arguments(parser)
 
@@ -90,98 +90,76 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
-    from videohelp.queue.ingest import IngestConfig, build_ingest, writer_from_settings
-    from videohelp.queue.pipeline import IngestPipeline
-    from videohelp.queue.server import ConsoleServer
+    from videohelp.console.pocket.answer_clips import answer_clips
+    from videohelp.console.wiring import ConsoleOptions, build_console
+    from videohelp.core.client_limits import ClientLimits
+    from videohelp.core.tls import TlsError, is_loopback, server_tls
+    from videohelp.queue.answering.install import install_answers
+    from videohelp.queue.ingest import IngestConfig
+    from videohelp.streaming.program_outputs import OUTPUT_ERRORS, apply_output_args
 
     config = IngestConfig.from_settings(settings, dict(args.ingest_token))
     for problem in config.problems():
         print(f"videohelp: warning: {problem}", file=sys.stderr)
-    pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     host = args.host or settings["server.host"]
     port = settings["server.port"] if args.port is None else args.port
-    from videohelp.console.tls import TlsError, is_loopback, server_tls
-
     try:  # off loopback: wss:// or an explicit --insecure-no-tls
         tls_context, fingerprint = server_tls(args, paths.root, host)
     except TlsError as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
-    from videohelp.queue.client_limits import ClientLimits
-
     limits = ClientLimits.from_settings(settings)
     if not limits.overlay_token and not is_loopback(host):
         print("videohelp: warning: the overlay page is open to anyone who can reach "
               f"{host}; set overlay.token (or $VIDEOHELP_OVERLAY_TOKEN) and add ?token= to "
               "the page's URL in OBS/vMix", file=sys.stderr)
-    server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
-                           hard_max_bytes=2 * config.limits.max_frame_bytes, ssl=tls_context,
-                           limits=limits)
-    ingest = build_ingest(server, pipeline, config)
-    from videohelp.queue.seat_server import build_seat_hub
-    from videohelp.streaming.graphics import headless_graphics
-
-    # The program and its cards (the overlay page /overlay), and /seat: the seats of
-    # `videohelp seat add`, with the control token as an automation seat.
-    graphics = headless_graphics(server, settings["program.width"], settings["program.height"],
-                                 settings["program.fps"])
-    seats = build_seat_hub(server, pipeline, graphics, paths.database,
-                           control_token=args.control_token)
-    # Issue 19 hook: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
-    # expert seats through the hub.
-    from videohelp.console.pocket.answer_clips import answer_clips
-    from videohelp.queue.answering.install import install_answers
-
-    answers = install_answers(server, pipeline, paths, settings, hub=seats, ingest=ingest,
-                              clips=answer_clips(paths.database, settings))
-    from videohelp.streaming.program_outputs import OUTPUT_ERRORS, start_from_args
-
     whip_source = None
     if (args.source or "").strip().lower() == "whip":  # fed by the WHIP endpoint (docs/phone.md)
         from videohelp.streaming.whip import WhipSource
 
-        whip_source, args.source = WhipSource(settings["program.width"], settings["program.height"]), None
+        whip_source = WhipSource(settings["program.width"], settings["program.height"])
+        args.source = None
     elif args.whip_port is not None:
         print("videohelp: --whip-port needs --source whip", file=sys.stderr)
         return 2
+    # The same console as the desk's (pipeline, triage, program, overlay /overlay, seats
+    # /seat with the control token as an automation seat), without a screen.
+    console = build_console(paths, settings, ConsoleOptions(
+        host=args.host, port=args.port, tls=tls_context, ingest_tokens=dict(args.ingest_token),
+        control_token=args.control_token, x264_preset=args.x264_preset, show_by="serve",
+        limits=limits))
+    # Issue 19: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
+    # expert seats through the hub.
+    answers = install_answers(console.server, console.pipeline, paths, settings, hub=console.hub,
+                              ingest=console.ingest, clips=answer_clips(paths.database, settings))
     try:  # every option is checked before any output starts
-        outputs = start_from_args(args, graphics.engine, settings["program.width"],
-                                  settings["program.height"], settings["program.fps"],
-                                  profiles=settings["outputs.profiles"],
-                                  destinations=settings["outputs.destinations"])
+        apply_output_args(args, console.outputs, settings["program.width"],
+                          settings["program.height"], settings["program.fps"])
     except OUTPUT_ERRORS as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
+    outputs = console.outputs
     if whip_source is not None:
         outputs.set_source(whip_source)
         outputs.source = whip_source
     for output in outputs.outputs():
         print(f"videohelp: output {output.name}", flush=True)
-    outputs.add_status_listener(seats.output_event)  # output.state/status events to the seats
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
-    await pipeline.start()
-    from videohelp.console.catalog import studio_catalog
-
-    # Cards name items as the studio's catalog does (edits made in a desk on this data).
-    graphics.renderer.catalog = await pipeline.run_in_writer(lambda store: studio_catalog(store.conn))
-    graphics.engine.start()
-    await graphics.start()
-    await seats.start()
     whip = None
-    if answers is not None:  # issue 19 hook: builds at the first question (503 until ready)
-        await answers.start(wait=False)
     try:
-        await server.start()
-        print(f"videohelp: serving {server.url('')} (data in {paths.root})", flush=True)
+        await console.start()
+        if answers is not None:  # builds at the first question (503 until ready)
+            await answers.start(wait=False)
+        print(f"videohelp: serving {console.server.url('')} (data in {paths.root})", flush=True)
         if whip_source is not None:
-            from videohelp.queue.phone_desk import start_whip
+            from videohelp.console.phone_desk import start_whip
 
             whip_port = args.whip_port if args.whip_port is not None else (port + 1 if port else 0)
-            whip = await start_whip(seats, whip_source, host, whip_port, tls_context)
+            whip = await start_whip(console.hub, whip_source, host, whip_port, tls_context)
             print(f"videohelp: WHIP at {whip.url()}", flush=True)
         if fingerprint:
             print(f"videohelp: certificate SHA-256 {fingerprint} (seats: --fingerprint)", flush=True)
@@ -190,12 +168,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     finally:
         if whip is not None:
             await whip.stop()
-        await server.stop()
-        if answers is not None:  # issue 19 hook
+        if answers is not None:
             await answers.stop()
-        await seats.stop()
-        outputs.stop_all()  # flushes the pushes, finishes the recordings
-        await graphics.stop()
-        graphics.engine.stop()
-        await pipeline.stop()
+        await console.stop()
     return 0

@@ -28,18 +28,19 @@ from PySide6.QtCore import QObject, Signal
 from videohelp.assets import asset_path
 from videohelp.console.pocket.library import Clip, ClipLibrary, clips_for_item, read_clips, search_clips
 from videohelp.console.pocket.plays import end_play, record_play
-from videohelp.console.store import Store
+from videohelp.console.show_events import ClipRefused
+from videohelp.core.store import Store
 from videohelp.streaming.clip_air import ClipAir, ClipAirError, ClipRun
 
 if TYPE_CHECKING:
-    from videohelp.console.session import ShowSession
+    from videohelp.console.pocket.host import PocketHost as ShowSession
 
 log = logging.getLogger(__name__)
 
 EXAMPLES_SHEET = ("pocket", "clips.csv")
 
 
-class PocketError(RuntimeError):
+class PocketError(ClipRefused):
     """A clip action was refused; the text says why."""
 
 
@@ -52,8 +53,8 @@ def get_clip(store: Store, clip_id: int) -> Clip:
 
 def seed_examples(store: Store, data_dir: Path, actor: str = "demo") -> int:
     """The shipped example clips into an empty library (copied into the data dir); the count."""
-    from videohelp.console.catalog import CatalogStore
     from videohelp.console.pocket.sheet import import_sheet
+    from videohelp.core.catalog import CatalogStore
 
     if store.conn.execute("SELECT 1 FROM pocket_clips LIMIT 1").fetchone() is not None:
         return 0
@@ -82,7 +83,7 @@ class PocketAir(QObject):
     clipsChanged = Signal()
 
     def __init__(self, session: ShowSession) -> None:
-        super().__init__(session)
+        super().__init__(session if isinstance(session, QObject) else None)
         self.session = session
         settings = session.settings
         self.air = ClipAir(session.outputs, session.renderer, settings["program.width"],

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from videohelp.console.kb_io import RowProblem
-from videohelp.console.kb_search import search_terms
 from videohelp.console.pocket.probe import ClipError, Probe, file_digest, probe
-from videohelp.console.store import Store
+from videohelp.core.kb_search import search_terms
+from videohelp.core.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 KINDS = ("air", "preview")
 ENDINGS = ("end", "interrupted", "panic", "switched", "failed")

@@ -29,12 +29,12 @@ from urllib.parse import urlsplit
 
 import segno
 
-from videohelp.console.catalog import CLASSES
-from videohelp.console.knowledge import KnowledgeBase
 from videohelp.console.pocket.library import Clip, ClipLibrary
 from videohelp.console.pocket.probe import file_digest
 from videohelp.console.pocket.site_page import APP_JS, INDEX_HTML
 from videohelp.console.pocket.transcode import transcode
+from videohelp.core.catalog import CLASSES
+from videohelp.core.knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 

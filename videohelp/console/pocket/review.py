@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from videohelp.console.catalog import Catalog
+from videohelp.core.catalog import Catalog
 
 TO_RECORD = 5
 

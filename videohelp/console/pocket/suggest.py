@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from videohelp.console.pocket.library import clips_for_item
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.catalog import Catalog, studio_catalog
 from videohelp.console.pocket.review import ClipFigures, clip_figures, script_note
 from videohelp.console.reports.answers import AnswerFinder, KbAnswer
 from videohelp.console.reports.figures import (
@@ -37,7 +36,8 @@ from videohelp.console.reports.questions import (
 )
 from videohelp.console.reports.script import SCRIPT_ITEMS, draft_script
 from videohelp.console.reports.trends import WINDOW_DAYS, Trends, compute_trends
-from videohelp.console.store import Store
+from videohelp.core.catalog import Catalog, studio_catalog
+from videohelp.core.store import Store
 
 Progress = Callable[[int, int, str], None]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from videohelp.console.private import create_private, open_private
 from videohelp.console.reports import present
 from videohelp.console.reports.questions import FollowUp
 from videohelp.console.spreadsheet import SafeWriter, xlsx_text
+from videohelp.core.private import create_private, open_private
 
 COLUMNS = ("时间 Time", "平台 Platform", "消息ID Message id", "观众 Viewer", "问题 Question",
            "事项 Item", "事项名称 Item name", "类别 Class", "提问次数 Asked", "状态 State",

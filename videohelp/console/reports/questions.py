@@ -6,11 +6,11 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
-from videohelp.console.catalog import CLASS_NAMES_EN, CLASSES, Catalog
 from videohelp.console.reports.answers import AnswerFinder, GivenAnswer
 from videohelp.console.reports.figures import Figures, ItemCount
 from videohelp.console.reports.period import DateRange
 from videohelp.console.reports.status import IN_RANGE, IS_QUESTION, QUESTIONS
+from videohelp.core.catalog import CLASS_NAMES_EN, CLASSES, Catalog
 
 UNCLASSIFIED = "未分类"
 WORDINGS_PER_ITEM = 3

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from videohelp.console.platforms import platform_name
 from videohelp.console.reports import present
 from videohelp.console.reports.build import Report
 from videohelp.console.reports.charts import bar_chart, daily_chart
 from videohelp.console.reports.letterhead import Letterhead
 from videohelp.console.reports.questions import ClassTop, TopItem
+from videohelp.core.platforms import platform_name
 
 FOLLOWUP_SHOWN = 30  # the most pressing; the CSV/Excel export holds them all
 # On paper: the five most asked items of each class and the 15 most pressing follow-ups keep a

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.persist import now_ms
 
 log = logging.getLogger(__name__)

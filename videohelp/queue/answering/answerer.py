@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from videohelp.console.catalog import Catalog
-from videohelp.console.knowledge import Entry
+from videohelp.core.catalog import Catalog
+from videohelp.core.knowledge import Entry
 from videohelp.queue.answering.policy import (
     Answer,
     AnswerPolicy,

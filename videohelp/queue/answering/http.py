@@ -22,14 +22,14 @@ from typing import Any
 
 from websockets.http11 import Request, Response
 
+from videohelp.core.http_body import complete_request
+from videohelp.core.platforms import PLATFORM_NAME
+from videohelp.core.server import ConsoleServer, bearer_token, http_response
 from videohelp.queue.answering.clients import ClientRegistry
 from videohelp.queue.answering.limits import RateLimiter, retry_after
 from videohelp.queue.answering.openapi import openapi_document
 from videohelp.queue.answering.page import ask_page
 from videohelp.queue.answering.service import AnsweringService, Asked, NotReadyError
-from videohelp.queue.http_body import complete_request
-from videohelp.queue.protocol import PLATFORM_NAME
-from videohelp.queue.server import ConsoleServer, bearer_token, http_response
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ import asyncio
 import logging
 from typing import Any
 
-from videohelp.console.paths import DataPaths
+from videohelp.core.paths import DataPaths
+from videohelp.core.server import ConsoleServer
 from videohelp.queue.answering.answerer import ClipSource, no_clips
 from videohelp.queue.answering.bridge_replies import BridgeReplies
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry
@@ -29,7 +30,6 @@ from videohelp.queue.answering.service import AnswerConfig, AnsweringService
 from videohelp.queue.bridges.replies import ReplyRouter
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.persist import now_ms
-from videohelp.queue.server import ConsoleServer
 
 log = logging.getLogger(__name__)
 

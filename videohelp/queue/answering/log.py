@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.experts import change_state
 from videohelp.queue.persist import now_ms

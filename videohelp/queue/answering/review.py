@@ -7,7 +7,7 @@ entry from automatic use until a later version of it is reviewed.
 
 from __future__ import annotations
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.answering.log import GivenAnswer, mark_wrong, recent_answers
 
 

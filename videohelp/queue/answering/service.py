@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from videohelp.console.catalog import studio_catalog
-from videohelp.console.knowledge import Entry
-from videohelp.console.store import Store
+from videohelp.core.catalog import studio_catalog
+from videohelp.core.knowledge import Entry
+from videohelp.core.store import Store
 from videohelp.queue.answering.answerer import Answerer, ClipSource, Withdrawal, no_clips, usable
 from videohelp.queue.answering.log import LogRow, open_passed_on, settle, withdrawals
 from videohelp.queue.answering.policy import DEFAULT_THRESHOLD, Answer, AnswerPolicy

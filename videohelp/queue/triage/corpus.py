@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videohelp.assets import asset_path
-from videohelp.console.catalog import Catalog, CatalogStore, load_catalog
-from videohelp.console.knowledge import KnowledgeBase
-from videohelp.console.store import Store
+from videohelp.core.catalog import Catalog, CatalogStore, load_catalog
+from videohelp.core.knowledge import KnowledgeBase
+from videohelp.core.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.console.catalog import default_catalog
-from videohelp.console.store import Store
+from videohelp.core.catalog import default_catalog
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.triage import model_store
@@ -365,7 +365,7 @@ class TriageService(QObject):
     # -- the studio's corrections ----------------------------------------------------
     def learn(self, correction: Correction) -> None:
         """Teach the running engine a correction already stored elsewhere (a seat's
-        re-filing, ``seat_actions.triage_comment``); returns at once, learns in the worker."""
+        re-filing, ``show_store.triage_comment``); returns at once, learns in the worker."""
         if self.engine is not None:
             self._executor.submit(self._learn, correction)
 

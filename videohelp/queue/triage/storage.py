@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from videohelp.console.store import Store
+from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
 from videohelp.queue.triage.corpus import CHATTER
 from videohelp.queue.triage.engine import Correction
