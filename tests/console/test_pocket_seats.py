@@ -4,12 +4,12 @@ flagged questions carry their item's clips as suggestions (seat event data)."""
 from __future__ import annotations
 
 import pytest
-from videohelp.queue.seat_actions import ShowControl, kb_suggestions
 
 from tests.console.pocket_support import good_clip
 from tests.console.test_pocket_air import _add_clip, _plays, _until, session  # noqa: F401
+from videohelp.console.show_events import Actor
+from videohelp.console.show_store import kb_suggestions
 from videohelp.core.roles import Role
-from videohelp.core.seats import Seat
 from videohelp.queue.comments import StoredComment
 from videohelp.queue.seat_events import Question
 from videohelp.queue.seat_protocol import Action, ErrorCode, ProtocolError, Request, parse
@@ -17,8 +17,8 @@ from videohelp.queue.seat_protocol import Action, ErrorCode, ProtocolError, Requ
 
 def test_a_seat_takes_a_clip_to_program(session, qloop, data_dir, tmp_path) -> None:  # noqa: F811
     clip_id = _add_clip(data_dir, good_clip(tmp_path / "clip.mp4", 1.0))
-    control = ShowControl(session.pipeline, session.program, session.renderer, session=session)
-    seat = Seat("presenter-1", Role.PRESENTER)
+    control = session.actions  # the show's one action service, as every seat reaches it
+    seat = Actor("presenter-1", Role.PRESENTER)
     request = parse(f'{{"type": "take", "rid": "c1", "clip": {clip_id}, "item": "DL03"}}',
                     Role.PRESENTER)
     assert isinstance(request, Request) and request.clip == clip_id
