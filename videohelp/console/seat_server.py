@@ -163,10 +163,7 @@ class SeatHub:
             if receives(connection.seat.role, event.name):
                 connection.push(event.text_for(connection.seat.role))
         for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("seat event listener failed")
+            listener(event)  # a failing listener is a bug: the loop's handler reports it
 
     def _stored(self, comments: list[StoredComment]) -> None:
         if self._running:

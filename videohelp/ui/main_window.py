@@ -200,11 +200,13 @@ class MainWindow(DeskActions, QMainWindow):
         self.docks[name] = dock
 
     def _open_knowledge_base(self):
-        from videohelp.core.knowledge import KnowledgeBase
+        import sqlite3
+
+        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
 
         try:
             return KnowledgeBase.open(self.session.paths.database)
-        except Exception as exc:  # the desk runs without suggestions rather than not at all
+        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
             log.error("knowledge base unavailable: %s", exc)
             return None
 
