@@ -216,8 +216,8 @@ class MainWindow(DeskActions, QMainWindow):
         except RundownError as exc:
             log.error("%s", exc)
             entries = []
-        panel = RundownPanel(self.session.program, self.session.renderer, entries)
-        panel.failed.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        panel = RundownPanel(self.session.program, self.session.renderer, entries,
+                             act=lambda request: self.session.spawn(self.session.act(request)))
         panel.acted.connect(self.operatorActed)
         return panel
 
