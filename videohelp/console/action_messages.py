@@ -26,7 +26,7 @@ _TEXTS: dict[str, str] = {
     "blocked": QT_TRANSLATE_NOOP(CTX, "A blocked comment never goes on air"),
     "not_found": QT_TRANSLATE_NOOP(CTX, "Not found (changed meanwhile?)"),
     "not_flagged": QT_TRANSLATE_NOOP(CTX, "The question is not with the experts"),
-    "unknown_item": QT_TRANSLATE_NOOP(CTX, "Unknown business item"),
+    "unknown_item": QT_TRANSLATE_NOOP(CTX, "Unknown business item: {item}"),
     "bad_card": QT_TRANSLATE_NOOP(CTX, "The card cannot be shown"),
     "bad_text": QT_TRANSLATE_NOOP(CTX, "The text cannot go on air (too long or invalid)"),
 }
@@ -57,8 +57,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(CTX, text)
 
 
-def refusal_text(code: str, action: str = "", role: str = "") -> str:
+def refusal_text(code: str, action: str = "", role: str = "", item: str = "") -> str:
     """``code``'s sentence in the current language (with the role and action for a refusal
-    by the role table)."""
+    by the role table, the item code for an unknown item)."""
     sentence = _tr(_TEXTS.get(str(code), _OTHER))
-    return sentence.format(role=_tr(_ROLES.get(role, role)), action=_tr(_ACTIONS.get(action, action)))
+    return sentence.format(role=_tr(_ROLES.get(role, role)), action=_tr(_ACTIONS.get(action, action)),
+                           item=item)

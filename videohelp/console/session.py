@@ -270,7 +270,7 @@ class ShowSession(QObject):
             outcome = await self.actions.perform(self.actor, request)
         except ProtocolError as exc:
             log.info("desk action %s refused: %s", request.action.value, exc.message)
-            self.actionFailed.emit(self.user_message(exc))
+            self.actionFailed.emit(self.user_message(exc, request.item or ""))
             return None
         return outcome.comment if outcome.comment is not None else True
 
@@ -335,9 +335,9 @@ class ShowSession(QObject):
         return result if isinstance(result, StoredComment) else None
 
 
-    def user_message(self, exc: ProtocolError) -> str:
+    def user_message(self, exc: ProtocolError, item: str = "") -> str:
         """A refused action as the desk shows it, in the interface's language."""
         from videohelp.console.action_messages import refusal_text
 
         action = exc.action.value if exc.action is not None else ""
-        return refusal_text(exc.code, action, self.actor.role.value)
+        return refusal_text(exc.code, action, self.actor.role.value, item)

@@ -1127,8 +1127,8 @@
       <translation>该问题未提交专家</translation>
     </message>
     <message>
-      <source>Unknown business item</source>
-      <translation>未知业务事项</translation>
+      <source>Unknown business item: {item}</source>
+      <translation>未知业务事项：{item}</translation>
     </message>
     <message>
       <source>The card cannot be shown</source>
