@@ -19,7 +19,7 @@ from videohelp.queue.simulator import CommentSimulator
 def session(qloop, data_dir):
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="tester"))
     qloop.run_until_complete(session.start())
     yield session
@@ -94,7 +94,7 @@ def test_state_changes_are_recorded_with_who_and_when(session, qloop, data_dir) 
 
 def test_a_blocked_comment_never_goes_on_air(qloop, data_dir, qtbot) -> None:
     settings = Settings()
-    settings._values["ingest.blocklist"] = ["代办驾照"]
+    settings.set("ingest.blocklist", ["代办驾照"])
     session = ShowSession(data_paths(data_dir), settings)
     qloop.run_until_complete(session.start())
     try:

@@ -33,7 +33,7 @@ NEW_NAME = "驾驶证到期换新证"
 def _settings() -> Settings:
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     return settings
 
 

@@ -20,7 +20,7 @@ TOKEN = "desk-douyin-token-1234"
 def desk(qloop, data_dir):
     settings = Settings()
     for name, value in (("program.width", 320), ("program.height", 180), ("program.fps", 10)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(
         listen=True, port=0, ingest_tokens={"douyin": TOKEN}))
     qloop.run_until_complete(session.start())

@@ -22,7 +22,7 @@ W, H = 640, 360
 def session(qloop, data_dir):
     settings = Settings()
     for name, value in (("program.width", W), ("program.height", H), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="tester"))
     qloop.run_until_complete(session.start())
     yield session

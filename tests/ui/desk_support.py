@@ -22,7 +22,7 @@ def desk_with_expert_dock(qloop, qtbot, data_dir: Path, *, triage: bool = True, 
     the block ends."""
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(
         actor=actor, role=role, listen=True, host="127.0.0.1", port=0, triage=triage))
     window = MainWindow(session, show_personal=role == "officer")

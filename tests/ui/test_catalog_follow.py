@@ -30,7 +30,7 @@ def open_desk(qloop, qtbot, data_dir: Path) -> tuple[MainWindow, ExpertDock]:
     """The desk as ``videohelp`` builds it: window and expert dock first, then the session starts."""
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="张警官", triage=False))
     window = MainWindow(session, show_personal=True)
     dock = attach_expert_dock(window, session, "officer")

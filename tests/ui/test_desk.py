@@ -22,7 +22,7 @@ from ..conftest import REPO
 def _settings() -> Settings:
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     return settings
 
 

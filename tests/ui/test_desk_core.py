@@ -69,3 +69,24 @@ def test_a_flagged_question_dismissed_at_the_desk_leaves_the_experts_list(qloop,
     # After a restart the experts' list is read from the store: the question stays closed.
     with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as (window, dock):
         assert [q for q in dock.hub.snapshot(dock.seat)["questions"] if q["open"]] == []
+
+
+def test_rundown_cards_are_show_actions_of_the_desks_actor(qloop, qtbot, data_dir,
+                                                           run_until_signal) -> None:
+    with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False, role="producer",
+                               actor="李制片") as (window, _dock):
+        window.rundown.list.setCurrentRow(0)
+        (message,) = run_until_signal(window.session.actionFailed, window.rundown.take_current,
+                                      timeout=5)
+        assert window.session.program.on_air() == {} and "producer" in message
+    with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as (window, _dock):
+        window.rundown.list.setCurrentRow(0)
+        entry = window.rundown.current()
+        window.rundown.take_current()
+        spin_until(qloop, lambda: entry.layer in window.session.program.on_air())
+        store = Store(window.session.paths.database)
+        try:
+            spin_until(qloop, lambda: any(e["action"] == "take" and e["outcome"] == "ok"
+                                          for e in audit_entries(store, seat="张警官")))
+        finally:
+            store.close()

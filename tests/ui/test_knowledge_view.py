@@ -181,7 +181,7 @@ def desk(qloop, qtbot, data_dir):
 
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="officer"))
     qloop.run_until_complete(session.start())
     window = MainWindow(session, show_personal=True)

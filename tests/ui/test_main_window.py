@@ -16,7 +16,7 @@ from videohelp.ui.main_window import MainWindow
 def desk(qloop, qtbot, data_dir):
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="presenter", triage=False))
     qloop.run_until_complete(session.start())
     window = MainWindow(session, show_personal=False)

@@ -125,7 +125,7 @@ def test_the_desk_menu_opens_the_review(qloop, qtbot, data_dir) -> None:
 
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="presenter"))
     qloop.run_until_complete(session.start())
     window = MainWindow(session, show_personal=False)

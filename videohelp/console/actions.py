@@ -154,15 +154,19 @@ class ShowActions:
     # -- the one entry ----------------------------------------------------------------------------
     def check(self, actor: Actor, request: Request) -> None:
         """Raise ``ProtocolError(FORBIDDEN)`` unless the role table lets ``actor`` do ``request``."""
+        refused = None
         if not allowed(actor.role, request.action):
-            raise ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not "
-                                f"{request.action.value}", request.rid)
-        if request.action == Action.CONFIRM and not allowed(actor.role, Action.TAKE):
-            raise ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not take",
-                                request.rid)
-        if request.confirm and not allowed(actor.role, Action.CONFIRM):
-            raise ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not confirm a "
-                                "draft answer for air; only the officer may", request.rid)
+            refused = ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not "
+                                    f"{request.action.value}", request.rid)
+        elif request.action == Action.CONFIRM and not allowed(actor.role, Action.TAKE):
+            refused = ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not take",
+                                    request.rid)
+        elif request.confirm and not allowed(actor.role, Action.CONFIRM):
+            refused = ProtocolError(ErrorCode.FORBIDDEN, f"role {actor.role.value} may not confirm "
+                                    "a draft answer for air; only the officer may", request.rid)
+        if refused is not None:
+            refused.action = Action.CONFIRM if request.confirm else request.action
+            raise refused
 
     async def perform(self, actor: Actor, request: Request) -> Outcome:
         """Do ``request`` as ``actor``, audited; raise ``ProtocolError`` if refused."""
@@ -172,7 +176,7 @@ class ShowActions:
             outcome = await getattr(self, f"_do_{request.action.value}")(actor, request)
         except ProtocolError as exc:
             exc.rid = exc.rid or request.rid
-            exc.action = request.action
+            exc.action = exc.action or request.action
             await self.audit(actor, request.action.value, request.rid, target, exc.code.value)
             raise
         except Exception:

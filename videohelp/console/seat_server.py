@@ -169,10 +169,7 @@ class SeatHub:
             if receives(connection.seat.role, event.name):
                 connection.push(event.text_for(connection.seat.role))
         for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("seat event listener failed")
+            listener(event)  # a failing listener is a bug: the loop's handler reports it
 
     def output_event(self, name: str, data: dict[str, Any]) -> None:
         """An output's state or the outputs' status as an ``output.*`` event to the seats

@@ -294,7 +294,7 @@ class ShowSession(QObject):
             outcome = await self.actions.perform(self.actor, request)
         except ProtocolError as exc:
             log.info("desk action %s refused: %s", request.action.value, exc.message)
-            self.actionFailed.emit(user_message(exc))
+            self.actionFailed.emit(self.user_message(exc, request.item or ""))
             return None
         return outcome.comment if outcome.comment is not None else True
 
@@ -336,7 +336,7 @@ class ShowSession(QObject):
         elif state in _STATE_ACTIONS:
             request = self._request(_STATE_ACTIONS[state], comment=comment.id)
         else:
-            self.actionFailed.emit(user_message(ProtocolError(
+            self.actionFailed.emit(self.user_message(ProtocolError(
                 ErrorCode.BAD_STATE, f"no desk action moves a comment to {state.value}")))
             return None
         result = await self.act(request)
@@ -353,7 +353,7 @@ class ShowSession(QObject):
         try:
             self.actions.panic(self.actor)
         except ProtocolError as exc:
-            self.actionFailed.emit(user_message(exc))
+            self.actionFailed.emit(self.user_message(exc))
 
     async def refile(self, comment: StoredComment, item: str | None) -> StoredComment | None:
         """The officer files ``comment`` under ``item`` (None: chatter); triage learns it.
@@ -365,8 +365,9 @@ class ShowSession(QObject):
         return result if isinstance(result, StoredComment) else None
 
 
-def user_message(exc: ProtocolError) -> str:
-    """A refused action as the desk shows it, in the interface's language."""
-    from videohelp.console.action_messages import refusal_text
+    def user_message(self, exc: ProtocolError, item: str = "") -> str:
+        """A refused action as the desk shows it, in the interface's language."""
+        from videohelp.console.action_messages import refusal_text
 
-    return refusal_text(exc.code, exc.message)
+        action = exc.action.value if exc.action is not None else ""
+        return refusal_text(exc.code, action, self.actor.role.value, item)

@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from websockets.http11 import Request, Response
 
 from videohelp.assets import asset_path
 from videohelp.core.client_limits import OVERLAY, ClientLimits
+from videohelp.core.handoff import on_loop
 from videohelp.core.server import ConsoleServer, http_response
 from videohelp.streaming.cards import RenderedCard, encode_png
 from videohelp.streaming.layers import Layer, pixels_per_frame
@@ -80,6 +82,7 @@ class OverlayHub:
         self._clients: set[ServerConnection] = set()
         self._pending: deque[ProgramEvent | ServerConnection] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: Callable[[ProgramEvent], None] | None = None
         self._drainer: asyncio.Task | None = None
         self._payloads: dict[int, tuple[RenderedCard, dict[str, Any]]] = {}
         self.sent = 0
@@ -107,10 +110,13 @@ class OverlayHub:
         if self._loop is not None:
             return
         self._loop = asyncio.get_running_loop()
-        self.engine.add_listener(self._on_event)
+        self._listener = on_loop(self._enqueue, self._loop)  # engine events: any thread
+        self.engine.add_listener(self._listener)
 
     async def stop(self) -> None:
-        self.engine.remove_listener(self._on_event)
+        if self._listener is not None:
+            self.engine.remove_listener(self._listener)
+            self._listener = None
         self._loop = None
         drainer, self._drainer = self._drainer, None
         if drainer is not None and not drainer.done():
@@ -157,12 +163,6 @@ class OverlayHub:
             pass
         finally:
             self._clients.discard(connection)
-
-    def _on_event(self, event: ProgramEvent) -> None:
-        """Engine listener (any thread): hand the event to the hub's loop."""
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._enqueue, event)
 
     def _enqueue(self, item: ProgramEvent | ServerConnection) -> None:
         """On the loop: queue an event or a new page's greeting; one task sends them in order."""

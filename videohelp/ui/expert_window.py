@@ -309,7 +309,7 @@ def run_expert(args: argparse.Namespace) -> int:
     set_language(app, args.language or settings["ui.language"])
     try:
         link = SeatLink(args.connect, args.token, args.fingerprint)
-    except Exception as exc:
+    except ValueError as exc:  # a bad URL or fingerprint: say which
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
     window = ExpertWindow(link)

@@ -209,11 +209,13 @@ class MainWindow(DeskActions, QMainWindow):
         self.docks[name] = dock
 
     def _open_knowledge_base(self):
-        from videohelp.core.knowledge import KnowledgeBase
+        import sqlite3
+
+        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
 
         try:
             return KnowledgeBase.open(self.session.paths.database)
-        except Exception as exc:  # the desk runs without suggestions rather than not at all
+        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
             log.error("knowledge base unavailable: %s", exc)
             return None
 
@@ -223,8 +225,8 @@ class MainWindow(DeskActions, QMainWindow):
         except RundownError as exc:
             log.error("%s", exc)
             entries = []
-        panel = RundownPanel(self.session.program, self.session.renderer, entries)
-        panel.failed.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        panel = RundownPanel(self.session.program, self.session.renderer, entries,
+                             act=lambda request: self.session.spawn(self.session.act(request)))
         panel.acted.connect(self.operatorActed)
         return panel
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from videohelp.assets import asset_path
-from videohelp.streaming.cards import CardError, CardRenderer
-from videohelp.streaming.layers import LayerError
+from videohelp.core.roles import Action
+from videohelp.queue.seat_protocol import Request
+from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.program import ProgramEngine
 from videohelp.ui.i18n import Retranslator
 
@@ -70,18 +72,19 @@ class RundownPanel(QWidget):
     """Cards ready to take, and what is on air per layer with its countdown.
 
     Signals:
-        failed(str): a take/update was refused; the text says why.
         acted(): the operator used the rundown (the demo stands down).
     """
 
-    failed = Signal(str)
     acted = Signal()
 
     def __init__(self, engine: ProgramEngine, renderer: CardRenderer, entries: list[RundownEntry],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, act: Callable[[Request], Any]) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.engine = engine  # read only: what is on air, and the countdowns
         self.renderer = renderer
+        # Takes, updates and clears are the show's actions, done as the desk's actor (the
+        # session checks the role and reports a refusal in the status bar).
+        self.act = act
         self.entries = entries
         self.list = QListWidget()
         for entry in entries:
@@ -137,13 +140,10 @@ class RundownPanel(QWidget):
         self.acted.emit()
         if entry is None:
             return False
-        try:
-            card = self.renderer.render(entry.template, entry.data)
-        except CardError as exc:
-            self.failed.emit(str(exc))
-            return False
-        motion = self.engine.transition("fade", 0.3)
-        self.engine.take(entry.layer, card, enter=motion, leave=motion, duration_s=entry.duration_s)
+        self.act(Request(Action.TAKE, "rundown", layer=entry.layer, template=entry.template,
+                         data=dict(entry.data),
+                         raw={"transition": "fade", "out": "fade", "seconds": 0.3,
+                              "duration_s": entry.duration_s}))
         return True
 
     def update_current(self) -> bool:
@@ -151,17 +151,17 @@ class RundownPanel(QWidget):
         self.acted.emit()
         if entry is None:
             return False
-        try:
-            self.engine.update(entry.layer, self.renderer.render(entry.template, entry.data))
-        except (CardError, LayerError) as exc:
-            self.failed.emit(str(exc))
-            return False
+        self.act(Request(Action.UPDATE, "rundown", layer=entry.layer, template=entry.template,
+                         data=dict(entry.data)))
         return True
 
     def clear_current(self) -> bool:
         entry = self.current()
         self.acted.emit()
-        return entry is not None and self.engine.clear(entry.layer)
+        if entry is None or entry.layer not in self.engine.on_air():
+            return False
+        self.act(Request(Action.CLEAR, "rundown", layer=entry.layer))
+        return True
 
     def refresh_on_air(self) -> None:
         """List the layers on air, with the seconds left before an automatic out."""

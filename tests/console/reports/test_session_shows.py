@@ -15,7 +15,7 @@ from videohelp.core.store import Store
 def _session(data_dir) -> ShowSession:
     settings = Settings()
     for name, value in (("program.width", 640), ("program.height", 360), ("program.fps", 25)):
-        settings._values[name] = value
+        settings.set(name, value)
     return ShowSession(data_paths(data_dir), settings, SessionOptions(actor="tester"))
 
 

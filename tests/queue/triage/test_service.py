@@ -42,7 +42,7 @@ def _comment(msg_id: str, text: str, user: str = "u1") -> IncomingComment:
 def _session(data_dir: Path) -> ShowSession:
     settings = Settings()
     for name, value in (("program.width", 320), ("program.height", 180), ("program.fps", 10)):
-        settings._values[name] = value
+        settings.set(name, value)
     return ShowSession(data_paths(data_dir), settings, SessionOptions(actor="王警官"))
 
 

@@ -1418,8 +1418,8 @@
       <translation>操作被拒绝</translation>
     </message>
     <message>
-      <source>Your role may not do this</source>
-      <translation>您的角色无权执行此操作</translation>
+      <source>As {role} you may not: {action}</source>
+      <translation>{role}角色无权{action}</translation>
     </message>
     <message>
       <source>Draft answer: only the officer can confirm it for air</source>
@@ -1434,24 +1434,88 @@
       <translation>已屏蔽的评论不能上屏</translation>
     </message>
     <message>
-      <source>Not found</source>
-      <translation>未找到</translation>
+      <source>Not found (changed meanwhile?)</source>
+      <translation>未找到（可能已被他人更改）</translation>
     </message>
     <message>
       <source>The question is not with the experts</source>
       <translation>该问题未提交专家</translation>
     </message>
     <message>
-      <source>Unknown business item</source>
-      <translation>未知业务事项</translation>
+      <source>Unknown business item: {item}</source>
+      <translation>未知业务事项：{item}</translation>
     </message>
     <message>
       <source>The card cannot be shown</source>
       <translation>无法显示该卡片</translation>
     </message>
     <message>
-      <source>The text cannot go on air</source>
-      <translation>该文本不能上屏</translation>
+      <source>The text cannot go on air (too long or invalid)</source>
+      <translation>该文本不能上屏（过长或含无效字符）</translation>
+    </message>
+    <message>
+      <source>officer</source>
+      <translation>民警</translation>
+    </message>
+    <message>
+      <source>presenter</source>
+      <translation>主持人</translation>
+    </message>
+    <message>
+      <source>producer</source>
+      <translation>制片</translation>
+    </message>
+    <message>
+      <source>expert</source>
+      <translation>专家</translation>
+    </message>
+    <message>
+      <source>automation</source>
+      <translation>自动化</translation>
+    </message>
+    <message>
+      <source>send to the experts</source>
+      <translation>提交专家</translation>
+    </message>
+    <message>
+      <source>answer</source>
+      <translation>回答</translation>
+    </message>
+    <message>
+      <source>re-file</source>
+      <translation>重新归类</translation>
+    </message>
+    <message>
+      <source>queue</source>
+      <translation>加入队列</translation>
+    </message>
+    <message>
+      <source>dismiss</source>
+      <translation>忽略</translation>
+    </message>
+    <message>
+      <source>mark answered</source>
+      <translation>标为已答</translation>
+    </message>
+    <message>
+      <source>put on air</source>
+      <translation>上屏</translation>
+    </message>
+    <message>
+      <source>update the card</source>
+      <translation>更新卡片</translation>
+    </message>
+    <message>
+      <source>take off air</source>
+      <translation>下屏</translation>
+    </message>
+    <message>
+      <source>clear all</source>
+      <translation>全部下屏</translation>
+    </message>
+    <message>
+      <source>confirm a draft answer</source>
+      <translation>确认草稿答案上屏</translation>
     </message>
   </context>
   <context>

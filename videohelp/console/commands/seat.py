@@ -80,5 +80,5 @@ def _when(ms: int | None) -> str:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no user name in a container: still record that the CLI did it
+    except (OSError, KeyError):  # no user name in a container: still record that the CLI did it
         return "unknown"
