@@ -18,8 +18,11 @@ from PySide6.QtGui import QColor
 
 from videohelp.console.catalog import Catalog, default_catalog
 from videohelp.queue.comments import State, StoredComment
+from videohelp.ui.words import PLATFORMS
 
-PLATFORM_LABELS = {"app": "视频帮", "zlb": "浙里办", "douyin": "抖音", "replay": "回放"}
+PLATFORM_LABELS = PLATFORMS
+SELECTED_BACKGROUND = QColor("#1F4E79")  # the question the desk works on (both themes: white text)
+ON_AIR_BACKGROUND = QColor("#7A1F1F")
 
 Index = QModelIndex | QPersistentModelIndex
 CommentRole = Qt.ItemDataRole.UserRole
@@ -41,6 +44,7 @@ class CommentListModel(QAbstractTableModel):
 
     COLUMNS = ("time", "platform", "viewer", "text", "item", "asked", "state")
     MAX_ROWS = 20_000  # older comments stay in the store, not in the view
+    MAX_EARLY = 2_000  # triage results that came before their row (see update_comments)
 
     def __init__(self, show_personal: bool = False, catalog: Catalog | None = None,
                  parent=None) -> None:
@@ -51,6 +55,11 @@ class CommentListModel(QAbstractTableModel):
         self._askers: dict[int, int] = {}
         self.catalog = catalog or default_catalog()
         self.show_personal = show_personal
+        # Triage may file a comment before the feed's batch brings its row (the feed
+        # waits up to 40 ms, triage takes a few): such results wait here for their row.
+        self._early: dict[int, StoredComment] = {}
+        self.selected_id: int | None = None
+        self.on_air_id: int | None = None
 
     # -- updates ----------------------------------------------------------------
     def add_comments(self, comments: list[StoredComment]) -> None:
@@ -58,9 +67,10 @@ class CommentListModel(QAbstractTableModel):
         if not comments:
             return
         self.beginInsertRows(QModelIndex(), 0, len(comments) - 1)
+        early = self._early
         for comment in comments:
             self._index_of[comment.id] = self._offset + len(self._rows)
-            self._rows.append(comment)
+            self._rows.append(early.pop(comment.id, comment) if early else comment)
         self.endInsertRows()
         excess = len(self._rows) - self.MAX_ROWS
         if excess > 0:
@@ -83,6 +93,10 @@ class CommentListModel(QAbstractTableModel):
             if position is not None:
                 self._rows[position - self._offset] = comment
                 rows.append(self.row_of(comment.id))
+            elif comment.repeat_of is None and (not self._rows or comment.id > self._rows[-1].id):
+                self._early[comment.id] = comment
+                if len(self._early) > self.MAX_EARLY:  # its row never came: forget the oldest
+                    del self._early[next(iter(self._early))]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0),
                                   self.index(max(rows), len(self.COLUMNS) - 1))
@@ -95,8 +109,16 @@ class CommentListModel(QAbstractTableModel):
             if comment_id in self._index_of:
                 rows.append(self.row_of(comment_id))
         column = self.COLUMNS.index("asked")
+        if rows:  # one signal for the batch: views repaint only what they show
+            self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))
+
+    def set_marks(self, selected_id: int | None, on_air_id: int | None) -> None:
+        """Highlight the question the desk has selected and the one on air."""
+        changed = {self.selected_id, self.on_air_id, selected_id, on_air_id} - {None}
+        self.selected_id, self.on_air_id = selected_id, on_air_id
+        rows = [self.row_of(cid) for cid in changed if cid in self._index_of]
         for row in rows:
-            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def askers(self, comment_id: int) -> int:
         return self._askers.get(comment_id, 1)
@@ -153,8 +175,15 @@ class CommentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and (
                 chatter or comment.state in (State.BLOCKED, State.DISMISSED)):
             return QColor("#7D8696")
-        if role == Qt.ItemDataRole.BackgroundRole and comment.state == State.ON_AIR:
-            return QColor("#7A1F1F")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if comment.state == State.ON_AIR or comment.id == self.on_air_id:
+                return ON_AIR_BACKGROUND
+            if comment.id == self.selected_id:
+                return SELECTED_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and comment.id in (self.selected_id,
+                                                                      self.on_air_id):
+            return QColor("#FFFFFF")
         if role == CommentRole:
             return comment
         if role == ChatterRole:
@@ -165,7 +194,7 @@ class CommentListModel(QAbstractTableModel):
         if column == "time":
             return time.strftime("%H:%M:%S", time.localtime(comment.ts_ms / 1000))
         if column == "platform":
-            return PLATFORM_LABELS.get(comment.platform, comment.platform)
+            return PLATFORMS.get(comment.platform, comment.platform)
         if column == "viewer":
             return comment.user_name if self.show_personal else comment.user_name_masked
         if column == "text":
@@ -176,8 +205,9 @@ class CommentListModel(QAbstractTableModel):
             if not comment.is_question or not comment.item:
                 return _tr("chatter")
             item = self.catalog.items.get(comment.item)
-            name = item.name_zh if item else comment.item
-            return f"{comment.item} {name} ({(comment.confidence or 0):.0%})"
+            if item is None:
+                return f"{comment.item} ({(comment.confidence or 0):.0%})"
+            return f"{item.klass} · {comment.item} {item.name_zh} ({(comment.confidence or 0):.0%})"
         if column == "asked":
             count = self.askers(comment.id)
             return _tr("{n} asked").format(n=count) if count > 1 else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +76,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.person = person
         self.rt = Retranslator(CTX)
         self._confirm_armed: tuple[int, float] | None = None
+        self._confirmed: set[tuple[int, str]] = set()  # (comment, draft entry) the officer confirmed
         self._selected: StoredComment | None = None
         self.setObjectName("desk")
         # The desk fits every studio screen from 1280x720 up: its minimum is set, so what
@@ -193,6 +194,11 @@ class MainWindow(DeskActions, QMainWindow):
         self._build_actions()
         self._build_menus()
         self.status = StatusPanel(session, self.statusBar())
+        self._next_timer = QTimer(self)
+        self._next_timer.setSingleShot(True)
+        self._next_timer.setInterval(150)  # typing in the answer box renders once per pause
+        self._next_timer.timeout.connect(self._render_next)
+        self.answers.changed.connect(self._preview_next)
         self._wire(session)
         self._restore_layout()
         self._apply_role()
@@ -351,8 +357,12 @@ class MainWindow(DeskActions, QMainWindow):
         session.commentChanged.connect(self.model.update_comment)
         session.commentChanged.connect(self.queue_model.comment_changed)
         session.onAirChanged.connect(self._on_air_changed)
+        session.onAirChanged.connect(
+            lambda comment: comment is not None and self.answers.aired(comment.id))
         session.actionFailed.connect(lambda text: self.notify(refusal_words(text), "error"))
         session.program.previewReady.connect(self.preview.show_frame)
+        session.outputs.outputStateChanged.connect(self.program_monitor.output_state)
+        session.outputs.outputStatsChanged.connect(self.program_monitor.output_stats)
         session.catalogChanged.connect(self._catalog_changed)
         self.knowledge_dock.catalogSaved.connect(lambda _code: session.spawn(session.reload_catalog()))
 
@@ -364,6 +374,7 @@ class MainWindow(DeskActions, QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.rt.apply()
+            self.banner.clear_message()  # a message is for the moment: not re-worded, dropped
             for spec in SHORTCUTS:
                 self.actions_by_name[spec.action].setText(translated(spec))
             for model in (self.model, self.queue_model):

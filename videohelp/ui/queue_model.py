@@ -48,6 +48,7 @@ class QuestionQueueModel(QAbstractTableModel):
         self.catalog = catalog or default_catalog()
         self.comments: dict[int, StoredComment] = {}
         self._order: list[int] = []
+        self.selected_id: int | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.relayout)
@@ -114,6 +115,14 @@ class QuestionQueueModel(QAbstractTableModel):
         self.relayout()
         return self.comments[question.comment_id]
 
+    def set_selected(self, comment_id: int | None) -> None:
+        """Highlight the question the desk works on (wherever it was selected)."""
+        changed = [cid for cid in (self.selected_id, comment_id) if cid in self.queue.questions]
+        self.selected_id = comment_id
+        for cid in changed:
+            row = self.row_of(cid)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
     def comment_at(self, row: int) -> StoredComment:
         return self.comments[self._order[row]]
 
@@ -171,8 +180,14 @@ class QuestionQueueModel(QAbstractTableModel):
                 return str(question.askers)
             waited = max(0, _now_ms() - question.arrived_ms) // 1000
             return f"{waited // 60}:{waited % 60:02d}"
-        if role == Qt.ItemDataRole.BackgroundRole and cid == self.queue.on_air:
-            return QColor("#7A1F1F")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if cid == self.queue.on_air:
+                return QColor("#7A1F1F")
+            if cid == self.selected_id:
+                return QColor("#1F4E79")  # the question the desk works on
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and cid in (self.queue.on_air, self.selected_id):
+            return QColor("#FFFFFF")
         if role == Qt.ItemDataRole.FontRole and cid in self.queue.next_up:
             font = QFont()
             font.setBold(True)
