@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from videohelp.console.show_time import zone_problem
+
 log = logging.getLogger(__name__)
 
 
@@ -67,6 +69,9 @@ REGISTRY: dict[str, Setting] = {
     for s in (
         Setting("ui.language", str, "zh_CN", "Interface language: zh_CN or en."),
         Setting("ui.theme", str, "dark", "Studio theme: dark or light."),
+        Setting("show.timezone", str, "Asia/Shanghai",
+                "The show's time zone: the clock card and the daily review use it.",
+                zone_problem),
         Setting("desk.person", str, "",
                 "Who sits at this desk (layouts are saved per role and person); default: login name."),
         Setting("monitor.return_url", str, "",

@@ -49,6 +49,7 @@ from videohelp.queue.seat_events import EventLog, SeatState
 from videohelp.queue.seat_server import SeatHub
 from videohelp.queue.server import ConsoleServer
 from videohelp.queue.triage.service import TriageService
+from videohelp.console.show_time import show_clock
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine
@@ -124,7 +125,8 @@ class Console:
         width, height, fps = settings["program.width"], settings["program.height"], settings["program.fps"]
         # The shipped catalog until start() reads the studio's from the database.
         self.catalog: Catalog = default_catalog()
-        self.renderer = CardRenderer(width, height, catalog=self.catalog)
+        self.renderer = CardRenderer(width, height, catalog=self.catalog,
+                                     clock=show_clock(settings["show.timezone"]))
         self.program = ProgramEngine(TestPatternSource(width, height), fps=fps)
         self.outputs = ProgramOutputs(self.program, settings_for(width, height, fps, options.x264_preset))
         # The browser-source page /overlay (OBS, vMix) mirrors the program's cards; live

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -94,6 +95,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.table.setObjectName("feed")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Narrow fixed columns leave the comment itself the room (1366 px screens too).
+        for column, width in ((0, 72), (1, 64), (2, 96), (4, 190), (5, 60), (6, 72)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
         if self.layout_spec.feed_questions_only:
@@ -163,7 +167,7 @@ class MainWindow(DeskActions, QMainWindow):
         # Elided, never wider than it is given: a long question does not grow the window.
         self.on_air_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.on_air_label.setMinimumWidth(160)
-        self.on_air_label.setMaximumWidth(520)
+        self.on_air_label.setStyleSheet("font-weight: bold;")
         self.banner = Banner()
         self.take_button = QPushButton()
         self.clear_button = QPushButton()
@@ -181,13 +185,18 @@ class MainWindow(DeskActions, QMainWindow):
         self.take_button.clicked.connect(self.take_selected)
         self.clear_button.clicked.connect(self.clear_question)
         self.panic_button.clicked.connect(self.panic)
-        # 全部下屏 first: a toolbar too narrow hides its last widgets, never its first.
-        self.program_bar.addWidget(self.panic_button)
-        for widget in (self.take_button, self.clear_button, self.on_air_label):
-            self.program_bar.addWidget(widget)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.banner.setMinimumWidth(120)
-        self.program_bar.addWidget(self.banner)
+        # One row in one widget: a toolbar hides widgets that do not fit behind an extension
+        # button; a single widget it never hides, so 全部下屏 shows at every size.
+        row_widget = QWidget()
+        row_widget.setObjectName("programRow")
+        row = QHBoxLayout(row_widget)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.addWidget(self.panic_button)
+        row.addWidget(self.take_button)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.on_air_label, 2)
+        row.addWidget(self.banner, 3)
+        self.program_bar.addWidget(row_widget)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
 
         self.actions_by_name: dict[str, QAction] = {}
