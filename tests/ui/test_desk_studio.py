@@ -4,7 +4,8 @@ the feed, feedback in the banner, highlighted questions, the next-card monitor."
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from videohelp.console.knowledge import KnowledgeBase
@@ -190,3 +191,34 @@ def test_refusals_show_in_the_banner_in_words(desk, qloop, qtbot, run_until_sign
     assert desk.banner.kind == "error" and text
     for internal in ("dismissed", "answered", "_", "qa"):
         assert internal not in text, text
+
+
+def test_every_card_has_a_key(desk, qloop, qtbot, run_until_signal) -> None:
+    program = desk.session.program
+    (triaged,) = _ask(qloop, run_until_signal, desk, "驾照丢了怎么补办啊")
+    _review_all(desk, triaged.item)
+    spin_until(qloop, lambda: desk.model.rowCount() == 1)
+    desk.queue_view.setFocus()
+    qtbot.keyClick(desk.queue_view, Qt.Key.Key_N)
+    buttons = desk.rundown.take_button.mapTo(desk, QPoint(0, 0))
+    for key, layer in ((Qt.Key.Key_K, "qr"), (Qt.Key.Key_T, "ticker"), (Qt.Key.Key_C, "clock"),
+                       (Qt.Key.Key_L, "lower_third"), (Qt.Key.Key_X, "qa")):
+        qtbot.keyClick(desk.queue_view, key)
+        desk.banner.clear_message()
+        spin_until(qloop, lambda layer=layer: layer in program.on_air() and desk.banner.kind == "ok")
+    assert program.on_air()["qr"].data["item"] == triaged.item
+    expert = program.on_air()["qa"]  # the expert card goes in place of the Q&A card
+    assert expert.template == "expert" and expert.data["answer"] == desk.answers.chosen().text
+    first = program.on_air()["lower_third"].data["name"]
+    qtbot.keyClick(desk.queue_view, Qt.Key.Key_L)  # the next lower third in the rundown
+    spin_until(qloop, lambda: program.on_air()["lower_third"].data["name"] != first)
+    desk.rundown.refresh_on_air()
+    QApplication.processEvents()
+    # Five layers on air: the rundown's buttons have not moved under the pointer.
+    assert desk.rundown.take_button.mapTo(desk, QPoint(0, 0)) == buttons
+    assert "lower_third" not in desk.rundown.on_air.text() and "●" in desk.rundown.on_air.text()
+    for key, layer in ((Qt.Key.Key_K, "qr"), (Qt.Key.Key_T, "ticker"), (Qt.Key.Key_C, "clock")):
+        qtbot.keyClick(desk.queue_view, key)  # again: off
+        spin_until(qloop, lambda layer=layer: layer not in program.on_air())
+    qtbot.keyClick(desk.queue_view, Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)
+    spin_until(qloop, lambda: "lower_third" not in program.on_air())

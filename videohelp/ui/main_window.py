@@ -33,6 +33,7 @@ from videohelp.console.session import ShowSession
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
 from videohelp.ui.banner import Banner
+from videohelp.ui.card_keys import CardKeys
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
 from videohelp.ui.desk_actions import DeskActions
 from videohelp.ui.feed_filter_bar import FeedFilterBar
@@ -200,6 +201,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
 
         self.actions_by_name: dict[str, QAction] = {}
+        self.card_keys = CardKeys(self)
         self._build_actions()
         self._build_menus()
         self.status = StatusPanel(session, self.statusBar())
@@ -302,6 +304,10 @@ class MainWindow(DeskActions, QMainWindow):
             "focus_rundown": self.rundown.list.setFocus,
             "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
             "knowledge": self.knowledge_dock.toggleViewAction().trigger,
+            "card_qr": self.card_keys.item_qr, "card_expert": self.card_keys.expert_card,
+            "card_lower_third": self.card_keys.lower_third,
+            "card_lower_third_off": self.card_keys.lower_third_off,
+            "card_ticker": self.card_keys.ticker, "card_clock": self.card_keys.clock,
         }
         for spec in SHORTCUTS:
             action = QAction(translated(spec), self)
@@ -322,8 +328,12 @@ class MainWindow(DeskActions, QMainWindow):
             self.rt.bind(menu.setTitle, title)
             self.menus[key] = menu
         for name in ("next_question", "take", "take_question_only", "answered", "clear_question",
-                     "panic"):
-            self.menus["show"].addAction(self.actions_by_name[name])
+                     "panic", None, "card_qr", "card_expert", "card_lower_third",
+                     "card_lower_third_off", "card_ticker", "card_clock"):
+            if name is None:
+                self.menus["show"].addSeparator()
+            else:
+                self.menus["show"].addAction(self.actions_by_name[name])
         for dock in self.docks.values():
             self.menus["view"].addAction(dock.toggleViewAction())
         self._view_separator = self.menus["view"].addSeparator()
