@@ -41,6 +41,7 @@ from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.settings import Settings
 from videohelp.console.show_events import CommentChanged, ShowEvent
 from videohelp.console.show_store import kb_suggestions
+from videohelp.console.show_time import show_clock
 from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest, writer_from_settings
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
@@ -49,7 +50,6 @@ from videohelp.queue.seat_events import EventLog, SeatState
 from videohelp.queue.seat_server import SeatHub
 from videohelp.queue.server import ConsoleServer
 from videohelp.queue.triage.service import TriageService
-from videohelp.console.show_time import show_clock
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine

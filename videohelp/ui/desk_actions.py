@@ -145,9 +145,9 @@ class DeskActions:
         """Put the answer on air; an answered question (a pinned answer again) goes back in
         the queue first, through the show's actions like any other move."""
         fresh = self.model.comment(comment.id) or comment
-        if fresh.state == State.ANSWERED:
-            if await self.session.change_state(fresh, State.QUEUED) is None:
-                return False
+        if fresh.state == State.ANSWERED and await self.session.change_state(
+                fresh, State.QUEUED) is None:
+            return False
         done = await self.session.take_answer(fresh, chosen.entry, chosen.text,
                                               officer_confirmed=confirmed)
         if done:

@@ -51,7 +51,8 @@ from videohelp.ui.words import refusal_words
 
 log = logging.getLogger(__name__)
 CTX = "MainWindow"
-MIN_WIDTH, MIN_HEIGHT = 1120, 640  # the widest role and language needs 1081x540; studio screens start at 1280x720
+# The widest role and language needs about 1081x540; studio screens start at 1280x720.
+MIN_WIDTH, MIN_HEIGHT = 1120, 640
 SCROLLED_DOCKS = frozenset({"answers"})
 
 
@@ -376,14 +377,17 @@ class MainWindow(DeskActions, QMainWindow):
         session.commentChanged.connect(self.model.update_comment)
         session.commentChanged.connect(self.queue_model.comment_changed)
         session.onAirChanged.connect(self._on_air_changed)
-        session.onAirChanged.connect(
-            lambda comment: comment is not None and self.answers.aired(comment.id))
+        session.onAirChanged.connect(self._answer_aired)
         session.actionFailed.connect(lambda text: self.notify(refusal_words(text), "error"))
         session.program.previewReady.connect(self.preview.show_frame)
         session.outputs.outputStateChanged.connect(self.program_monitor.output_state)
         session.outputs.outputStatsChanged.connect(self.program_monitor.output_stats)
         session.catalogChanged.connect(self._catalog_changed)
         self.knowledge_dock.catalogSaved.connect(lambda _code: session.spawn(session.reload_catalog()))
+
+    def _answer_aired(self, comment: StoredComment | None) -> None:
+        if comment is not None:  # its edits are on screen now: no longer drafts
+            self.answers.aired(comment.id)
 
     def _catalog_changed(self, catalog: Catalog) -> None:
         """An item was edited: the feed, queue, filters and answer name it anew."""

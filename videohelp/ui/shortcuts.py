@@ -44,7 +44,7 @@ SHORTCUTS: tuple[ShortcutSpec, ...] = (
     ShortcutSpec("retake_pinned", "Ctrl+P", QT_TRANSLATE_NOOP("Shortcuts", "Put the last pinned answer back on screen"), "Answers"),
     ShortcutSpec("edit_answer", "E", QT_TRANSLATE_NOOP("Shortcuts", "Edit the on-air answer before it goes on screen"), "Answers"),
     ShortcutSpec("card_qr", "K", QT_TRANSLATE_NOOP("Shortcuts", "One-stop QR code of the question's item on / off"), "Cards"),
-    ShortcutSpec("card_expert", "X", QT_TRANSLATE_NOOP("Shortcuts", "Expert card for the chosen expert answer on / off"), "Cards"),
+    ShortcutSpec("card_expert", "X", QT_TRANSLATE_NOOP("Shortcuts", "Expert card for the chosen answer on / off"), "Cards"),
     ShortcutSpec("card_lower_third", "L", QT_TRANSLATE_NOOP("Shortcuts", "Next lower third from the rundown"), "Cards"),
     ShortcutSpec("card_lower_third_off", "Shift+L", QT_TRANSLATE_NOOP("Shortcuts", "Lower third off"), "Cards"),
     ShortcutSpec("card_ticker", "T", QT_TRANSLATE_NOOP("Shortcuts", "Ticker on / off"), "Cards"),

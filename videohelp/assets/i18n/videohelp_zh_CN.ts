@@ -8,6 +8,10 @@
       <translation>播出答案（最多60字）</translation>
     </message>
     <message>
+      <source>Discard edit</source>
+      <translation>放弃修改</translation>
+    </message>
+    <message>
       <source>Pin (P)</source>
       <translation>置顶(P)</translation>
     </message>
@@ -44,6 +48,10 @@
       <translation>{who} 于 {when} 审核。</translation>
     </message>
     <message>
+      <source>{n} of {max} characters</source>
+      <translation>{n}/{max} 字</translation>
+    </message>
+    <message>
       <source>Source</source>
       <translation>依据</translation>
     </message>
@@ -62,6 +70,29 @@
     <message>
       <source>Original: {text}</source>
       <translation>原文：{text}</translation>
+    </message>
+  </context>
+  <context>
+    <name>CardKeys</name>
+    <message>
+      <source>Select a question filed under an item first</source>
+      <translation>请先选择已归入事项的提问</translation>
+    </message>
+    <message>
+      <source>Choose a question with an answer first</source>
+      <translation>请先选择有答案的提问</translation>
+    </message>
+    <message>
+      <source>{card} on screen</source>
+      <translation>{card}已上屏</translation>
+    </message>
+    <message>
+      <source>{card} off screen</source>
+      <translation>{card}已下屏</translation>
+    </message>
+    <message>
+      <source>No {card} in the rundown</source>
+      <translation>图文串联单中没有{card}</translation>
     </message>
   </context>
   <context>
@@ -646,12 +677,8 @@
       <translation>实时评论</translation>
     </message>
     <message>
-      <source>Question queue</source>
-      <translation>问题队列</translation>
-    </message>
-    <message>
-      <source>Answer</source>
-      <translation>答案</translation>
+      <source>Next card</source>
+      <translation>下一张（预览）</translation>
     </message>
     <message>
       <source>Program</source>
@@ -664,6 +691,14 @@
     <message>
       <source>Return monitor</source>
       <translation>回看监视</translation>
+    </message>
+    <message>
+      <source>Question queue</source>
+      <translation>问题队列</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>答案</translation>
     </message>
     <message>
       <source>On screen (Enter)</source>
@@ -708,6 +743,49 @@
     <message>
       <source>Light theme</source>
       <translation>浅色主题</translation>
+    </message>
+  </context>
+  <context>
+    <name>Monitors</name>
+    <message>
+      <source>starting</source>
+      <translation>启动中</translation>
+    </message>
+    <message>
+      <source>live</source>
+      <translation>直播中</translation>
+    </message>
+    <message>
+      <source>reconnecting</source>
+      <translation>重连中</translation>
+    </message>
+    <message>
+      <source>stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <source>Next (preview)</source>
+      <translation>下一张（预览）</translation>
+    </message>
+    <message>
+      <source>Program (on air)</source>
+      <translation>节目画面（播出）</translation>
+    </message>
+    <message>
+      <source>Not streaming or recording (preview only)</source>
+      <translation>未推流、未录制（仅预览）</translation>
+    </message>
+    <message>
+      <source>Select a question to see its card</source>
+      <translation>选择一条提问即可预览其卡片</translation>
+    </message>
+    <message>
+      <source>{kbps} kbit/s, {dropped} dropped, {reconnects} reconnects</source>
+      <translation>{kbps} kbit/s，丢帧 {dropped}，重连 {reconnects} 次</translation>
     </message>
   </context>
   <context>
@@ -1072,6 +1150,30 @@
       <translation>上屏前修改播出答案</translation>
     </message>
     <message>
+      <source>One-stop QR code of the question's item on / off</source>
+      <translation>当前事项一键办理二维码 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Expert card for the chosen answer on / off</source>
+      <translation>所选答案的专家解答卡 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Next lower third from the rundown</source>
+      <translation>下一条人名条（串联单）</translation>
+    </message>
+    <message>
+      <source>Lower third off</source>
+      <translation>人名条下屏</translation>
+    </message>
+    <message>
+      <source>Ticker on / off</source>
+      <translation>滚动字幕 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Clock on / off</source>
+      <translation>时钟 上屏/下屏</translation>
+    </message>
+    <message>
       <source>Go to the live feed</source>
       <translation>转到实时评论</translation>
     </message>
@@ -1142,6 +1244,10 @@
   <context>
     <name>StatusPanel</name>
     <message>
+      <source>demo feed</source>
+      <translation>演示评论</translation>
+    </message>
+    <message>
       <source>Bridges: {list}</source>
       <translation>接入桥：{list}</translation>
     </message>
@@ -1164,6 +1270,89 @@
     <message>
       <source>preview only</source>
       <translation>仅预览</translation>
+    </message>
+  </context>
+  <context>
+    <name>Words</name>
+    <message>
+      <source>Sent to the experts</source>
+      <translation>已提交专家</translation>
+    </message>
+    <message>
+      <source>Expert answer sent</source>
+      <translation>专家答复已发送</translation>
+    </message>
+    <message>
+      <source>Re-filed</source>
+      <translation>已改归事项</translation>
+    </message>
+    <message>
+      <source>Queued</source>
+      <translation>已加入待答</translation>
+    </message>
+    <message>
+      <source>Dismissed</source>
+      <translation>已忽略</translation>
+    </message>
+    <message>
+      <source>Marked answered</source>
+      <translation>已标记为已答</translation>
+    </message>
+    <message>
+      <source>On screen</source>
+      <translation>已上屏</translation>
+    </message>
+    <message>
+      <source>Card updated</source>
+      <translation>卡片已更新</translation>
+    </message>
+    <message>
+      <source>Off screen</source>
+      <translation>已下屏</translation>
+    </message>
+    <message>
+      <source>Everything off screen</source>
+      <translation>已全部下屏</translation>
+    </message>
+    <message>
+      <source>Draft confirmed for air</source>
+      <translation>草稿已确认播出</translation>
+    </message>
+    <message>
+      <source>Q&amp;A card</source>
+      <translation>问答卡</translation>
+    </message>
+    <message>
+      <source>Lower third</source>
+      <translation>人名条</translation>
+    </message>
+    <message>
+      <source>Ticker</source>
+      <translation>滚动字幕</translation>
+    </message>
+    <message>
+      <source>Clock</source>
+      <translation>时钟</translation>
+    </message>
+    <message>
+      <source>One-stop QR code</source>
+      <translation>一键办理二维码</translation>
+    </message>
+    <message>
+      <source>Expert card</source>
+      <translation>专家解答卡</translation>
+    </message>
+    <message>
+      <source>Logo</source>
+      <translation>台标</translation>
+    </message>
+    <message>
+      <source>Title card</source>
+      <translation>标题卡</translation>
+    </message>
+    <message>
+      <source>Card</source>
+      <translation>卡片</translation>
     </message>
   </context>
 </TS>
