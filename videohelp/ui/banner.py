@@ -3,7 +3,7 @@
 It sits in the program bar beside Enter/Esc/全部下屏, so the operator reads
 what an action did without looking down at the status bar. A message stays
 for its time (a refusal longer than a confirmation) and then the banner
-empties; the last text stays in its tooltip until the next.
+empties; while it shows, its tooltip has the whole text (a long one is cut).
 """
 
 from __future__ import annotations
@@ -47,4 +47,5 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self.kind = ""
         self.setText("")
+        self.setToolTip("")
         self.setStyleSheet("")

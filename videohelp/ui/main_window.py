@@ -98,7 +98,7 @@ class MainWindow(DeskActions, QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Narrow fixed columns leave the comment itself the room (1366 px screens too).
-        for column, width in ((0, 72), (1, 64), (2, 96), (4, 190), (5, 60), (6, 72)):
+        for column, width in ((0, 66), (1, 54), (2, 84), (4, 160), (5, 46), (6, 62)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
@@ -261,7 +261,7 @@ class MainWindow(DeskActions, QMainWindow):
         top = min(int(monitor * 9 / 16) + 90, int(height * 0.45))
         self.resizeDocks([self.docks["preview"]], [top], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["queue"], self.docks["answers"]],
-                         [max(280, int(width * 0.24)), max(320, int(width * 0.3))],
+                         [max(280, int(width * 0.22)), max(320, int(width * 0.27))],
                          Qt.Orientation.Horizontal)
 
     def notify(self, text: str, kind: str = "ok", seconds: float | None = None) -> None:
