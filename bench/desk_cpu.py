@@ -89,6 +89,12 @@ def run(rate: float, idle: float, seconds: float) -> dict:
             await asyncio.sleep(0.2)
         figures["untriaged_rows_after"] = _untriaged(window)
         figures["feed_rows"] = window.model.rowCount()
+        import sqlite3
+
+        with sqlite3.connect(session.paths.database) as conn:
+            figures["untriaged_in_store"] = conn.execute(
+                "SELECT count(*) FROM comments WHERE is_question IS NULL AND repeat_of IS NULL"
+                " AND blocked = 0").fetchone()[0]
         await session.stop()
 
     with loop:

@@ -91,6 +91,14 @@ def test_a_triage_result_that_comes_before_its_row_is_not_lost(desk) -> None:
                                    confidence=0.9)])
     model.add_comments([base])
     assert model.comment_at(0).state == State.TRIAGED and model.comment_at(0).item == "DL03"
+    # Another viewer asking the same, filed by triage as a repeat before its row came:
+    # its row shows its filing, and the first question's "N asked" goes up.
+    second = replace(_stored(2, State.NEW), user_id="u2")
+    model.update_comments([replace(second, state=State.TRIAGED, is_question=True, item="DL03",
+                                   confidence=0.9, repeat_of=1)])
+    model.add_comments([second])
+    assert model.comment_at(0).item == "DL03" and model.askers(1) == 2
+    assert "2" in model.index(1, model.COLUMNS.index("asked")).data()
 
 
 def _stored(cid: int, state: State):

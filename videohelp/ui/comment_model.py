@@ -68,9 +68,15 @@ class CommentListModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), 0, len(comments) - 1)
         early = self._early
+        asked: list[int] = []
         for comment in comments:
             self._index_of[comment.id] = self._offset + len(self._rows)
-            self._rows.append(early.pop(comment.id, comment) if early else comment)
+            if early and comment.id in early:
+                comment = early.pop(comment.id)
+                if comment.repeat_of is not None:
+                    self._askers[comment.repeat_of] = self._askers.get(comment.repeat_of, 1) + 1
+                    asked.append(comment.repeat_of)
+            self._rows.append(comment)
         self.endInsertRows()
         excess = len(self._rows) - self.MAX_ROWS
         if excess > 0:
@@ -81,6 +87,10 @@ class CommentListModel(QAbstractTableModel):
             del self._rows[:excess]
             self._offset += excess
             self.endRemoveRows()
+        rows = [self.row_of(cid) for cid in asked if cid in self._index_of]
+        if rows:
+            column = self.COLUMNS.index("asked")
+            self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))
 
     def update_comment(self, comment: StoredComment) -> None:
         self.update_comments([comment])
@@ -91,15 +101,24 @@ class CommentListModel(QAbstractTableModel):
         for comment in comments:
             position = self._index_of.get(comment.id)
             if position is not None:
+                before = self._rows[position - self._offset]
                 self._rows[position - self._offset] = comment
                 rows.append(self.row_of(comment.id))
-            elif comment.repeat_of is None and (not self._rows or comment.id > self._rows[-1].id):
+                if comment.repeat_of is not None and before.repeat_of is None:
+                    rows.extend(self._asked_again(comment.repeat_of))
+            elif not self._rows or comment.id > self._rows[-1].id:
+                # Also a comment triage found to ask what an earlier one asked (repeat_of).
                 self._early[comment.id] = comment
                 if len(self._early) > self.MAX_EARLY:  # its row never came: forget the oldest
                     del self._early[next(iter(self._early))]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0),
                                   self.index(max(rows), len(self.COLUMNS) - 1))
+
+    def _asked_again(self, comment_id: int) -> list[int]:
+        """Triage found another viewer asking what ``comment_id`` asked: "N asked" goes up."""
+        self._askers[comment_id] = self._askers.get(comment_id, 1) + 1
+        return [self.row_of(comment_id)] if comment_id in self._index_of else []
 
     def add_askers(self, counts: dict[int, int]) -> None:
         """More viewers asked the same as these comments (repeats collapsed)."""
