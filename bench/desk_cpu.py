@@ -35,6 +35,24 @@ def cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def threads_s() -> dict[str, float]:
+    """CPU seconds per thread name (Linux /proc): where the desk's time goes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if task.name == str(os.getpid()):
+            name = "main (GUI, asyncio: ingest server, models, views)"
+        elif name == "python":
+            name = f"worker {task.name}"
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
 def rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -78,9 +96,12 @@ def run(rate: float, idle: float, seconds: float) -> dict:
         generator = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--load", session.server.url("/ingest"), str(rate),
             str(seconds), stdout=asyncio.subprocess.PIPE)
-        c2, t2 = cpu_s(), time.perf_counter()
+        c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
         out, _ = await generator.communicate()
-        c3, t3 = cpu_s(), time.perf_counter()
+        c3, t3, th3 = cpu_s(), time.perf_counter(), threads_s()
+        figures["load_cores_by_thread"] = {
+            name: round((th3[name] - th2.get(name, 0.0)) / (t3 - t2), 3) for name in th3
+            if th3[name] - th2.get(name, 0.0) > 0.01 * (t3 - t2)}
         figures["load_cores"] = (c3 - c2) / (t3 - t2)
         figures["comments"] = json.loads(out)["acked"]
         figures["rss_after_mb"] = rss_mb()

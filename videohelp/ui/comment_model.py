@@ -87,10 +87,8 @@ class CommentListModel(QAbstractTableModel):
             del self._rows[:excess]
             self._offset += excess
             self.endRemoveRows()
-        rows = [self.row_of(cid) for cid in asked if cid in self._index_of]
-        if rows:
-            column = self.COLUMNS.index("asked")
-            self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))
+        column = self.COLUMNS.index("asked")
+        self._changed_runs([self.row_of(cid) for cid in asked if cid in self._index_of], column, column)
 
     def update_comment(self, comment: StoredComment) -> None:
         self.update_comments([comment])
@@ -111,9 +109,22 @@ class CommentListModel(QAbstractTableModel):
                 self._early[comment.id] = comment
                 if len(self._early) > self.MAX_EARLY:  # its row never came: forget the oldest
                     del self._early[next(iter(self._early))]
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0),
-                                  self.index(max(rows), len(self.COLUMNS) - 1))
+        self._changed_runs(rows, 0, len(self.COLUMNS) - 1)
+
+    def _changed_runs(self, rows: list[int], first: int, last: int) -> None:
+        """One dataChanged per run of adjacent rows: a span from the newest row to one far
+        down would make the filter re-check (and views re-read) every row between."""
+        if not rows:
+            return
+        ordered = sorted(set(rows))
+        start = previous = ordered[0]
+        for row in ordered[1:] + [None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            self.dataChanged.emit(self.index(start, first), self.index(previous, last))
+            if row is not None:
+                start = previous = row
 
     def _asked_again(self, comment_id: int) -> list[int]:
         """Triage found another viewer asking what ``comment_id`` asked: "N asked" goes up."""
@@ -128,8 +139,7 @@ class CommentListModel(QAbstractTableModel):
             if comment_id in self._index_of:
                 rows.append(self.row_of(comment_id))
         column = self.COLUMNS.index("asked")
-        if rows:  # one signal for the batch: views repaint only what they show
-            self.dataChanged.emit(self.index(min(rows), column), self.index(max(rows), column))
+        self._changed_runs(rows, column, column)
 
     def set_marks(self, selected_id: int | None, on_air_id: int | None) -> None:
         """Highlight the question the desk has selected and the one on air."""
@@ -254,6 +264,9 @@ class FeedFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not (self.platform or self.state or self.item or self.klass or self.questions_only
+                or self.text):
+            return True  # no filter: nothing to read (the usual case, at hundreds of rows/s)
         model = self.sourceModel()
         assert isinstance(model, CommentListModel)
         comment = model.comment_at(source_row)

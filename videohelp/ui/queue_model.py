@@ -32,6 +32,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("QuestionQueueModel", text)
 
 
+BUSY_MS = 250
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -49,6 +52,11 @@ class QuestionQueueModel(QAbstractTableModel):
         self.comments: dict[int, StoredComment] = {}
         self._order: list[int] = []
         self.selected_id: int | None = None
+        self._dirty = False
+        self._busy = QTimer(self)
+        self._busy.setSingleShot(True)
+        self._busy.setInterval(BUSY_MS)
+        self._busy.timeout.connect(self._busy_over)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.relayout)
@@ -75,12 +83,12 @@ class QuestionQueueModel(QAbstractTableModel):
                                           comment.received_ms))
             added = True
         if added:
-            self.relayout()
+            self.changed_soon()
 
     def add_askers(self, counts: dict[int, int]) -> None:
         changed = [cid for cid, n in counts.items() if self.queue.add_asker(cid, n) is not None]
         if changed:
-            self.relayout()
+            self.changed_soon()
 
     def comment_changed(self, comment: StoredComment) -> None:
         if comment.id not in self.queue.questions:
@@ -130,8 +138,24 @@ class QuestionQueueModel(QAbstractTableModel):
         return self._order.index(comment_id)
 
     # -- ordering -------------------------------------------------------------------
+    def changed_soon(self) -> None:
+        """Re-lay out now, then at most every ``BUSY_MS`` while questions keep arriving (each
+        relayout sorts every question and repaints the view)."""
+        if self._busy.isActive():
+            self._dirty = True
+            return
+        self.relayout()
+        self._busy.start()
+
+    def _busy_over(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.relayout()
+            self._busy.start()
+
     def relayout(self) -> None:
         """Recompute the order; persistent indexes follow their question."""
+        self._dirty = False
         now = _now_ms()
         order = [cid for cid in self.queue.next_up if cid in self.queue.questions]
         order += [q.comment_id for q in self.queue.by_priority(now)]
