@@ -37,6 +37,7 @@ from videohelp.ui.card_keys import CardKeys
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
 from videohelp.ui.desk_actions import DeskActions
 from videohelp.ui.feed_filter_bar import FeedFilterBar
+from videohelp.ui.go_live import GoLivePanel
 from videohelp.ui.i18n import LANGUAGES, Retranslator, current_language
 from videohelp.ui.knowledge_view import KnowledgeDock
 from videohelp.ui.layouts import ROLE_LAYOUTS, RoleLayout, layout_file, save_layout
@@ -128,6 +129,8 @@ class MainWindow(DeskActions, QMainWindow):
         self.answers.pinnedTake.connect(self.take_pinned)
         self.next_monitor = NextMonitor()
         self.program_monitor = ProgramMonitor()
+        self.go_live = GoLivePanel(session, self.notify)
+        self.program_monitor.add_controls(self.go_live)
         self.preview = self.program_monitor.preview
         self.rundown = self._rundown()
         self.docks: dict[str, QDockWidget] = {}

@@ -126,7 +126,8 @@ class NextMonitor(_Monitor):
 
 
 class ProgramMonitor(_Monitor):
-    """The program as it goes out, and each output's health under it."""
+    """The program as it goes out, each output's health under it, and the go-live controls
+    (``controls``, added by the desk)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.preview = ProgramPreview()
@@ -136,6 +137,11 @@ class ProgramMonitor(_Monitor):
         self.states: dict[str, tuple[str, str]] = {}  # output -> (state, why)
         self.stats: dict[str, object] = {}
         self.retranslate()
+
+    def add_controls(self, controls: QWidget) -> None:
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(controls)
 
     def output_state(self, name: str, state: str, why: str) -> None:
         if state == "stopped":

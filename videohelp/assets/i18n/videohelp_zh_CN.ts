@@ -545,6 +545,57 @@
     </message>
   </context>
   <context>
+    <name>GoLive</name>
+    <message>
+      <source>Push URL (rtmp://…)</source>
+      <translation>推流地址（rtmp://…）</translation>
+    </message>
+    <message>
+      <source>Stop push</source>
+      <translation>停止推流</translation>
+    </message>
+    <message>
+      <source>Start push</source>
+      <translation>开始推流</translation>
+    </message>
+    <message>
+      <source>Stop recording</source>
+      <translation>停止录制</translation>
+    </message>
+    <message>
+      <source>Start recording</source>
+      <translation>开始录制</translation>
+    </message>
+    <message>
+      <source>Push stopped</source>
+      <translation>推流已停止</translation>
+    </message>
+    <message>
+      <source>Enter the push URL first</source>
+      <translation>请先填写推流地址</translation>
+    </message>
+    <message>
+      <source>Recording stopped: {name}</source>
+      <translation>录制已停止：{name}</translation>
+    </message>
+    <message>
+      <source>Output failed: {name}</source>
+      <translation>输出失败：{name}</translation>
+    </message>
+    <message>
+      <source>Cannot read the push URL file: {why}</source>
+      <translation>无法读取推流地址文件：{why}</translation>
+    </message>
+    <message>
+      <source>Push starting: {name}</source>
+      <translation>开始推流：{name}</translation>
+    </message>
+    <message>
+      <source>Recording: {name}</source>
+      <translation>正在录制：{name}</translation>
+    </message>
+  </context>
+  <context>
     <name>KnowledgeModel</name>
     <message>
       <source>ID</source>
