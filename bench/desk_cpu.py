@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest import TOKENS, paced  # noqa: E402  (bench/ingest.py: the bridges)
+from ingest import TOKENS, paced  # bench/ingest.py: the bridges
 
 
 def cpu_s() -> float:

@@ -118,7 +118,7 @@ class CommentListModel(QAbstractTableModel):
             return
         ordered = sorted(set(rows))
         start = previous = ordered[0]
-        for row in ordered[1:] + [None]:
+        for row in [*ordered[1:], None]:
             if row is not None and row == previous + 1:
                 previous = row
                 continue
