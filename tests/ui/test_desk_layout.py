@@ -18,7 +18,7 @@ from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.console.settings import Settings
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.expert_panel import attach_expert_dock
-from videohelp.ui.i18n import set_language
+from videohelp.ui.i18n import current_language, set_language
 from videohelp.ui.main_window import MainWindow
 
 SIZES = ((1366, 768), (1920, 1080))
@@ -37,9 +37,10 @@ def _not_clipped(button: QAbstractButton) -> bool:
 
 @pytest.fixture(params=["zh_CN", "en"])
 def language(request, qapp):
+    before = current_language(qapp)
     set_language(qapp, request.param)
     yield request.param
-    set_language(qapp, "zh_CN")
+    set_language(qapp, before)  # the other tests' language, as it was
 
 
 @pytest.mark.parametrize("role", ["officer", "presenter", "producer"])
