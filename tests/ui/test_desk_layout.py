@@ -96,8 +96,10 @@ def test_the_desk_fits_every_studio_screen(role, language, qloop, qtbot, tmp_pat
                                 state=State.ON_AIR)
         window._on_air_changed(comment)
         window.notify(LONG, "error")
+        window.actions_by_name["knowledge"].trigger()  # F3: the knowledge base in or out
         QApplication.processEvents()
         assert window.size().toTuple() == (1366, 768)
+        assert _inside(window, window.panic_button)
         assert window.minimumSize() == minimum
     finally:
         if isValid(window):
