@@ -72,6 +72,7 @@ def test_the_feed_shows_what_triage_filed_as_it_files_it(desk, qloop, run_until_
     klass = desk.session.catalog.items[triaged.item].klass
     assert item_cell.startswith(f"{klass} · {triaged.item} ") and item_cell.endswith("%)")
     assert state_cell in ("已分拣", "Triaged")
+    assert desk.model.index(0, desk.model.COLUMNS.index("platform")).data() == "抖音"
     # A repeat raises "N asked" on the row.
     run_until_signal(desk.session.repeatsAdded, lambda: desk.session.spawn(
         desk.session.pipeline.submit([IncomingComment("douyin", "r1", "u0", "杭州小王", "私家车多久年检一次",

@@ -1,7 +1,7 @@
 """Human names for what the desk shows: platforms, actions, cards, states (no internal names).
 
 The store, the protocol and the logs use short codes (douyin, flag, lower_third);
-people read 抖音, 提交专家, 下方字幕条. Everything the desk puts in front of a person
+people read 抖音, 提交专家, 人名条. Everything the desk puts in front of a person
 goes through here.
 """
 
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-CTX = "Words"
+from videohelp.console.platforms import PLATFORMS, platform_name
 
-# Platform names are proper names: the same in both languages.
-PLATFORMS = {"app": "视频帮", "zlb": "浙里办", "douyin": "抖音", "replay": "回放",
-             "beigaofeng": "北高峰", "bgf": "北高峰", "demo": "演示", "wechat": "微信",
-             "weibo": "微博", "kuaishou": "快手"}
+__all__ = ["PLATFORMS", "action_words", "card_name", "platform_name", "refusal_words"]
+CTX = "Words"
 
 _ACTIONS = {
     "flag": QT_TRANSLATE_NOOP(CTX, "Sent to the experts"),
@@ -40,10 +38,6 @@ _CARDS = {
     "bug": QT_TRANSLATE_NOOP(CTX, "Logo"),
     "title": QT_TRANSLATE_NOOP(CTX, "Title card"),
 }
-
-
-def platform_name(code: str) -> str:
-    return PLATFORMS.get(code, code)
 
 
 def action_words(action: str) -> str:

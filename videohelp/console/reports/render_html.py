@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from videohelp.console.platforms import platform_name
 from videohelp.console.reports import present
 from videohelp.console.reports.build import Report
 from videohelp.console.reports.charts import bar_chart, daily_chart
@@ -95,7 +96,7 @@ def _figures(report: Report) -> str:
              for zh, en, value in present.figure_rows(f)]
     rows = ["<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3)]
     platforms = _table(["平台 Platform", "评论 Comments", "占比 Share"],
-                       [[escape(p), str(n), present.percent(n, f.comments)]
+                       [[escape(platform_name(p)), str(n), present.percent(n, f.comments)]
                         for p, n in f.by_platform.items()], {1, 2}, wide=False)
     return (f'<table cellspacing="0" cellpadding="4" border="1" width="100%">{"".join(rows)}</table>'
             f"<h3>各平台评论 <span class=\"en\">Comments by platform</span></h3>{platforms}")
