@@ -289,6 +289,7 @@ class DeskActions:
         self._default_state = self.saveState()
         if saved is not None and self.restoreState(saved[0]):
             self.restoreGeometry(saved[1])
+            self._docks_sized = True  # the person's own arrangement
             return
         for name, dock in self.docks.items():
             dock.setVisible(name in self.layout_spec.visible)
@@ -297,6 +298,7 @@ class DeskActions:
         self.restoreState(self._default_state)
         for name, dock in self.docks.items():
             dock.setVisible(name in self.layout_spec.visible)
+        self._size_docks(self.width(), self.height())
 
 
 class ShortcutHelp(QMessageBox):

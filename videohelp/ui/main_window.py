@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -82,12 +82,18 @@ class MainWindow(DeskActions, QMainWindow):
         self.rt = Retranslator(CTX)
         self._confirm_armed: tuple[int, float] | None = None
         self._confirmed: set[tuple[int, str]] = set()  # (comment, draft entry) the officer confirmed
+        self._docks_sized = False
         self._selected: StoredComment | None = None
         self.setObjectName("desk")
         # The desk fits every studio screen from 1280x720 up: its minimum is set, so what
         # goes on air (a long question, a refusal) can never grow the window by itself.
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.resize(1600, 900)
+        screen = QApplication.primaryScreen()
+        if screen is not None:  # a studio screen: the whole of it (a saved layout may differ)
+            room = screen.availableGeometry().size()
+            if room.width() >= 1280 and room.height() >= 720:
+                self.resize(room)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Live desk"))
 
         # -- the live feed (central) ----------------------------------------------------
@@ -267,6 +273,13 @@ class MainWindow(DeskActions, QMainWindow):
         self.resizeDocks([self.docks["queue"], self.docks["answers"]],
                          [max(280, int(width * 0.22)), max(320, int(width * 0.27))],
                          Qt.Orientation.Horizontal)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """First shown at the screen's size: the monitors get their share of it."""
+        super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            self._size_docks(self.width(), self.height())
 
     def notify(self, text: str, kind: str = "ok", seconds: float | None = None) -> None:
         """Tell the operator what an action did, in the banner beside the program's buttons."""
