@@ -93,7 +93,7 @@ def test_a_rename_saved_in_the_knowledge_dock_renames_the_item_across_the_desk(
     window.answers.editor.setText("带身份证去车管所")  # the operator is writing an answer
     before = item_texts(window, dock)
     assert all(OLD_NAME in text for text in before.values()), before
-    assert before["feed"] == f"{CODE} {OLD_NAME} (93%)"
+    assert before["feed"] == f"驾驶证 · {CODE} {OLD_NAME} (93%)"
     old_card = session.qa_card(window.model.comment_at(0), "", CODE)
 
     view = window.knowledge_dock.open_base()
@@ -108,7 +108,7 @@ def test_a_rename_saved_in_the_knowledge_dock_renames_the_item_across_the_desk(
     after = item_texts(window, dock)
     for part, text in after.items():
         assert NEW_NAME in text and OLD_NAME not in text, (part, text)
-    assert after["feed"] == f"{CODE} {NEW_NAME} (93%)"
+    assert after["feed"] == f"驾驶证 · {CODE} {NEW_NAME} (93%)"
     assert after["queue"] == f"{CODE} {NEW_NAME}"
     assert window.answers.editor.text() == "带身份证去车管所"  # the answer being written stays
     assert window.filter_bar.item.currentData() == ""  # the filter's choice stays

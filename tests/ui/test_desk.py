@@ -102,7 +102,7 @@ def test_the_presenter_cannot_air_a_draft_answer_but_can_air_the_question(
     qtbot.keyClick(desk.queue_view, Qt.Key.Key_Return)
     qtbot.keyClick(desk.queue_view, Qt.Key.Key_Return)
     assert "qa" not in desk.session.program.on_air()
-    assert "officer" in desk.statusBar().currentMessage()
+    assert "officer" in desk.banner.message()
     run_until_signal(desk.session.onAirChanged,
                      lambda: qtbot.keyClick(desk.queue_view, Qt.Key.Key_Return,
                                             Qt.KeyboardModifier.ShiftModifier))

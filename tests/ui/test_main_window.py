@@ -82,4 +82,4 @@ def test_the_preview_shows_program_frames(desk, qtbot) -> None:
 
 def test_take_without_a_selection_explains_itself(desk, qtbot) -> None:
     desk.take_selected()
-    assert "Select" in desk.statusBar().currentMessage()
+    assert "Select" in desk.banner.message()

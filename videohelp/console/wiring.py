@@ -46,6 +46,7 @@ from videohelp.core.handoff import on_loop
 from videohelp.core.paths import DataPaths
 from videohelp.core.server import ConsoleServer
 from videohelp.core.settings import Settings
+from videohelp.core.show_time import show_clock
 from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest, writer_from_settings
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
@@ -117,7 +118,8 @@ class Console:
         width, height, fps = settings["program.width"], settings["program.height"], settings["program.fps"]
         # The shipped catalog until start() reads the studio's from the database.
         self.catalog: Catalog = default_catalog()
-        self.renderer = CardRenderer(width, height, catalog=self.catalog)
+        self.renderer = CardRenderer(width, height, catalog=self.catalog,
+                                     clock=show_clock(settings["show.timezone"]))
         self.program = ProgramEngine(TestPatternSource(width, height), fps=fps)
         self.outputs = ProgramOutputs(self.program, settings_for(width, height, fps, options.x264_preset),
                                       profiles=settings["outputs.profiles"],

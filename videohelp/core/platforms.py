@@ -17,11 +17,18 @@ NAMES: dict[str, tuple[str, str]] = {
     "app": ("北高峰", "Beigaofeng app"),
     "zlb": ("浙里办", "Zheliban"),
     "ask": ("智能问答", "24-hour answers"),
+    "beigaofeng": ("北高峰", "Beigaofeng app"),
+    "bgf": ("北高峰", "Beigaofeng app"),
+    "demo": ("演示", "Demo"),
     "replay": ("回放", "Replay"),
     "weibo": ("微博", "Weibo"),
     "wechat": ("微信", "WeChat"),
     "kuaishou": ("快手", "Kuaishou"),
 }
+
+
+# Chinese names by code (platform names are proper names: the desk shows them in both languages).
+PLATFORMS: dict[str, str] = {code: names[0] for code, names in NAMES.items()}
 
 
 def platform_name(code: str, language: str = "zh_CN") -> str:

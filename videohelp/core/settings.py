@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from videohelp.core.show_time import zone_problem
+
 log = logging.getLogger(__name__)
 
 
@@ -71,6 +73,13 @@ REGISTRY: dict[str, Setting] = {
     for s in (
         Setting("ui.language", str, "zh_CN", "Interface language: zh_CN or en."),
         Setting("ui.theme", str, "dark", "Studio theme: dark or light."),
+        Setting("output.push_url_file", str, "",
+                "A file holding the desk's push URL (its stream key is a secret: not kept here)."),
+        Setting("output.record_path", str, "",
+                "Where the desk records (strftime fields allowed); default: recordings/ in the data dir."),
+        Setting("show.timezone", str, "Asia/Shanghai",
+                "The show's time zone: the clock card and the daily review use it.",
+                zone_problem),
         Setting("desk.person", str, "",
                 "Who sits at this desk (layouts are saved per role and person); default: login name."),
         Setting("monitor.return_url", str, "",

@@ -28,6 +28,10 @@ class CommentFeed(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
 
+    def set_interval(self, interval_ms: int) -> None:
+        """Hand batches over at most every ``interval_ms`` (the desk: a few per second)."""
+        self._timer.setInterval(interval_ms)
+
     def push(self, comments: list[StoredComment]) -> None:
         """Pipeline listener: queue ``comments`` for the next batch (main thread)."""
         self._pending.extend(comments)

@@ -14,13 +14,16 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -51,14 +54,42 @@ class ChosenAnswer:
         return self.entry is not None and self.text != self.entry.short_answer
 
 
+class AnswerEditor(QPlainTextEdit):
+    """The on-air answer, several lines high and wrapped, so all of it can be read.
+
+    ``text``/``setText`` as a line edit's; ``edited(str)`` on every change.
+    """
+
+    edited = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.textChanged.connect(lambda: self.edited.emit(self.toPlainText()))
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+
 class AnswerPanel(QWidget):
-    """Suggested answers for one question.
+    """Suggested answers for one question (the featured question).
+
+    Edits are kept per question and per answer (``drafts``) until the answer is
+    aired or the edit discarded: choosing another answer or another question and
+    coming back finds the edit as it was left.
 
     Signals:
         pinnedTake(object): the operator asked to put a pinned ``ChosenAnswer`` back on screen.
+        changed(): the question, the chosen answer or its text changed (the next card redraws).
     """
 
     pinnedTake = Signal(object)
+    changed = Signal()
 
     def __init__(self, kb: KnowledgeBase | None, catalog: Catalog | None = None,
                  parent: QWidget | None = None) -> None:
@@ -69,19 +100,37 @@ class AnswerPanel(QWidget):
         self.show_personal = False
         self.entries: list[Entry] = []
         self.pinned: list[ChosenAnswer] = []
+        # comment id -> suggestion row (-1: a free answer) -> the edited text
+        self.drafts: dict[int, dict[int, str]] = {}
+        self._rows_chosen: dict[int, int] = {}  # comment id -> the suggestion last chosen
         self.rt = Retranslator(CTX)
 
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.question.setObjectName("answerQuestion")
+        big = QFont(self.question.font())
+        big.setPixelSize(20)
+        big.setBold(True)
+        self.question.setFont(big)
+        self.question.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.suggestions = QListWidget()
-        self.suggestions.setMaximumHeight(110)
+        # Whole answers, wrapped: no horizontal scrolling, no cut-off text.
+        self.suggestions.setWordWrap(True)
+        self.suggestions.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.suggestions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.suggestions.setResizeMode(QListView.ResizeMode.Adjust)
+        self.suggestions.setSpacing(2)
+        self.suggestions.setMinimumHeight(150)
         self.suggestions.currentRowChanged.connect(self._show_entry)
-        self.editor = QLineEdit()
-        self.editor.setMaxLength(SHORT_ANSWER_MAX)
+        self.editor = AnswerEditor()
         self.rt.bind(self.editor.setPlaceholderText,
                      QT_TRANSLATE_NOOP(CTX, "On-air answer (at most 60 characters)"))
-        self.editor.textChanged.connect(self._text_changed)
+        self.editor.edited.connect(self._text_changed)
+        self.budget = QLabel()
+        self.budget.setObjectName("answerBudget")
+        self.discard_button = QPushButton()
+        self.rt.bind(self.discard_button.setText, QT_TRANSLATE_NOOP(CTX, "Discard edit"))
+        self.discard_button.clicked.connect(self.discard_draft)
         self.original = QLabel()
         self.original.setWordWrap(True)
         self.status = QLabel()
@@ -109,8 +158,10 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.suggestions_title)
         layout.addWidget(self.suggestions)
         layout.addWidget(self.elsewhere)
+        layout.addWidget(self.editor)
         row = QHBoxLayout()
-        row.addWidget(self.editor, 1)
+        row.addWidget(self.budget, 1)
+        row.addWidget(self.discard_button)
         row.addWidget(self.pin_button)
         layout.addLayout(row)
         layout.addWidget(self.original)
@@ -128,6 +179,7 @@ class AnswerPanel(QWidget):
         self.entries = []
         # Triage learnt its answers at start; one retired since then is not offered.
         retired = self.kb.retired_ids() if self.kb is not None and answer_ids else set()
+        self.suggestions.blockSignals(True)
         for entry_id in answer_ids:
             try:
                 if self.kb is not None and entry_id not in retired:
@@ -139,8 +191,11 @@ class AnswerPanel(QWidget):
             QListWidgetItem(self.suggestions)
         self._word_suggestions()
         self._show_question()
+        self.suggestions.blockSignals(False)
+        row = self._rows_chosen.get(comment.id, 0) if comment is not None else 0
         if self.entries:
-            self.suggestions.setCurrentRow(0)
+            self.suggestions.setCurrentRow(min(max(row, 0), len(self.entries) - 1))
+            self._show_entry(self.suggestions.currentRow())
         else:
             self._show_entry(-1)
 
@@ -158,7 +213,7 @@ class AnswerPanel(QWidget):
         self._word_suggestions()
         self._show_question()
         self._show_details(self.current_entry())
-        self._text_changed(self.editor.text())
+        self._show_original(self.editor.text())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -169,8 +224,11 @@ class AnswerPanel(QWidget):
         """Each answer with its review mark and the item it belongs to."""
         for row, entry in enumerate(self.entries):
             mark = _tr("draft") if entry.is_draft else _tr("reviewed")
+            item = self.catalog.items.get(entry.item or "")
+            where = f"{item.klass} / {item.code} {item.name_zh}" if item else (entry.item or "")
+            source = f"《{entry.source_file.split('(')[0]}》{entry.source_article}"
             self.suggestions.item(row).setText(
-                f"{row + 1}. 〔{self._item_name(entry.item)}〕{entry.short_answer}  [{mark}]")
+                f"{row + 1}. {entry.short_answer}\n    {where} · {source}  [{mark}]")
         filed = self.comment.item if self.comment is not None else None
         others = list(dict.fromkeys(e.item for e in self.entries if e.item != filed))
         self.elsewhere.setText(_tr("Answers for another item than the one filed: {items}").format(
@@ -198,11 +256,16 @@ class AnswerPanel(QWidget):
 
     def _show_entry(self, row: int) -> None:
         entry = self.entries[row] if 0 <= row < len(self.entries) else None
+        key = row if entry is not None else -1
+        if self.comment is not None:
+            self._rows_chosen[self.comment.id] = key
+        draft = self.drafts.get(self.comment.id, {}).get(key) if self.comment else None
         self.editor.blockSignals(True)
-        self.editor.setText(entry.short_answer if entry else "")
+        self.editor.setText(draft if draft is not None else (entry.short_answer if entry else ""))
         self.editor.blockSignals(False)
-        self.original.setText("")
+        self._show_original(self.editor.text())
         self._show_details(entry)
+        self.changed.emit()
 
     def _show_details(self, entry: Entry | None) -> None:
         """The entry's review status, full answer and source, then the item's details."""
@@ -238,11 +301,52 @@ class AnswerPanel(QWidget):
         return "".join(parts)
 
     def _text_changed(self, text: str) -> None:
+        """Keep the edit as this question's draft for this answer, until aired or discarded."""
+        entry = self.current_entry()
+        if self.comment is not None:
+            key = self.suggestions.currentRow() if entry is not None else -1
+            drafts = self.drafts.setdefault(self.comment.id, {})
+            if text == (entry.short_answer if entry is not None else ""):
+                drafts.pop(key, None)
+            else:
+                drafts[key] = text
+            if not drafts:
+                self.drafts.pop(self.comment.id, None)
+        self._show_original(text)
+        self.changed.emit()
+
+    def _show_original(self, text: str) -> None:
         entry = self.current_entry()
         if entry is not None and text != entry.short_answer:
             self.original.setText(_tr("Original: {text}").format(text=entry.short_answer))
         else:
             self.original.setText("")
+        count = len(text.strip())
+        self.budget.setText(_tr("{n} of {max} characters").format(n=count, max=SHORT_ANSWER_MAX))
+        self.budget.setStyleSheet("color: #e53935; font-weight: bold;" if count > SHORT_ANSWER_MAX
+                                  else "")
+        self.discard_button.setEnabled(bool(self.comment and self.comment.id in self.drafts))
+
+    def has_draft(self, comment_id: int) -> bool:
+        return comment_id in self.drafts
+
+    def discard_draft(self) -> None:
+        """Back to the suggested answer as written (the edit of this answer is dropped)."""
+        if self.comment is None:
+            return
+        entry = self.current_entry()
+        key = self.suggestions.currentRow() if entry is not None else -1
+        drafts = self.drafts.get(self.comment.id, {})
+        drafts.pop(key, None)
+        if not drafts:
+            self.drafts.pop(self.comment.id, None)
+        self._show_entry(key)
+
+    def aired(self, comment_id: int) -> None:
+        """The question went on air: its edits are on screen now, no longer drafts."""
+        self.drafts.pop(comment_id, None)
+        if self.comment is not None and self.comment.id == comment_id:
+            self._show_original(self.editor.text())
 
     # -- choosing -----------------------------------------------------------------
     def current_entry(self) -> Entry | None:

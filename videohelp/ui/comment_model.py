@@ -18,8 +18,11 @@ from PySide6.QtGui import QColor
 
 from videohelp.core.catalog import Catalog, default_catalog
 from videohelp.queue.comments import State, StoredComment
+from videohelp.ui.words import PLATFORMS
 
-PLATFORM_LABELS = {"app": "视频帮", "zlb": "浙里办", "douyin": "抖音", "replay": "回放"}
+PLATFORM_LABELS = PLATFORMS
+SELECTED_BACKGROUND = QColor("#1F4E79")  # the question the desk works on (both themes: white text)
+ON_AIR_BACKGROUND = QColor("#7A1F1F")
 
 Index = QModelIndex | QPersistentModelIndex
 CommentRole = Qt.ItemDataRole.UserRole
@@ -41,6 +44,7 @@ class CommentListModel(QAbstractTableModel):
 
     COLUMNS = ("time", "platform", "viewer", "text", "item", "asked", "state")
     MAX_ROWS = 20_000  # older comments stay in the store, not in the view
+    MAX_EARLY = 2_000  # triage results that came before their row (see update_comments)
 
     def __init__(self, show_personal: bool = False, catalog: Catalog | None = None,
                  parent=None) -> None:
@@ -51,6 +55,11 @@ class CommentListModel(QAbstractTableModel):
         self._askers: dict[int, int] = {}
         self.catalog = catalog or default_catalog()
         self.show_personal = show_personal
+        # Triage may file a comment before the feed's batch brings its row (the feed
+        # waits up to 40 ms, triage takes a few): such results wait here for their row.
+        self._early: dict[int, StoredComment] = {}
+        self.selected_id: int | None = None
+        self.on_air_id: int | None = None
 
     # -- updates ----------------------------------------------------------------
     def add_comments(self, comments: list[StoredComment]) -> None:
@@ -58,8 +67,15 @@ class CommentListModel(QAbstractTableModel):
         if not comments:
             return
         self.beginInsertRows(QModelIndex(), 0, len(comments) - 1)
+        early = self._early
+        asked: list[int] = []
         for comment in comments:
             self._index_of[comment.id] = self._offset + len(self._rows)
+            if early and comment.id in early:
+                comment = early.pop(comment.id)
+                if comment.repeat_of is not None:
+                    self._askers[comment.repeat_of] = self._askers.get(comment.repeat_of, 1) + 1
+                    asked.append(comment.repeat_of)
             self._rows.append(comment)
         self.endInsertRows()
         excess = len(self._rows) - self.MAX_ROWS
@@ -71,6 +87,8 @@ class CommentListModel(QAbstractTableModel):
             del self._rows[:excess]
             self._offset += excess
             self.endRemoveRows()
+        column = self.COLUMNS.index("asked")
+        self._changed_runs([self.row_of(cid) for cid in asked if cid in self._index_of], column, column)
 
     def update_comment(self, comment: StoredComment) -> None:
         self.update_comments([comment])
@@ -81,11 +99,37 @@ class CommentListModel(QAbstractTableModel):
         for comment in comments:
             position = self._index_of.get(comment.id)
             if position is not None:
+                before = self._rows[position - self._offset]
                 self._rows[position - self._offset] = comment
                 rows.append(self.row_of(comment.id))
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0),
-                                  self.index(max(rows), len(self.COLUMNS) - 1))
+                if comment.repeat_of is not None and before.repeat_of is None:
+                    rows.extend(self._asked_again(comment.repeat_of))
+            elif not self._rows or comment.id > self._rows[-1].id:
+                # Also a comment triage found to ask what an earlier one asked (repeat_of).
+                self._early[comment.id] = comment
+                if len(self._early) > self.MAX_EARLY:  # its row never came: forget the oldest
+                    del self._early[next(iter(self._early))]
+        self._changed_runs(rows, 0, len(self.COLUMNS) - 1)
+
+    def _changed_runs(self, rows: list[int], first: int, last: int) -> None:
+        """One dataChanged per run of adjacent rows: a span from the newest row to one far
+        down would make the filter re-check (and views re-read) every row between."""
+        if not rows:
+            return
+        ordered = sorted(set(rows))
+        start = previous = ordered[0]
+        for row in [*ordered[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            self.dataChanged.emit(self.index(start, first), self.index(previous, last))
+            if row is not None:
+                start = previous = row
+
+    def _asked_again(self, comment_id: int) -> list[int]:
+        """Triage found another viewer asking what ``comment_id`` asked: "N asked" goes up."""
+        self._askers[comment_id] = self._askers.get(comment_id, 1) + 1
+        return [self.row_of(comment_id)] if comment_id in self._index_of else []
 
     def add_askers(self, counts: dict[int, int]) -> None:
         """More viewers asked the same as these comments (repeats collapsed)."""
@@ -95,8 +139,15 @@ class CommentListModel(QAbstractTableModel):
             if comment_id in self._index_of:
                 rows.append(self.row_of(comment_id))
         column = self.COLUMNS.index("asked")
+        self._changed_runs(rows, column, column)
+
+    def set_marks(self, selected_id: int | None, on_air_id: int | None) -> None:
+        """Highlight the question the desk has selected and the one on air."""
+        changed = {self.selected_id, self.on_air_id, selected_id, on_air_id} - {None}
+        self.selected_id, self.on_air_id = selected_id, on_air_id
+        rows = [self.row_of(cid) for cid in changed if cid in self._index_of]
         for row in rows:
-            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def askers(self, comment_id: int) -> int:
         return self._askers.get(comment_id, 1)
@@ -153,8 +204,15 @@ class CommentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and (
                 chatter or comment.state in (State.BLOCKED, State.DISMISSED)):
             return QColor("#7D8696")
-        if role == Qt.ItemDataRole.BackgroundRole and comment.state == State.ON_AIR:
-            return QColor("#7A1F1F")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if comment.state == State.ON_AIR or comment.id == self.on_air_id:
+                return ON_AIR_BACKGROUND
+            if comment.id == self.selected_id:
+                return SELECTED_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and comment.id in (self.selected_id,
+                                                                      self.on_air_id):
+            return QColor("#FFFFFF")
         if role == CommentRole:
             return comment
         if role == ChatterRole:
@@ -165,7 +223,7 @@ class CommentListModel(QAbstractTableModel):
         if column == "time":
             return time.strftime("%H:%M:%S", time.localtime(comment.ts_ms / 1000))
         if column == "platform":
-            return PLATFORM_LABELS.get(comment.platform, comment.platform)
+            return PLATFORMS.get(comment.platform, comment.platform)
         if column == "viewer":
             return comment.user_name if self.show_personal else comment.user_name_masked
         if column == "text":
@@ -176,8 +234,9 @@ class CommentListModel(QAbstractTableModel):
             if not comment.is_question or not comment.item:
                 return _tr("chatter")
             item = self.catalog.items.get(comment.item)
-            name = item.name_zh if item else comment.item
-            return f"{comment.item} {name} ({(comment.confidence or 0):.0%})"
+            if item is None:
+                return f"{comment.item} ({(comment.confidence or 0):.0%})"
+            return f"{item.klass} · {comment.item} {item.name_zh} ({(comment.confidence or 0):.0%})"
         if column == "asked":
             count = self.askers(comment.id)
             return _tr("{n} asked").format(n=count) if count > 1 else ""
@@ -205,6 +264,9 @@ class FeedFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not (self.platform or self.state or self.item or self.klass or self.questions_only
+                or self.text):
+            return True  # no filter: nothing to read (the usual case, at hundreds of rows/s)
         model = self.sourceModel()
         assert isinstance(model, CommentListModel)
         comment = model.comment_at(source_row)

@@ -7,6 +7,7 @@ second Enter within five seconds), A marks it answered and takes it off.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -21,12 +22,14 @@ from videohelp.ui.i18n import set_language as switch_language
 from videohelp.ui.layouts import layout_file, load_layout
 from videohelp.ui.shortcuts import SHORTCUTS, translated
 from videohelp.ui.theme import apply_theme
+from videohelp.ui.words import card_name
 
 # The ``MainWindow`` this mixin is part of. Not imported, even for type checking: main_window
 # imports this module, and the import graph stays without circles (import-linter).
 MainWindow = Any
 
 CONFIRM_WINDOW_S = 5.0
+log = logging.getLogger(__name__)
 
 
 def _tr(text: str) -> str:
@@ -48,6 +51,9 @@ class DeskActions:
         self._select(comment)
 
     def _select(self: MainWindow, comment: StoredComment | None) -> None:
+        if self._selected is not None and comment is not None and self._selected.id == comment.id:
+            self._selected = comment  # the same question again (its row moved): keep the edit
+            return
         self._selected = comment
         self._confirm_armed = None
         decision = None
@@ -58,6 +64,34 @@ class DeskActions:
         self.pocket_panel.show_item(decision.item if decision and decision.item else
                                     comment.item if comment else None,
                                     comment.id if comment else None)
+        self._mark()
+
+    def _mark(self: MainWindow) -> None:
+        """Highlight the selected question and the one on air in the feed and the queue."""
+        selected = self._selected.id if self._selected is not None else None
+        on_air = self.session.on_air
+        self.model.set_marks(selected, on_air.id if on_air is not None else None)
+        self.queue_model.set_selected(selected)
+        self._preview_next()
+
+    def _preview_next(self: MainWindow) -> None:
+        """Soon: the card Enter would put on air, in the next-card monitor (one render per pause)."""
+        self._next_timer.start()
+
+    def _render_next(self: MainWindow) -> None:
+        comment = self._selected
+        if comment is None:
+            self.next_monitor.show_card(None)
+            return
+        chosen = self.answers.chosen()
+        try:
+            card = self.session.qa_card(comment, chosen.text if chosen else "",
+                                        chosen.entry.item if chosen and chosen.entry else "")
+        except Exception as exc:  # a card that cannot be drawn is refused at Enter, with words
+            log.warning("next card preview failed: %s", exc)
+            self.next_monitor.show_card(None)
+            return
+        self.next_monitor.show_card(card, card_name("qa") + " · " + comment.text_masked)
 
     def _select_in_queue(self: MainWindow, row: int) -> None:
         self.queue_view.selectRow(row)
@@ -72,7 +106,7 @@ class DeskActions:
         self.operatorActed.emit()
         comment = self.queue_model.pop_next()
         if comment is None:
-            self.statusBar().showMessage(_tr("No question waiting"), 3000)
+            self.notify(_tr("No question waiting"), "warn")
             return None
         self._select_in_queue(self.queue_model.row_of(comment.id))
         return comment
@@ -81,37 +115,56 @@ class DeskActions:
         comment = self.selected_comment()
         self.operatorActed.emit()
         if comment is None:
-            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            self.notify(_tr("Select a comment first"), "warn")
             return
         chosen = None if question_only else self.answers.chosen()
         if chosen is None:
             self.session.spawn(self.session.take_question(comment))
             return
+        comment = self.model.comment(comment.id) or comment
         self._take_answer(comment, chosen)
 
     def _take_answer(self: MainWindow, comment: StoredComment, chosen: ChosenAnswer) -> None:
         confirmed = False
         if chosen.entry is not None and chosen.entry.is_draft:
             if not allowed(self.session.actor.role, Action.CONFIRM):  # the service would refuse
-                self.statusBar().showMessage(
-                    _tr("Draft answer: only the officer can confirm it for air"), 6000)
+                self.notify(_tr("Draft answer: only the officer can confirm it for air"), "error")
                 return
+            key = (comment.id, chosen.entry.id)
             armed = self._confirm_armed
-            if armed is None or armed[0] != comment.id or time.monotonic() - armed[1] > CONFIRM_WINDOW_S:
+            if key in self._confirmed:
+                pass  # the officer confirmed this draft for this question already (a re-air)
+            elif armed is None or armed[0] != comment.id or time.monotonic() - armed[1] > CONFIRM_WINDOW_S:
                 self._confirm_armed = (comment.id, time.monotonic())
-                self.statusBar().showMessage(
-                    _tr("Draft answer, not yet reviewed: press Enter again to confirm it for air"),
-                    int(CONFIRM_WINDOW_S * 1000))
+                self.notify(_tr("Draft answer, not yet reviewed: press Enter again to confirm it for air"),
+                            "warn", CONFIRM_WINDOW_S)
                 return
             confirmed = True
+            self._confirmed.add(key)
         self._confirm_armed = None
-        self.session.spawn(self.session.take_answer(comment, chosen.entry, chosen.text,
-                                                    officer_confirmed=confirmed))
+        self.session.spawn(self._air(comment, chosen, confirmed))
+
+    async def _air(self: MainWindow, comment: StoredComment, chosen: ChosenAnswer,
+                   confirmed: bool) -> bool:
+        """Put the answer on air; an answered question (a pinned answer again) goes back in
+        the queue first, through the show's actions like any other move."""
+        fresh = self.model.comment(comment.id) or comment
+        if fresh.state == State.ANSWERED and await self.session.change_state(
+                fresh, State.QUEUED) is None:
+            return False
+        done = await self.session.take_answer(fresh, chosen.entry, chosen.text,
+                                              officer_confirmed=confirmed)
+        if done:
+            self.answers.aired(comment.id)
+            self.notify(_tr("On air: {text}").format(text=chosen.text))
+        return done
 
     def take_pinned(self: MainWindow, chosen: ChosenAnswer) -> None:
         comment = self.selected_comment() or self.session.on_air
+        if comment is not None:
+            comment = self.model.comment(comment.id) or comment  # its state now, not when chosen
         if comment is None:
-            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            self.notify(_tr("Select a comment first"), "warn")
             return
         self._take_answer(comment, chosen)
 
@@ -122,7 +175,7 @@ class DeskActions:
 
     def pin_answer(self: MainWindow) -> None:
         if self.answers.pin() is None:
-            self.statusBar().showMessage(_tr("No answer to pin"), 3000)
+            self.notify(_tr("No answer to pin"), "warn")
 
     def mark_answered(self: MainWindow) -> None:
         """Answered: the card goes off if it is on air, else the selected comment is closed."""
@@ -142,6 +195,7 @@ class DeskActions:
         self.operatorActed.emit()
 
     def _on_air_changed(self: MainWindow, comment: StoredComment | None) -> None:
+        self._mark()
         # Bound, not set: a language change re-words what is on air, not the start-up text.
         if comment is None:
             self.rt.bind(self.on_air_label.setText, QT_TRANSLATE_NOOP("MainWindow", "Nothing on air"))
@@ -173,7 +227,7 @@ class DeskActions:
         comment = self.selected_comment()
         self.operatorActed.emit()
         if comment is None:
-            self.statusBar().showMessage(_tr("Select a comment first"), 3000)
+            self.notify(_tr("Select a comment first"), "warn")
             return
         self.session.spawn(self.session.change_state(comment, state))
 
@@ -241,6 +295,7 @@ class DeskActions:
         self._default_state = self.saveState()
         if saved is not None and self.restoreState(saved[0]):
             self.restoreGeometry(saved[1])
+            self._docks_sized = True  # the person's own arrangement
             return
         for name, dock in self.docks.items():
             dock.setVisible(name in self.layout_spec.visible)
@@ -249,6 +304,7 @@ class DeskActions:
         self.restoreState(self._default_state)
         for name, dock in self.docks.items():
             dock.setVisible(name in self.layout_spec.visible)
+        self._size_docks(self.width(), self.height())
 
 
 class ShortcutHelp(QMessageBox):

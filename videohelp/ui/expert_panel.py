@@ -280,10 +280,19 @@ def attach_expert_dock(window: Any, session: Any, role: str | None = None) -> Ex
         raise ValueError(f"the desk acts as {actor.role.value}, not {role}")
     dock = ExpertDock(session.hub, desk_seat(actor.role, actor.name),
                       selected_comment=getattr(window, "selected_comment", None), parent=window)
-    dock.acted.connect(lambda action, reply: window.statusBar().showMessage(
-        _tr("Done: {action}").format(action=action), 4000))
-    dock.failed.connect(lambda text: window.statusBar().showMessage(text, 6000))
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    notify = getattr(window, "notify", None)
+    if notify is None:
+        def notify(text: str, kind: str = "ok") -> None:
+            window.statusBar().showMessage(text, 6000 if kind == "error" else 4000)
+    from videohelp.ui.words import action_words
+
+    dock.acted.connect(lambda action, reply: notify(
+        _tr("Done: {action}").format(action=action_words(action))))
+    dock.failed.connect(lambda text: notify(text, "error"))
+    if hasattr(window, "add_dock"):  # the desk: tabbed with the answers, listed in View
+        window.add_dock("experts", dock)
+    else:
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.set_catalog(session.catalog)  # the studio's, as the desk names items
     session.catalogChanged.connect(dock.set_catalog)
     return dock

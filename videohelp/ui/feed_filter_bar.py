@@ -30,8 +30,12 @@ class FeedFilterBar(QWidget):
         self.questions_only = QCheckBox()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.platform, self.klass, self.item, self.state):
+        for widget, chars in ((self.platform, 6), (self.klass, 6), (self.item, 10), (self.state, 6)):
+            # Sized by a few characters, not the longest item name: the bar fits 1280 px.
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(chars)
             layout.addWidget(widget)
+        self.text.setMinimumWidth(100)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.questions_only)
         self.retranslate()

@@ -74,8 +74,9 @@ class KnowledgeTableModel(QAbstractTableModel):
     """The entries of the current filter (class, item, search words), one per row."""
 
     COLUMNS = ("id", "item", "question", "short_answer", "status", "on_air", "version")
-    _DRAFT = QColor("#B26A00")
+    _DRAFT = QColor("#A35C00")  # 4.6:1 on cream, readable on the dark theme's base too
     _AMENDED = QColor("#FFF3E0")
+    _ON_CREAM = QColor("#2B2118")
 
     def __init__(self, kb: KnowledgeBase, parent: Any = None) -> None:
         super().__init__(parent)
@@ -171,9 +172,12 @@ class KnowledgeTableModel(QAbstractTableModel):
             return entry
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join([*entry.questions, "", entry.full_answer, entry.change_note]).strip()
-        if role == Qt.ItemDataRole.ForegroundRole and column == "status" and entry.is_draft:
-            return QBrush(self._DRAFT)
-        if role == Qt.ItemDataRole.BackgroundRole and AMENDED_MARK in entry.change_note:
+        amended = AMENDED_MARK in entry.change_note
+        if role == Qt.ItemDataRole.ForegroundRole and (amended or (column == "status" and entry.is_draft)):
+            # A cream row has dark text in both themes (the dark theme's light text on cream
+            # could not be read); the draft mark keeps its colour, dark enough on either.
+            return QBrush(self._DRAFT if column == "status" and entry.is_draft else self._ON_CREAM)
+        if role == Qt.ItemDataRole.BackgroundRole and amended:
             return QBrush(self._AMENDED)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("on_air", "version"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -33,15 +33,16 @@ class RoleLayout:
 
 ROLE_LAYOUTS = {
     # The officer answers: questions, answers, program, and the viewer's details.
-    "officer": RoleLayout("officer", frozenset({"queue", "answers", "pocket", "preview", "rundown",
-                                                "return"}),
+    "officer": RoleLayout("officer", frozenset({"queue", "answers", "next", "pocket", "preview",
+                                                "rundown", "return", "experts"}),
                           show_personal=True),
     # The presenter runs the show: next-up, answers, program, graphics; clear-all at hand.
-    "presenter": RoleLayout("presenter", frozenset({"queue", "answers", "pocket", "preview",
-                                                    "rundown", "return"}),
+    "presenter": RoleLayout("presenter", frozenset({"queue", "answers", "next", "pocket",
+                                                    "preview", "rundown", "return", "experts"}),
                             show_personal=False, feed_questions_only=True),
     # The producer screens: the whole feed, the queue, the knowledge base.
-    "producer": RoleLayout("producer", frozenset({"queue", "knowledge", "pocket", "preview"}),
+    "producer": RoleLayout("producer", frozenset({"queue", "knowledge", "pocket", "preview",
+                                                  "experts"}),
                            show_personal=False),
 }
 

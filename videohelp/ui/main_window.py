@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -29,23 +32,31 @@ from videohelp.console.session import ShowSession
 from videohelp.core.catalog import Catalog
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
+from videohelp.ui.banner import Banner
+from videohelp.ui.card_keys import CardKeys
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
 from videohelp.ui.desk_actions import DeskActions
 from videohelp.ui.feed_filter_bar import FeedFilterBar
+from videohelp.ui.go_live import GoLivePanel
 from videohelp.ui.i18n import LANGUAGES, Retranslator, current_language
 from videohelp.ui.knowledge_view import KnowledgeDock
 from videohelp.ui.layouts import ROLE_LAYOUTS, RoleLayout, layout_file, save_layout
+from videohelp.ui.monitors import NextMonitor, ProgramMonitor
 from videohelp.ui.pocket_panel import PocketPanel
-from videohelp.ui.preview import ProgramPreview
 from videohelp.ui.queue_model import QuestionQueueModel
 from videohelp.ui.return_monitor import ReturnMonitor
 from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
 from videohelp.ui.shortcuts import SHORTCUTS, translated
 from videohelp.ui.status_panel import StatusPanel
 from videohelp.ui.theme import THEMES
+from videohelp.ui.words import refusal_words
 
 log = logging.getLogger(__name__)
 CTX = "MainWindow"
+# The widest role and language needs about 1081x540; studio screens start at 1280x720.
+MIN_WIDTH, MIN_HEIGHT = 1120, 640
+SCROLLED_DOCKS = frozenset({"answers"})
+FEED_BATCH_MS = 200
 
 
 class MainWindow(DeskActions, QMainWindow):
@@ -71,9 +82,19 @@ class MainWindow(DeskActions, QMainWindow):
         self.person = person
         self.rt = Retranslator(CTX)
         self._confirm_armed: tuple[int, float] | None = None
+        self._confirmed: set[tuple[int, str]] = set()  # (comment, draft entry) the officer confirmed
+        self._docks_sized = False
         self._selected: StoredComment | None = None
         self.setObjectName("desk")
+        # The desk fits every studio screen from 1280x720 up: its minimum is set, so what
+        # goes on air (a long question, a refusal) can never grow the window by itself.
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.resize(1600, 900)
+        screen = QApplication.primaryScreen()
+        if screen is not None:  # a studio screen: the whole of it (a saved layout may differ)
+            room = screen.availableGeometry().size()
+            if room.width() >= 1280 and room.height() >= 720:
+                self.resize(room)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Live desk"))
 
         # -- the live feed (central) ----------------------------------------------------
@@ -85,6 +106,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.table.setObjectName("feed")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Narrow fixed columns leave the comment itself the room (1366 px screens too).
+        for column, width in ((0, 66), (1, 54), (2, 84), (4, 160), (5, 46), (6, 62)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
         if self.layout_spec.feed_questions_only:
@@ -106,23 +130,32 @@ class MainWindow(DeskActions, QMainWindow):
         queue_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 36), (2, 120), (3, 44), (4, 52)):
             self.queue_view.setColumnWidth(column, width)
-        self.queue_view.setMinimumWidth(420)  # room for the question itself
+        self.queue_view.setMinimumWidth(260)
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
         self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
-        self.preview = ProgramPreview()
+        self.next_monitor = NextMonitor()
+        self.program_monitor = ProgramMonitor()
+        self.go_live = GoLivePanel(session, self.notify)
+        self.program_monitor.add_controls(self.go_live)
+        self.preview = self.program_monitor.preview
         self.rundown = self._rundown()
         self.docks: dict[str, QDockWidget] = {}
+        # Studio mode across the top: the next card beside the program (each a quarter of
+        # a 1080p screen or more), the rundown beside them; the work below never hides them.
+        top = Qt.DockWidgetArea.TopDockWidgetArea
+        self._dock("next", QT_TRANSLATE_NOOP(CTX, "Next card"), self.next_monitor, top)
+        self._dock("preview", QT_TRANSLATE_NOOP(CTX, "Program"), self.program_monitor, top)
+        self._dock("rundown", QT_TRANSLATE_NOOP(CTX, "Graphics rundown"), self.rundown, top)
+        self.return_monitor = ReturnMonitor(session.settings["monitor.return_url"])
+        self._dock("return", QT_TRANSLATE_NOOP(CTX, "Return monitor"), self.return_monitor, top)
+        self.splitDockWidget(self.docks["next"], self.docks["preview"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.docks["preview"], self.docks["rundown"], Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.docks["rundown"], self.docks["return"])
+        self.docks["rundown"].raise_()
         self._dock("queue", QT_TRANSLATE_NOOP(CTX, "Question queue"), self.queue_view,
                    Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("answers", QT_TRANSLATE_NOOP(CTX, "Answer"), self.answers,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("preview", QT_TRANSLATE_NOOP(CTX, "Program"), self.preview,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("rundown", QT_TRANSLATE_NOOP(CTX, "Graphics rundown"), self.rundown,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
-        self.return_monitor = ReturnMonitor(session.settings["monitor.return_url"])
-        self._dock("return", QT_TRANSLATE_NOOP(CTX, "Return monitor"), self.return_monitor,
                    Qt.DockWidgetArea.RightDockWidgetArea)
         # 锦囊口袋 (issue 18): the selected question's clips under its answers; preview on the
         # return monitor.
@@ -138,11 +171,11 @@ class MainWindow(DeskActions, QMainWindow):
         self.knowledge_dock.setObjectName("dock-knowledge")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
         self.docks["knowledge"] = self.knowledge_dock
-        self.tabifyDockWidget(self.docks["preview"], self.docks["rundown"])
-        self.tabifyDockWidget(self.docks["rundown"], self.docks["return"])
-        self.docks["preview"].raise_()
-        self.resizeDocks([self.docks["queue"], self.docks["answers"]], [460, 480],
-                         Qt.Orientation.Horizontal)
+        for corner, area in ((Qt.Corner.TopLeftCorner, top), (Qt.Corner.TopRightCorner, top),
+                             (Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
+                             (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
+            self.setCorner(corner, area)
+        self._size_docks(1600, 900)
 
         # -- the always-visible program bar: on-air line, take/clear, CLEAR ALL --------------
         self.program_bar = QToolBar()
@@ -152,7 +185,11 @@ class MainWindow(DeskActions, QMainWindow):
         self.program_bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         self.on_air_label = QLabel()
         self.on_air_label.setObjectName("onAirLabel")
-        self.on_air_label.setMinimumWidth(400)
+        # Elided, never wider than it is given: a long question does not grow the window.
+        self.on_air_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.on_air_label.setMinimumWidth(160)
+        self.on_air_label.setStyleSheet("font-weight: bold;")
+        self.banner = Banner()
         self.take_button = QPushButton()
         self.clear_button = QPushButton()
         self.panic_button = QPushButton()
@@ -161,7 +198,7 @@ class MainWindow(DeskActions, QMainWindow):
         panic_font.setPixelSize(26)
         panic_font.setBold(True)
         self.panic_button.setFont(panic_font)
-        self.panic_button.setMinimumSize(260, 56)
+        self.panic_button.setMinimumSize(220, 48)
         self.rt.bind(self.on_air_label.setText, QT_TRANSLATE_NOOP(CTX, "Nothing on air"))
         self.rt.bind(self.take_button.setText, QT_TRANSLATE_NOOP(CTX, "On screen (Enter)"))
         self.rt.bind(self.clear_button.setText, QT_TRANSLATE_NOOP(CTX, "Off screen (Esc)"))
@@ -169,19 +206,30 @@ class MainWindow(DeskActions, QMainWindow):
         self.take_button.clicked.connect(self.take_selected)
         self.clear_button.clicked.connect(self.clear_question)
         self.panic_button.clicked.connect(self.panic)
-        for widget in (self.on_air_label, self.take_button, self.clear_button):
-            self.program_bar.addWidget(widget)
-        spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy())
-        self.program_bar.addWidget(spacer)
-        self.program_bar.addWidget(self.panic_button)
+        # One row in one widget: a toolbar hides widgets that do not fit behind an extension
+        # button; a single widget it never hides, so 全部下屏 shows at every size.
+        row_widget = QWidget()
+        row_widget.setObjectName("programRow")
+        row = QHBoxLayout(row_widget)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.addWidget(self.panic_button)
+        row.addWidget(self.take_button)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.on_air_label, 2)
+        row.addWidget(self.banner, 3)
+        self.program_bar.addWidget(row_widget)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
 
         self.actions_by_name: dict[str, QAction] = {}
+        self.card_keys = CardKeys(self)
         self._build_actions()
         self._build_menus()
         self.status = StatusPanel(session, self.statusBar())
+        self._next_timer = QTimer(self)
+        self._next_timer.setSingleShot(True)
+        self._next_timer.setInterval(150)  # typing in the answer box renders once per pause
+        self._next_timer.timeout.connect(self._render_next)
+        self.answers.changed.connect(self._preview_next)
         self._wire(session)
         self._restore_layout()
         self._apply_role()
@@ -203,10 +251,48 @@ class MainWindow(DeskActions, QMainWindow):
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(self)
         dock.setObjectName(f"dock-{name}")
+        if name in SCROLLED_DOCKS:  # tall panels scroll rather than set the window's height
+            widget = _scrolled(widget)
         dock.setWidget(widget)
         self.rt.bind(dock.setWindowTitle, title)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
+
+    def add_dock(self, name: str, dock: QDockWidget, beside: str = "answers") -> None:
+        """Add a dock made elsewhere (the expert dock): tabbed with ``beside``, in the View menu."""
+        self.docks[name] = dock
+        inner = dock.widget()
+        if inner is not None and not isinstance(inner, QScrollArea):  # scrolls, never sets height
+            dock.setWidget(_scrolled(inner))
+        if beside in self.docks and dock is not self.docks[beside]:
+            area = self.dockWidgetArea(self.docks[beside])
+            self.addDockWidget(area, dock)
+            self.tabifyDockWidget(self.docks[beside], dock)
+            self.docks[beside].raise_()
+        view = self.menus["view"]
+        view.insertAction(self._view_separator, dock.toggleViewAction())
+
+    def _size_docks(self, width: int, height: int) -> None:
+        """Give the two monitors a quarter of the screen's width or more (16:9 pictures)."""
+        monitor = max(200, int(width * 0.27))
+        self.resizeDocks([self.docks["next"], self.docks["preview"]], [monitor, monitor],
+                         Qt.Orientation.Horizontal)
+        top = min(int(monitor * 9 / 16) + 90, int(height * 0.45))
+        self.resizeDocks([self.docks["preview"]], [top], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["queue"], self.docks["answers"]],
+                         [max(280, int(width * 0.22)), max(320, int(width * 0.27))],
+                         Qt.Orientation.Horizontal)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """First shown at the screen's size: the monitors get their share of it."""
+        super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            self._size_docks(self.width(), self.height())
+
+    def notify(self, text: str, kind: str = "ok", seconds: float | None = None) -> None:
+        """Tell the operator what an action did, in the banner beside the program's buttons."""
+        self.banner.show_message(text, kind, seconds)
 
     def _open_knowledge_base(self):
         import sqlite3
@@ -227,6 +313,7 @@ class MainWindow(DeskActions, QMainWindow):
             entries = []
         panel = RundownPanel(self.session.program, self.session.renderer, entries,
                              act=lambda request: self.session.spawn(self.session.act(request)))
+        panel.failed.connect(lambda text: self.notify(text, "error"))
         panel.acted.connect(self.operatorActed)
         return panel
 
@@ -248,6 +335,10 @@ class MainWindow(DeskActions, QMainWindow):
             "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
             "knowledge": self.knowledge_dock.toggleViewAction().trigger,
             "play_clip": self.pocket_panel.take, "stop_clip": self.session.pocket.stop_clip,
+            "card_qr": self.card_keys.item_qr, "card_expert": self.card_keys.expert_card,
+            "card_lower_third": self.card_keys.lower_third,
+            "card_lower_third_off": self.card_keys.lower_third_off,
+            "card_ticker": self.card_keys.ticker, "card_clock": self.card_keys.clock,
         }
         for spec in SHORTCUTS:
             action = QAction(translated(spec), self)
@@ -268,11 +359,15 @@ class MainWindow(DeskActions, QMainWindow):
             self.rt.bind(menu.setTitle, title)
             self.menus[key] = menu
         for name in ("next_question", "take", "take_question_only", "answered", "clear_question",
-                     "panic"):
-            self.menus["show"].addAction(self.actions_by_name[name])
+                     "panic", None, "card_qr", "card_expert", "card_lower_third",
+                     "card_lower_third_off", "card_ticker", "card_clock"):
+            if name is None:
+                self.menus["show"].addSeparator()
+            else:
+                self.menus["show"].addAction(self.actions_by_name[name])
         for dock in self.docks.values():
             self.menus["view"].addAction(dock.toggleViewAction())
-        self.menus["view"].addSeparator()
+        self._view_separator = self.menus["view"].addSeparator()
         themes = QActionGroup(self)
         for theme in THEMES:
             action = self.menus["view"].addAction("")
@@ -291,6 +386,9 @@ class MainWindow(DeskActions, QMainWindow):
             action.setActionGroup(languages)
             action.triggered.connect(lambda _checked, lang=language: self.set_language(lang))
             self.language_actions[language] = action
+        current = current_language(QApplication.instance())
+        if current in self.language_actions:
+            self.language_actions[current].setChecked(True)
         self.menus["view"].addSeparator()
         reset = self.menus["view"].addAction("")
         self.rt.bind(reset.setText, QT_TRANSLATE_NOOP(CTX, "Reset layout for this role"))
@@ -301,6 +399,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.menus["help"].addAction(self.actions_by_name["help"])
 
     def _wire(self, session: ShowSession) -> None:
+        # Rows arrive in batches every 200 ms: the feed repaints 5 times a second, not 25
+        # (at 300 comments/s the repaints were most of the desk's CPU).
+        session.feed.set_interval(FEED_BATCH_MS)
         session.feed.commentsAdded.connect(self.model.add_comments)
         session.commentsTriaged.connect(self.model.update_comments)
         session.commentsTriaged.connect(self.queue_model.add_triaged)
@@ -309,10 +410,17 @@ class MainWindow(DeskActions, QMainWindow):
         session.commentChanged.connect(self.model.update_comment)
         session.commentChanged.connect(self.queue_model.comment_changed)
         session.onAirChanged.connect(self._on_air_changed)
-        session.actionFailed.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        session.onAirChanged.connect(self._answer_aired)
+        session.actionFailed.connect(lambda text: self.notify(refusal_words(text), "error"))
         session.program.previewReady.connect(self.preview.show_frame)
+        session.outputs.outputStateChanged.connect(self.program_monitor.output_state)
+        session.outputs.outputStatsChanged.connect(self.program_monitor.output_stats)
         session.catalogChanged.connect(self._catalog_changed)
         self.knowledge_dock.catalogSaved.connect(lambda _code: session.spawn(session.reload_catalog()))
+
+    def _answer_aired(self, comment: StoredComment | None) -> None:
+        if comment is not None:  # its edits are on screen now: no longer drafts
+            self.answers.aired(comment.id)
 
     def _catalog_changed(self, catalog: Catalog) -> None:
         """An item was edited: the feed, queue, filters and answer name it anew."""
@@ -322,6 +430,7 @@ class MainWindow(DeskActions, QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.rt.apply()
+            self.banner.clear_message()  # a message is for the moment: not re-worded, dropped
             for spec in SHORTCUTS:
                 self.actions_by_name[spec.action].setText(translated(spec))
             for model in (self.model, self.queue_model):
@@ -344,3 +453,13 @@ class MainWindow(DeskActions, QMainWindow):
             self.answers.kb.close()
         super().closeEvent(event)
 
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a vertical scroll area: its height no longer sets the window's minimum."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll

@@ -32,6 +32,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("QuestionQueueModel", text)
 
 
+BUSY_MS = 250
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -48,6 +51,12 @@ class QuestionQueueModel(QAbstractTableModel):
         self.catalog = catalog or default_catalog()
         self.comments: dict[int, StoredComment] = {}
         self._order: list[int] = []
+        self.selected_id: int | None = None
+        self._dirty = False
+        self._busy = QTimer(self)
+        self._busy.setSingleShot(True)
+        self._busy.setInterval(BUSY_MS)
+        self._busy.timeout.connect(self._busy_over)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.relayout)
@@ -77,12 +86,12 @@ class QuestionQueueModel(QAbstractTableModel):
                                           flagged=comment.state == State.FLAGGED))
             added = True
         if added:
-            self.relayout()
+            self.changed_soon()
 
     def add_askers(self, counts: dict[int, int]) -> None:
         changed = [cid for cid, n in counts.items() if self.queue.add_asker(cid, n) is not None]
         if changed:
-            self.relayout()
+            self.changed_soon()
 
     def comment_changed(self, comment: StoredComment) -> None:
         if comment.id not in self.queue.questions:
@@ -117,6 +126,14 @@ class QuestionQueueModel(QAbstractTableModel):
         self.relayout()
         return self.comments[question.comment_id]
 
+    def set_selected(self, comment_id: int | None) -> None:
+        """Highlight the question the desk works on (wherever it was selected)."""
+        changed = [cid for cid in (self.selected_id, comment_id) if cid in self.queue.questions]
+        self.selected_id = comment_id
+        for cid in changed:
+            row = self.row_of(cid)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
     def comment_at(self, row: int) -> StoredComment:
         return self.comments[self._order[row]]
 
@@ -124,8 +141,24 @@ class QuestionQueueModel(QAbstractTableModel):
         return self._order.index(comment_id)
 
     # -- ordering -------------------------------------------------------------------
+    def changed_soon(self) -> None:
+        """Re-lay out now, then at most every ``BUSY_MS`` while questions keep arriving (each
+        relayout sorts every question and repaints the view)."""
+        if self._busy.isActive():
+            self._dirty = True
+            return
+        self.relayout()
+        self._busy.start()
+
+    def _busy_over(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.relayout()
+            self._busy.start()
+
     def relayout(self) -> None:
         """Recompute the order; persistent indexes follow their question."""
+        self._dirty = False
         now = _now_ms()
         order = [cid for cid in self.queue.next_up if cid in self.queue.questions]
         order += [q.comment_id for q in self.queue.by_priority(now)]
@@ -174,8 +207,14 @@ class QuestionQueueModel(QAbstractTableModel):
                 return str(question.askers)
             waited = max(0, _now_ms() - question.arrived_ms) // 1000
             return f"{waited // 60}:{waited % 60:02d}"
-        if role == Qt.ItemDataRole.BackgroundRole and cid == self.queue.on_air:
-            return QColor("#7A1F1F")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if cid == self.queue.on_air:
+                return QColor("#7A1F1F")
+            if cid == self.selected_id:
+                return QColor("#1F4E79")  # the question the desk works on
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and cid in (self.queue.on_air, self.selected_id):
+            return QColor("#FFFFFF")
         if role == Qt.ItemDataRole.FontRole and cid in self.queue.next_up:
             font = QFont()
             font.setBold(True)

@@ -48,6 +48,7 @@ from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import write_pdf
 from videohelp.ui.i18n import Retranslator, current_language
+from videohelp.ui.words import platform_name
 
 log = logging.getLogger(__name__)
 FOLLOWUP_ROWS = 500  # shown in the table; exports hold every row
@@ -250,7 +251,7 @@ class ReportDialog(QDialog):
         self.tabs.addTab(self._questions_tab(report), "")
         self.followup_table = _table(
             FOLLOWUP_HEADERS,
-            [[present.stamp(r.received_ms), r.platform, r.viewer, r.text,
+            [[present.stamp(r.received_ms), platform_name(r.platform), r.viewer, r.text,
               f"{r.item or ''} {r.item_name}", str(r.asked),
               present.STATE.get(r.state, r.state) + (" ⏳" if r.carried_over else "")]
              for r in report.followup[:FOLLOWUP_ROWS]], rt)
@@ -274,7 +275,7 @@ class ReportDialog(QDialog):
                                     self.report_rt)
         layout.addWidget(self.figures_table, 2)
         layout.addWidget(_table(PLATFORM_HEADERS,
-                                [[p, str(n), present.percent(n, f.comments)]
+                                [[platform_name(p), str(n), present.percent(n, f.comments)]
                                  for p, n in f.by_platform.items()], self.report_rt), 1)
         trends = report.trends
         layout.addWidget(_table(

@@ -33,7 +33,7 @@ class ReturnMonitor(QWidget):
         self.player: VlcPlayer | None = None
         self.rt = Retranslator(CTX)
         self.video = QFrame()
-        self.video.setMinimumSize(320, 180)
+        self.video.setMinimumSize(192, 108)
         self.video.setStyleSheet("background: black;")
         self.video.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
         self.url = QLineEdit(url)

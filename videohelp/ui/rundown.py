@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,7 @@ from videohelp.queue.seat_protocol import Request
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.program import ProgramEngine
 from videohelp.ui.i18n import Retranslator
+from videohelp.ui.words import card_name
 
 log = logging.getLogger(__name__)
 CTX = "Rundown"
@@ -88,7 +89,7 @@ class RundownPanel(QWidget):
         self.entries = entries
         self.list = QListWidget()
         for entry in entries:
-            QListWidgetItem(f"{entry.label}  [{entry.layer}]", self.list)
+            QListWidgetItem(self._entry_text(entry), self.list)
         if entries:
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.take_current())
@@ -110,9 +111,13 @@ class RundownPanel(QWidget):
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.rt.bind(self.title.setText, QT_TRANSLATE_NOOP(CTX, "Graphics rundown"))
+        # Buttons above the list, what is on air in a box of fixed height below it: layers
+        # going on and off air never move the buttons under the operator's pointer.
+        self.on_air.setFixedHeight(self.on_air.fontMetrics().lineSpacing() * 4 + 6)
+        self.on_air.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
-        layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
         layout.addWidget(self.on_air)
         self._timer = QTimer(self)
         self._timer.setInterval(500)
@@ -121,9 +126,15 @@ class RundownPanel(QWidget):
         engine.layersChanged.connect(lambda _names: self.refresh_on_air())
         self.refresh_on_air()
 
+    @staticmethod
+    def _entry_text(entry: RundownEntry) -> str:
+        return f"{entry.label}  ·  {card_name(entry.template, entry.layer)}"
+
     def retranslate(self) -> None:
         """Re-word the panel in the current language (the selected card stays)."""
         self.rt.apply()
+        for row, entry in enumerate(self.entries):
+            self.list.item(row).setText(self._entry_text(entry))
         self.refresh_on_air()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -170,7 +181,7 @@ class RundownPanel(QWidget):
         for layer in layers:
             if layer.leaving:
                 continue
-            text = f"● {layer.name} ({layer.card.template})"
+            text = f"● {card_name(layer.card.template, layer.name)}"
             if layer.out_at is not None:
                 seconds = max(0.0, (layer.out_at - frame) / self.engine.fps)
                 text += "  " + _tr("out in {s:.0f}s").format(s=seconds)

@@ -6,11 +6,11 @@ import time
 from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from videohelp.console.session import ShowSession
 from videohelp.queue.comments import StoredComment
-from videohelp.ui.comment_model import PLATFORM_LABELS
+from videohelp.ui.words import PLATFORMS as PLATFORM_LABELS
 
 
 def _tr(text: str) -> str:
@@ -31,8 +31,12 @@ class StatusPanel:
         self.outputs = QLabel()
         self.rate = QLabel()
         for label in (self.bridges, self.seats, self.outputs, self.rate):
-            bar.addPermanentWidget(label)
+            # Figures never widen the window: a long list is cut, whole in the tooltip.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(90)
+            bar.addPermanentWidget(label, 1)
         self._arrivals: deque[float] = deque()
+        self._since_refresh = 0
         self._acked: dict[str, int] = {}
         self._output_states: dict[str, str] = {}
         self._figures: tuple[list[str], int, list[str], int] = ([], 0, [], 0)
@@ -47,6 +51,7 @@ class StatusPanel:
     def _count(self, comments: list[StoredComment]) -> None:
         now = time.monotonic()
         self._arrivals.extend([now] * len(comments))
+        self._since_refresh += len(comments)
 
     def _output_state(self, name: str, state: str, _detail: str) -> None:
         self._output_states[name] = state
@@ -66,6 +71,10 @@ class StatusPanel:
             self._acked[platform] = stats.acked
             name = PLATFORM_LABELS.get(platform, platform)
             parts.append(f"{name}×{stats.connections} {rate}/s")
+        if getattr(self.session.options, "demo", False):
+            # The demo's simulated feed is a bridge like any other (its rate: what arrived).
+            parts.append(_tr("demo feed") + f" {self._since_refresh}/s")
+        self._since_refresh = 0
         online = getattr(self.session, "experts_online", None)
         experts = online() if callable(online) else 0
         states = [f"{name}: {state}" for name, state in self._output_states.items()
@@ -78,6 +87,7 @@ class StatusPanel:
         parts, experts, states, per_minute = self._figures
         self.bridges.setText(_tr("Bridges: {list}").format(
             list=", ".join(parts) if parts else _tr("none")))
+        self.bridges.setToolTip(self.bridges.text())
         self.seats.setText(_tr("Experts online: {n}").format(n=experts))
         self.outputs.setText(_tr("Outputs: {list}").format(
             list=", ".join(states) if states else _tr("preview only")))

@@ -8,6 +8,10 @@
       <translation>播出答案（最多60字）</translation>
     </message>
     <message>
+      <source>Discard edit</source>
+      <translation>放弃修改</translation>
+    </message>
+    <message>
       <source>Pin (P)</source>
       <translation>置顶(P)</translation>
     </message>
@@ -42,6 +46,10 @@
     <message>
       <source>Reviewed by {who} on {when}.</source>
       <translation>{who} 于 {when} 审核。</translation>
+    </message>
+    <message>
+      <source>{n} of {max} characters</source>
+      <translation>{n}/{max} 字</translation>
     </message>
     <message>
       <source>Source</source>
@@ -121,6 +129,29 @@
     <message>
       <source>Cannot read the answers</source>
       <translation>无法读取自动解答记录</translation>
+    </message>
+  </context>
+  <context>
+    <name>CardKeys</name>
+    <message>
+      <source>Select a question filed under an item first</source>
+      <translation>请先选择已归入事项的提问</translation>
+    </message>
+    <message>
+      <source>Choose a question with an answer first</source>
+      <translation>请先选择有答案的提问</translation>
+    </message>
+    <message>
+      <source>{card} on screen</source>
+      <translation>{card}已上屏</translation>
+    </message>
+    <message>
+      <source>{card} off screen</source>
+      <translation>{card}已下屏</translation>
+    </message>
+    <message>
+      <source>No {card} in the rundown</source>
+      <translation>图文串联单中没有{card}</translation>
     </message>
   </context>
   <context>
@@ -629,6 +660,57 @@
     </message>
   </context>
   <context>
+    <name>GoLive</name>
+    <message>
+      <source>Push URL (rtmp://…)</source>
+      <translation>推流地址（rtmp://…）</translation>
+    </message>
+    <message>
+      <source>Stop push</source>
+      <translation>停止推流</translation>
+    </message>
+    <message>
+      <source>Start push</source>
+      <translation>开始推流</translation>
+    </message>
+    <message>
+      <source>Stop recording</source>
+      <translation>停止录制</translation>
+    </message>
+    <message>
+      <source>Start recording</source>
+      <translation>开始录制</translation>
+    </message>
+    <message>
+      <source>Push stopped</source>
+      <translation>推流已停止</translation>
+    </message>
+    <message>
+      <source>Enter the push URL first</source>
+      <translation>请先填写推流地址</translation>
+    </message>
+    <message>
+      <source>Recording stopped: {name}</source>
+      <translation>录制已停止：{name}</translation>
+    </message>
+    <message>
+      <source>Output failed: {name}</source>
+      <translation>输出失败：{name}</translation>
+    </message>
+    <message>
+      <source>Cannot read the push URL file: {why}</source>
+      <translation>无法读取推流地址文件：{why}</translation>
+    </message>
+    <message>
+      <source>Push starting: {name}</source>
+      <translation>开始推流：{name}</translation>
+    </message>
+    <message>
+      <source>Recording: {name}</source>
+      <translation>正在录制：{name}</translation>
+    </message>
+  </context>
+  <context>
     <name>KnowledgeModel</name>
     <message>
       <source>ID</source>
@@ -781,12 +863,8 @@
       <translation>实时评论</translation>
     </message>
     <message>
-      <source>Question queue</source>
-      <translation>问题队列</translation>
-    </message>
-    <message>
-      <source>Answer</source>
-      <translation>答案</translation>
+      <source>Next card</source>
+      <translation>下一张（预览）</translation>
     </message>
     <message>
       <source>Program</source>
@@ -803,6 +881,14 @@
     <message>
       <source>Explainer clips</source>
       <translation>锦囊口袋</translation>
+    </message>
+    <message>
+      <source>Question queue</source>
+      <translation>问题队列</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>答案</translation>
     </message>
     <message>
       <source>On screen (Enter)</source>
@@ -900,6 +986,49 @@
     <message>
       <source>Explainer clips: select a question or search</source>
       <translation>锦囊口袋：选中问题或搜索</translation>
+    </message>
+  </context>
+  <context>
+    <name>Monitors</name>
+    <message>
+      <source>starting</source>
+      <translation>启动中</translation>
+    </message>
+    <message>
+      <source>live</source>
+      <translation>直播中</translation>
+    </message>
+    <message>
+      <source>reconnecting</source>
+      <translation>重连中</translation>
+    </message>
+    <message>
+      <source>stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <source>Next (preview)</source>
+      <translation>下一张（预览）</translation>
+    </message>
+    <message>
+      <source>Program (on air)</source>
+      <translation>节目画面（播出）</translation>
+    </message>
+    <message>
+      <source>Not streaming or recording (preview only)</source>
+      <translation>未推流、未录制（仅预览）</translation>
+    </message>
+    <message>
+      <source>Select a question to see its card</source>
+      <translation>选择一条提问即可预览其卡片</translation>
+    </message>
+    <message>
+      <source>{kbps} kbit/s, {dropped} dropped, {reconnects} reconnects</source>
+      <translation>{kbps} kbit/s，丢帧 {dropped}，重连 {reconnects} 次</translation>
     </message>
   </context>
   <context>
@@ -1387,6 +1516,30 @@
       <translation>上屏前修改播出答案</translation>
     </message>
     <message>
+      <source>One-stop QR code of the question's item on / off</source>
+      <translation>当前事项一键办理二维码 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Expert card for the chosen answer on / off</source>
+      <translation>所选答案的专家解答卡 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Next lower third from the rundown</source>
+      <translation>下一条人名条（串联单）</translation>
+    </message>
+    <message>
+      <source>Lower third off</source>
+      <translation>人名条下屏</translation>
+    </message>
+    <message>
+      <source>Ticker on / off</source>
+      <translation>滚动字幕 上屏/下屏</translation>
+    </message>
+    <message>
+      <source>Clock on / off</source>
+      <translation>时钟 上屏/下屏</translation>
+    </message>
+    <message>
       <source>Go to the live feed</source>
       <translation>转到实时评论</translation>
     </message>
@@ -1520,6 +1673,10 @@
   </context>
   <context>
     <name>StatusPanel</name>
+    <message>
+      <source>demo feed</source>
+      <translation>演示评论</translation>
+    </message>
     <message>
       <source>Bridges: {list}</source>
       <translation>接入桥：{list}</translation>
@@ -1674,6 +1831,89 @@
     <message>
       <source>{id} has something to check (above): press A again to approve it anyway.</source>
       <translation>{id} 有需核对之处（见上方）：再按一次 A 仍然通过。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Words</name>
+    <message>
+      <source>Sent to the experts</source>
+      <translation>已提交专家</translation>
+    </message>
+    <message>
+      <source>Expert answer sent</source>
+      <translation>专家答复已发送</translation>
+    </message>
+    <message>
+      <source>Re-filed</source>
+      <translation>已改归事项</translation>
+    </message>
+    <message>
+      <source>Queued</source>
+      <translation>已加入待答</translation>
+    </message>
+    <message>
+      <source>Dismissed</source>
+      <translation>已忽略</translation>
+    </message>
+    <message>
+      <source>Marked answered</source>
+      <translation>已标记为已答</translation>
+    </message>
+    <message>
+      <source>On screen</source>
+      <translation>已上屏</translation>
+    </message>
+    <message>
+      <source>Card updated</source>
+      <translation>卡片已更新</translation>
+    </message>
+    <message>
+      <source>Off screen</source>
+      <translation>已下屏</translation>
+    </message>
+    <message>
+      <source>Everything off screen</source>
+      <translation>已全部下屏</translation>
+    </message>
+    <message>
+      <source>Draft confirmed for air</source>
+      <translation>草稿已确认播出</translation>
+    </message>
+    <message>
+      <source>Q&amp;A card</source>
+      <translation>问答卡</translation>
+    </message>
+    <message>
+      <source>Lower third</source>
+      <translation>人名条</translation>
+    </message>
+    <message>
+      <source>Ticker</source>
+      <translation>滚动字幕</translation>
+    </message>
+    <message>
+      <source>Clock</source>
+      <translation>时钟</translation>
+    </message>
+    <message>
+      <source>One-stop QR code</source>
+      <translation>一键办理二维码</translation>
+    </message>
+    <message>
+      <source>Expert card</source>
+      <translation>专家解答卡</translation>
+    </message>
+    <message>
+      <source>Logo</source>
+      <translation>台标</translation>
+    </message>
+    <message>
+      <source>Title card</source>
+      <translation>标题卡</translation>
+    </message>
+    <message>
+      <source>Card</source>
+      <translation>卡片</translation>
     </message>
   </context>
 </TS>

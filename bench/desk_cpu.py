@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""The desk's CPU per comment (issue 15): cores above idle at 300 comments/s through /ingest.
+
+    .venv/bin/python bench/desk_cpu.py [--rate 300] [--idle 15] [--seconds 30]
+
+The desk as shipped (offscreen Qt): the real ``ShowSession`` listening with triage, the
+``MainWindow`` (feed, queue, monitors, program preview) in this process. First ``--idle``
+seconds with no comments (the program engine, timers: the idle cost), then a bridge in
+another process sends ``--rate`` comments/s for ``--seconds``. Figures: this process's CPU
+(all threads: GUI, writer, triage, program) in cores, idle and under load, the difference
+per comment, RSS before and after, and how many feed rows still show "…" (untriaged) at
+the end, after triage caught up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest import TOKENS, paced  # bench/ingest.py: the bridges
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def threads_s() -> dict[str, float]:
+    """CPU seconds per thread name (Linux /proc): where the desk's time goes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if task.name == str(os.getpid()):
+            name = "main (GUI, asyncio: ingest server, models, views)"
+        elif name == "python":
+            name = f"worker {task.name}"
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run(rate: float, idle: float, seconds: float) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from videohelp.console.session import SessionOptions, ShowSession
+    from videohelp.core.paths import data_paths
+    from videohelp.core.settings import Settings
+    from videohelp.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    data = Path(tempfile.mkdtemp(prefix="desk-cpu-"))
+    session = ShowSession(data_paths(data), Settings(), SessionOptions(
+        listen=True, host="127.0.0.1", port=0, ingest_tokens={"douyin": TOKENS["douyin"]},
+        triage=True))
+    window = MainWindow(session, show_personal=True)
+    window.resize(1920, 1080)
+    window.show()
+    figures: dict = {}
+
+    async def main() -> None:
+        await session.start()
+        while session.triage is not None and not session.triage.is_ready:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(2.0)  # start-up work settles
+        figures["rss_before_mb"] = rss_mb()
+        c0, t0 = cpu_s(), time.perf_counter()
+        await asyncio.sleep(idle)
+        c1, t1 = cpu_s(), time.perf_counter()
+        figures["idle_cores"] = (c1 - c0) / (t1 - t0)
+        generator = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--load", session.server.url("/ingest"), str(rate),
+            str(seconds), stdout=asyncio.subprocess.PIPE)
+        c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
+        out, _ = await generator.communicate()
+        c3, t3, th3 = cpu_s(), time.perf_counter(), threads_s()
+        figures["load_cores_by_thread"] = {
+            name: round((th3[name] - th2.get(name, 0.0)) / (t3 - t2), 3) for name in th3
+            if th3[name] - th2.get(name, 0.0) > 0.01 * (t3 - t2)}
+        figures["load_cores"] = (c3 - c2) / (t3 - t2)
+        figures["comments"] = json.loads(out)["acked"]
+        figures["rss_after_mb"] = rss_mb()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _untriaged(window) > 0:
+            await asyncio.sleep(0.2)
+        figures["untriaged_rows_after"] = _untriaged(window)
+        figures["feed_rows"] = window.model.rowCount()
+        import sqlite3
+
+        with sqlite3.connect(session.paths.database) as conn:
+            figures["untriaged_in_store"] = conn.execute(
+                "SELECT count(*) FROM comments WHERE is_question IS NULL AND repeat_of IS NULL"
+                " AND blocked = 0").fetchone()[0]
+        await session.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    window.close()
+    figures["above_idle_cores"] = figures["load_cores"] - figures["idle_cores"]
+    figures["ms_per_comment"] = 1000 * figures["above_idle_cores"] * seconds / max(1, figures["comments"])
+    figures["rate"] = rate
+    figures["load_avg"] = os.getloadavg()
+    return figures
+
+
+def _untriaged(window) -> int:
+    model = window.model
+    return sum(1 for row in range(model.rowCount()) if model.comment_at(row).is_question is None
+               and not model.comment_at(row).blocked)
+
+
+def load(url: str, rate: float, seconds: float) -> None:
+    latencies = asyncio.run(paced(url, ("douyin",), rate, seconds, f"c{time.time_ns()}"))
+    print(json.dumps({"acked": len(latencies)}))
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=300.0)
+    parser.add_argument("--idle", type=float, default=15.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    figures = run(args.rate, args.idle, args.seconds)
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
