@@ -313,7 +313,6 @@ class MainWindow(DeskActions, QMainWindow):
             entries = []
         panel = RundownPanel(self.session.program, self.session.renderer, entries,
                              act=lambda request: self.session.spawn(self.session.act(request)))
-        panel.failed.connect(lambda text: self.notify(text, "error"))
         panel.acted.connect(self.operatorActed)
         return panel
 
