@@ -15,8 +15,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from videohelp.ui.i18n import Retranslator
 
@@ -44,6 +45,7 @@ class GoLivePanel(QWidget):
         self.record_name: str | None = None
         self.url = QLineEdit()
         self.url.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)  # the key is a secret
+        self.url.setMinimumWidth(80)
         self.rt.bind(self.url.setPlaceholderText,
                      QT_TRANSLATE_NOOP(CTX, "Push URL (rtmp://…)"))
         self.push_button = QPushButton()
@@ -52,11 +54,14 @@ class GoLivePanel(QWidget):
         self.record_button.setObjectName("recordButton")
         self.push_button.clicked.connect(self.toggle_push)
         self.record_button.clicked.connect(self.toggle_record)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.url, 1)
-        row.addWidget(self.push_button)
-        row.addWidget(self.record_button)
+        # The URL above the buttons when the monitor is narrow (the producer's, at the side).
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addWidget(self.url, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.push_button)
+        buttons.addWidget(self.record_button)
+        self.row.addLayout(buttons)
         session.outputs.outputStateChanged.connect(self._state)
         self.retranslate()
 
@@ -65,6 +70,17 @@ class GoLivePanel(QWidget):
         self.push_button.setText(_tr("Stop push") if self.push_name else _tr("Start push"))
         self.record_button.setText(_tr("Stop recording") if self.record_name
                                    else _tr("Start recording"))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < 420
+        self.row.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                              else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        buttons = self.push_button.minimumSizeHint().width() + self.record_button.minimumSizeHint().width()
+        return QSize(min(hint.width(), buttons + 12), hint.height())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

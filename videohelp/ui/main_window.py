@@ -53,8 +53,8 @@ from videohelp.ui.words import refusal_words
 
 log = logging.getLogger(__name__)
 CTX = "MainWindow"
-# The widest role and language needs about 1081x540; studio screens start at 1280x720.
-MIN_WIDTH, MIN_HEIGHT = 1120, 640
+# The widest role and language needs about 1180x540; studio screens start at 1280x720.
+MIN_WIDTH, MIN_HEIGHT = 1200, 640
 SCROLLED_DOCKS = frozenset({"answers"})
 FEED_BATCH_MS = 200
 
@@ -164,6 +164,11 @@ class MainWindow(DeskActions, QMainWindow):
         self._dock("pocket", QT_TRANSLATE_NOOP(CTX, "Explainer clips"), self.pocket_panel,
                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.docks["answers"], self.docks["pocket"], Qt.Orientation.Vertical)
+        if self.role == "producer":
+            # The producer screens (feed, queue, knowledge base) and takes nothing: the program
+            # sits above the expert group at the side, leaving the feed its height.
+            self.splitDockWidget(self.docks["answers"], self.docks["preview"], Qt.Orientation.Vertical)
+            self.splitDockWidget(self.docks["preview"], self.docks["answers"], Qt.Orientation.Vertical)
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
                                             studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
