@@ -136,6 +136,12 @@ class KnowledgeView(QWidget):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addLayout(search_row)
         middle_layout.addWidget(self.table)
+        # Narrow screens: the tabs scroll and the panes shrink, so the dock never sets the
+        # window's minimum width (the desk fits 1366 px with the knowledge base open).
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        for pane in (self.tree, self.tabs):
+            pane.setMinimumWidth(120)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(middle)

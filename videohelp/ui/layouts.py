@@ -41,8 +41,8 @@ ROLE_LAYOUTS = {
                                                     "preview", "rundown", "return", "experts"}),
                             show_personal=False, feed_questions_only=True),
     # The producer screens: the whole feed, the queue, the knowledge base.
-    "producer": RoleLayout("producer", frozenset({"queue", "knowledge", "pocket", "preview",
-                                                  "experts"}),
+    # (No clip pocket: the producer takes nothing to air; clips are found in the knowledge dock.)
+    "producer": RoleLayout("producer", frozenset({"queue", "knowledge", "preview", "experts"}),
                            show_personal=False),
 }
 

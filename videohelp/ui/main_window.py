@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 CTX = "MainWindow"
 # The widest role and language needs about 1180x540; studio screens start at 1280x720.
 MIN_WIDTH, MIN_HEIGHT = 1200, 640
-SCROLLED_DOCKS = frozenset({"answers"})
+SCROLLED_DOCKS = frozenset({"answers", "pocket"})
 FEED_BATCH_MS = 200
 
 
