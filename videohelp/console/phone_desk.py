@@ -177,7 +177,7 @@ class PhoneDesk:
             now = time.monotonic()
             if self._jpeg is not None and now - self._jpeg[0] < self.min_interval_s:
                 return self._jpeg[1]
-            frame = self.hub.control.program.latest_frame()
+            frame = self.hub.actions.program.latest_frame()
             if frame is None:
                 return None
             jpeg = await asyncio.to_thread(self._encode, frame)
@@ -209,13 +209,13 @@ class PhoneDesk:
         if comment is None:
             return _json(404, {"error": f"no comment {value}"})
         item = self.hub.state.item_of(comment.id) or comment.item
-        suggestions = await self.hub.control.suggestions(comment.text_masked, item)
+        suggestions = await self.hub.actions.suggestions(comment.text_masked, item)
         return _json(200, {"comment": comment.id, "item": item, "suggestions": suggestions})
 
     async def catalog(self, request: Request) -> Response:
         if await self._http_seat(request) is None:
             return _unauthorized()
-        catalog = getattr(self.hub.control.renderer, "catalog", None)
+        catalog = getattr(self.hub.actions.renderer, "catalog", None)
         items = getattr(catalog, "items", {}) or {}
         return _json(200, {"items": {code: {"name": item.name_zh, "name_en": item.name_en,
                                             "link": bool(item.link)} for code, item in items.items()},

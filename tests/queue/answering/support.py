@@ -25,6 +25,7 @@ from videohelp.queue.pipeline import IngestPipeline
 # Questions whose items the tests review (DL03: 驾驶证期满换证) or leave in draft (MV02).
 REVIEWED_ITEM = "DL03"
 ANSWERED_QUESTION = "驾照到期了怎么换"
+STUDIO_LINK = "https://zj.122.gov.cn/views/renewal.html"  # a test's configured link
 DRAFT_QUESTION = "二手车过户要带什么材料"
 DRAFT_ITEM = "MV02"
 
@@ -62,6 +63,12 @@ def prepare(root: Path, reviewed_items: tuple[str, ...] = (REVIEWED_ITEM,)) -> D
         for item in reviewed_items:
             for entry in kb.entries(item=item):
                 kb.mark_reviewed(entry.id, "王警官")
+        # The studio's own 一键办理 link for the item (the shipped catalog leaves links it
+        # could not verify empty): the answer carries what the studio configured.
+        from videohelp.core.catalog import CatalogStore, edited
+
+        catalog = CatalogStore(kb.store)
+        catalog.update_item(edited(catalog.item(REVIEWED_ITEM), link=STUDIO_LINK), "王警官")
     finally:
         kb.close()
     return paths

@@ -12,6 +12,7 @@ from tests.queue.answering.support import (
     DRAFT_ITEM,
     DRAFT_QUESTION,
     REVIEWED_ITEM,
+    STUDIO_LINK,
     poll,
     prepare,
     running_service,
@@ -19,7 +20,7 @@ from tests.queue.answering.support import (
 from videohelp.core.knowledge import KnowledgeBase
 from videohelp.core.store import Store
 from videohelp.queue.answering.clients import FILE_NAME, add_client, revoke_client
-from videohelp.queue.answering.policy import PASS_ON_TEXT
+from videohelp.queue.answering.policy import DEFAULT_THRESHOLD, PASS_ON_TEXT
 from videohelp.queue.experts import open_questions
 
 pytestmark = pytest.mark.asyncio
@@ -37,7 +38,7 @@ async def test_a_reviewed_answer_is_given_with_its_source_link_and_stored_masked
         assert body["item"]["code"] == REVIEWED_ITEM
         assert body["answer"]["id"].startswith(REVIEWED_ITEM)
         assert body["answer"]["source"]["citation"].startswith("《")
-        assert body["link"].startswith("https://") and body["confidence"] >= 0.45
+        assert body["link"] == STUDIO_LINK and body["confidence"] >= DEFAULT_THRESHOLD
         assert body["message"] == body["answer"]["short"]
         await svc.hook.service.wait_stored()
         (comment,) = svc.rows("SELECT platform, user_id, text, text_masked, state, item"
