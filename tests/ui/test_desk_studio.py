@@ -61,6 +61,20 @@ def _review_all(window: MainWindow, item: str) -> None:
         kb.close()
 
 
+def _studio_link(qloop, window: MainWindow, item: str) -> None:
+    """The studio's 一键办理 link for ``item`` (the shipped catalog leaves unverified ones
+    empty, and an item without a link has no QR card)."""
+    from videohelp.core.catalog import CatalogStore, edited
+
+    kb = KnowledgeBase.open(window.session.paths.database)
+    try:
+        catalog = CatalogStore(kb.store)
+        catalog.update_item(edited(catalog.item(item), link="https://zj.122.gov.cn/x.html"), "王审核")
+    finally:
+        kb.close()
+    qloop.run_until_complete(window.session.reload_catalog())
+
+
 def test_the_feed_shows_what_triage_filed_as_it_files_it(desk, qloop, run_until_signal) -> None:
     # "…/New" before triage; class, item, confidence and state once triage filed it.
     (triaged,) = _ask(qloop, run_until_signal, desk, "私家车多久年检一次")
@@ -206,6 +220,7 @@ def test_every_card_has_a_key(desk, qloop, qtbot, run_until_signal) -> None:
     program = desk.session.program
     (triaged,) = _ask(qloop, run_until_signal, desk, "驾照丢了怎么补办啊")
     _review_all(desk, triaged.item)
+    _studio_link(qloop, desk, triaged.item)
     spin_until(qloop, lambda: desk.model.rowCount() == 1)
     desk.queue_view.setFocus()
     qtbot.keyClick(desk.queue_view, Qt.Key.Key_N)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from videohelp.core.knowledge import KnowledgeBase, check_airable
@@ -34,6 +34,13 @@ def view(qtbot, kb):
     view.show()
     yield view
     view.shutdown()
+    # Destroyed here, before the base closes: a view left to the garbage collector would still
+    # receive a later test's language change (and touch its closed base).
+    if view.review is not None:
+        view.review.close()
+    view.close()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _open(qtbot, view: KnowledgeView) -> ReviewDialog:
