@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSel
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QFormLayout,
     QLabel,
@@ -287,31 +285,14 @@ def run_expert(args: argparse.Namespace) -> int:
     """``videohelp --role expert --connect URL --token TOKEN``: the expert window until closed."""
     import qasync
 
-    from videohelp.console.logsetup import setup_logging
-    from videohelp.core.paths import data_paths
-    from videohelp.core.settings import Settings
-    from videohelp.streaming.fonts import cjk_font
-    from videohelp.ui.i18n import set_language
+    from videohelp.ui.remote_start import start_remote
     from videohelp.ui.screenshot import save_screenshot
-    from videohelp.ui.theme import apply_theme
 
-    if not args.connect or not args.token:
-        print("videohelp: --role expert needs --connect wss://HOST:PORT and --token TOKEN "
-              "(or $VIDEOHELP_SEAT_TOKEN)", file=sys.stderr)
+    started = start_remote(args, "--role expert needs --connect wss://HOST:PORT and --token TOKEN "
+                                 "(or $VIDEOHELP_SEAT_TOKEN)")
+    if started is None:
         return 2
-    paths = data_paths(args.data_dir)
-    setup_logging(paths.log_file, verbose=args.verbose)
-    settings = Settings(paths.settings)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setFont(cjk_font(14))
-    apply_theme(app, settings["ui.theme"])
-    set_language(app, args.language or settings["ui.language"])
-    try:
-        link = SeatLink(args.connect, args.token, args.fingerprint)
-    except ValueError as exc:  # a bad URL or fingerprint: say which
-        print(f"videohelp: {exc}", file=sys.stderr)
-        return 2
+    app, link = started
     window = ExpertWindow(link)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

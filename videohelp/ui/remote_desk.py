@@ -22,7 +22,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -390,31 +389,14 @@ def run_remote_desk(args: argparse.Namespace) -> int:
     """``videohelp --role officer|presenter|producer --connect URL --token T``: until closed."""
     import qasync
 
-    from videohelp.console.logsetup import setup_logging
-    from videohelp.core.paths import data_paths
-    from videohelp.core.settings import Settings
-    from videohelp.streaming.fonts import cjk_font
-    from videohelp.ui.i18n import set_language as install_translator
+    from videohelp.ui.remote_start import start_remote
     from videohelp.ui.screenshot import save_screenshot as _save_screenshot
-    from videohelp.ui.theme import apply_theme
 
-    if not args.connect or not args.token:
-        print("videohelp: --connect wss://HOST:PORT needs --token TOKEN (or $VIDEOHELP_SEAT_TOKEN)",
-              file=sys.stderr)
+    started = start_remote(args, "--connect wss://HOST:PORT needs --token TOKEN "
+                                 "(or $VIDEOHELP_SEAT_TOKEN)")
+    if started is None:
         return 2
-    paths = data_paths(args.data_dir)
-    setup_logging(paths.log_file, verbose=args.verbose)
-    settings = Settings(paths.settings)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setFont(cjk_font(14))
-    apply_theme(app, settings["ui.theme"])
-    install_translator(app, args.language or settings["ui.language"])
-    try:
-        link = SeatLink(args.connect, args.token, args.fingerprint)
-    except Exception as exc:
-        print(f"videohelp: {exc}", file=sys.stderr)
-        return 2
+    app, link = started
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
