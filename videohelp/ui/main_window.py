@@ -289,13 +289,9 @@ class MainWindow(DeskActions, QMainWindow):
                          Qt.Orientation.Horizontal)
         pocket = self.docks.get("pocket")
         if pocket is not None and pocket.isVisible() and not self.tabifiedDockWidgets(pocket):
-            if height < 900:  # 1366x768: the answers keep the column; the clips are a tab away
-                self.tabifyDockWidget(self.docks["answers"], pocket)
-                self.docks["answers"].raise_()
-            else:  # the clips under the answers, the answers readable whole
-                below = max(160, int(height * 0.22))
-                self.resizeDocks([self.docks["answers"], pocket], [height - below, below],
-                                 Qt.Orientation.Vertical)
+            below = max(160, int(height * 0.22))  # the answers readable whole above the clips
+            self.resizeDocks([self.docks["answers"], pocket], [height - below, below],
+                             Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         """First shown at the screen's size: the monitors get their share of it."""
