@@ -88,6 +88,7 @@ class ShowSession(QObject):
     repeatsAdded = Signal(object)  # dict[int, int]; not Signal(dict): int keys
     answerAired = Signal(str)
     catalogChanged = Signal(object)  # Catalog
+    recovered = Signal(object)  # console.recovery.Recovery: the last run's show, after start
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -175,6 +176,7 @@ class ShowSession(QObject):
 
     async def start(self) -> None:
         await self.console.start(tolerate_listen_error=True)
+        await self._recover()
         if self.answers is not None:  # builds at the first question (503 until then)
             await self.answers.start(wait=False)
         if self.catalog != default_catalog():  # the studio's edits, read at start
@@ -204,6 +206,47 @@ class ShowSession(QObject):
         if self.answers is not None:
             await self.answers.stop()
         await self.console.stop()
+
+    # -- back on air after a crash (console.recovery) -----------------------------------------
+    async def _recover(self) -> None:
+        """After a crash: the show's comments back in the feed and the queue; then
+        ``recovered`` (the desk restores its work and offers the cards for retake)."""
+        from videohelp.console.recovery import comments_since
+
+        recovery = self.console.recovery
+        if recovery is None or not recovery.anything:
+            return
+        if recovery.crashed and recovery.previous_started_ms:
+            try:
+                comments = await self.pipeline.run_in_writer(comments_since,
+                                                             recovery.previous_started_ms)
+            except sqlite3.Error as exc:
+                log.error("the show's comments could not be read back: %s", exc)
+                comments = []
+            if comments:
+                self.feed.push(comments)
+                self.commentsTriaged.emit([c for c in comments if c.is_question is not None])
+        self.recovered.emit(recovery)
+
+    async def retake_on_air(self) -> int:
+        """The cards that were on air before the crash back on air, as this desk; how many
+        (a refusal is told through ``actionFailed``)."""
+        from videohelp.console.recovery import retake
+
+        recovery = self.console.recovery
+        if recovery is None or not recovery.cards:
+            return 0
+        done, refused = await retake(self.actions, self.actor, list(recovery.cards))
+        for card in done:
+            recovery.cards.remove(card)
+        self.console.recorder.offer(recovery.cards)
+        for _card, exc in refused:
+            self.actionFailed.emit(self.user_message(exc))
+        return len(done)
+
+    def save_desk(self, work: dict[str, Any]) -> None:
+        """The desk's unsent work (drafts, pins) into the show's state file."""
+        self.console.recorder.set_desk(work)
 
     async def reload_catalog(self) -> Catalog:
         """Read the studio's catalog (call after an edit was saved); if it changed, cards

@@ -35,6 +35,7 @@ from typing import Any
 
 from videohelp.console.actions import ShowActions
 from videohelp.console.extensions import EXTENSIONS, Extension, ExtensionFactory
+from videohelp.console.recovery import Recovery, ShowRecorder
 from videohelp.console.reports.shows import close_show, open_show
 from videohelp.console.seat_connection import HubLimits
 from videohelp.console.seat_server import SeatHub
@@ -145,6 +146,9 @@ class Console:
         if self.triage is not None:
             self.triage.commentsTriaged.connect(self.hub.comments_triaged)
             self.actions.add_listener(self._triage_follows)
+        # Back on air after a crash: the show's state file, and what this start found in it.
+        self.recorder = ShowRecorder(paths.root, self.actions, self.program, self.outputs, settings)
+        self.recovery: Recovery | None = None
         self.server_error: str | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
         self.extensions: list[Extension] = []
@@ -174,9 +178,12 @@ class Console:
         # outputs report from their worker threads.
         self.outputs.add_status_listener(on_loop(self.hub.output_event))
         await self.reload_catalog()
+        # Before anyone sees the queue: comments left on air go back to it (console.recovery).
+        self.recovery = await self.recorder.recover(self.pipeline.run_in_writer)
         self.actions.start()
         if self.options.run_program:
             self.program.start()
+        self.recorder.restart_outputs(self.recovery)  # after a crash only
         await self.graphics.start()
         await self.hub.start()
         for extension in self.extensions:
@@ -196,6 +203,7 @@ class Console:
         await self._record_show(on_air=True)
 
     async def stop(self) -> None:
+        self.recorder.finish()  # a clean stop: nothing restarts by itself next time
         await self.server.stop()
         for extension in reversed(self.extensions):
             await extension.stop()

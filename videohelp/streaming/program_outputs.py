@@ -88,6 +88,9 @@ class ProgramOutputs(QObject):
         self.mixer = ProgramAudio(self.audio)  # what every output takes its sound from
         self.source: Source | None = None  # set by start_from_args; closed by stop_all
         self._outputs: list[Output] = []
+        # Each running output's name -> the target as asked (a destination's name, a URL, a
+        # recording's pattern): what crash recovery restarts it from (console.recovery).
+        self.asked: dict[str, str] = {}
         self._encoders: dict[EncoderSettings, SharedEncoder] = {}
         self.profiles: dict[str, EncoderSettings] = {}
         self.destinations: dict[str, Destination] = {}
@@ -157,6 +160,7 @@ class ProgramOutputs(QObject):
         output.statsChanged.connect(lambda stats: self.outputStatsChanged.emit(name, stats),
                                     direct)
         self._outputs.append(output)
+        self.asked[name] = target
         output.start(self.engine)
         self._start_status_log()
         self.outputsChanged.emit(self.names())
@@ -186,6 +190,7 @@ class ProgramOutputs(QObject):
         if found is None:
             return False
         self._outputs.remove(found)
+        self.asked.pop(found.name, None)
         encoder = found.encoder
         found.stop()
         self._release(encoder)

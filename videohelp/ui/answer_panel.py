@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFont
@@ -376,6 +377,48 @@ class AnswerPanel(QWidget):
     def focus_editor(self) -> None:
         self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.editor.selectAll()
+
+    # -- unsent work kept across a crash (ui.desk_recovery) -------------------------
+    def work(self) -> dict[str, Any]:
+        """The drafts, the answer chosen for each drafted question, and the pins, as JSON."""
+        return {"drafts": {str(c): {str(r): t for r, t in rows.items()}
+                           for c, rows in self.drafts.items()},
+                "rows": {str(c): r for c, r in self._rows_chosen.items() if c in self.drafts},
+                "pinned": [{"entry": p.entry.id if p.entry is not None else None, "text": p.text}
+                           for p in self.pinned]}
+
+    def restore_work(self, work: dict[str, Any]) -> int:
+        """Add an earlier run's ``work()`` (this run's own edits win); how many drafts and
+        pins came back. Entries no longer in the base come back as free answers."""
+        restored = 0
+        try:
+            for comment, rows in dict(work.get("drafts") or {}).items():
+                mine = self.drafts.setdefault(int(comment), {})
+                for row, text in dict(rows).items():
+                    if int(row) not in mine and isinstance(text, str):
+                        mine[int(row)] = text
+                        restored += 1
+            for comment, row in dict(work.get("rows") or {}).items():
+                self._rows_chosen.setdefault(int(comment), int(row))
+            for pin in list(work.get("pinned") or []):
+                text = str(pin.get("text", "")).strip()
+                if text:
+                    self.pinned.append(ChosenAnswer(self._entry_or_none(pin.get("entry")), text))
+                    QListWidgetItem(text, self.pinned_list)
+                    restored += 1
+        except (TypeError, ValueError, AttributeError) as exc:  # a hand-edited file: keep the rest
+            log.error("the desk's saved work is partly unusable: %s", exc)
+        if self.comment is not None:
+            self._show_entry(self.suggestions.currentRow() if self.entries else -1)
+        return restored
+
+    def _entry_or_none(self, entry_id: object) -> Entry | None:
+        if not isinstance(entry_id, str) or self.kb is None:
+            return None
+        try:
+            return self.kb.get(entry_id)
+        except (KnowledgeError, KeyError):
+            return None
 
 
 def _escape(text: str) -> str:

@@ -36,6 +36,7 @@ from videohelp.ui.banner import Banner
 from videohelp.ui.card_keys import CardKeys
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
 from videohelp.ui.desk_actions import DeskActions
+from videohelp.ui.desk_recovery import DeskRecovery
 from videohelp.ui.feed_filter_bar import FeedFilterBar
 from videohelp.ui.go_live import GoLivePanel
 from videohelp.ui.i18n import LANGUAGES, Retranslator, current_language
@@ -226,6 +227,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
 
         self.actions_by_name: dict[str, QAction] = {}
+        self.recovery = DeskRecovery(self)  # drafts and pins kept; retake after a crash
         self.card_keys = CardKeys(self)
         self._build_actions()
         self._build_menus()
@@ -332,6 +334,7 @@ class MainWindow(DeskActions, QMainWindow):
             "take_question_only": lambda: self.take_selected(question_only=True),
             "answered": self.mark_answered, "clear_question": self.clear_question,
             "panic": self.panic, "panic_alt": self.panic, "queue": self.queue_selected,
+            "retake_on_air": self.recovery.retake,
             "move_up": lambda: self.move_selected(-1), "move_down": lambda: self.move_selected(1),
             "flag": lambda: self._change_selected(State.FLAGGED),
             "dismiss": lambda: self._change_selected(State.DISMISSED),

@@ -31,6 +31,7 @@ SHORTCUTS: tuple[ShortcutSpec, ...] = (
     ShortcutSpec("clear_question", "Escape", QT_TRANSLATE_NOOP("Shortcuts", "Question card off screen"), "Program"),
     ShortcutSpec("panic", "F12", QT_TRANSLATE_NOOP("Shortcuts", "CLEAR ALL: every card off screen at once"), "Program"),
     ShortcutSpec("panic_alt", "Ctrl+Shift+X", QT_TRANSLATE_NOOP("Shortcuts", "CLEAR ALL (second key)"), "Program"),
+    ShortcutSpec("retake_on_air", "Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Retake the cards that were on air before a crash"), "Program"),
     ShortcutSpec("play_clip", "V", QT_TRANSLATE_NOOP("Shortcuts", "Play the chosen explainer clip to program (back to the camera at its end)"),
                  "Program"),
     ShortcutSpec("stop_clip", "Shift+V", QT_TRANSLATE_NOOP("Shortcuts", "Stop the explainer clip on air"), "Program"),

@@ -1403,6 +1403,25 @@
     </message>
   </context>
   <context>
+    <name>Recovery</name>
+    <message>
+      <source>Retake (Ctrl+Shift+R)</source>
+      <translation>重新上屏（Ctrl+Shift+R）</translation>
+    </message>
+    <message>
+      <source>Dismiss</source>
+      <translation>忽略</translation>
+    </message>
+    <message>
+      <source>On air before the crash: {cards}</source>
+      <translation>崩溃前在播：{cards}</translation>
+    </message>
+    <message>
+      <source>Back after a crash: {n} unsent edits and pins restored; nothing went on air by itself</source>
+      <translation>已从崩溃中恢复：找回 {n} 条未播修改和置顶答案；没有任何画面自动上屏</translation>
+    </message>
+  </context>
+  <context>
     <name>Rundown</name>
     <message>
       <source>Take</source>
@@ -1458,6 +1477,10 @@
     <message>
       <source>CLEAR ALL (second key)</source>
       <translation>全部下屏（备用键）</translation>
+    </message>
+    <message>
+      <source>Retake the cards that were on air before a crash</source>
+      <translation>重新上屏崩溃前在播的字幕卡</translation>
     </message>
     <message>
       <source>Play the chosen explainer clip to program (back to the camera at its end)</source>

@@ -122,6 +122,12 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     elif args.whip_port is not None:
         print("videohelp: --whip-port needs --source whip", file=sys.stderr)
         return 2
+    # After a crash the same --record FILE is there already: record to a new file beside it.
+    from videohelp.console.recovery import crash_pending, fresh_targets
+
+    renamed: set[str] = set()
+    if crash_pending(paths.root):
+        args.record, renamed = fresh_targets(list(args.record))
     # The same console as the desk's (pipeline, triage, program, overlay /overlay, seats
     # /seat with the control token as an automation seat), without a screen.
     console = build_console(paths, settings, ConsoleOptions(
@@ -138,6 +144,7 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     except OUTPUT_ERRORS as exc:
         print(f"videohelp: {exc}", file=sys.stderr)
         return 2
+    console.recorder.skip |= renamed
     outputs = console.outputs
     if whip_source is not None:
         outputs.set_source(whip_source)
@@ -155,6 +162,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         if answers is not None:  # builds at the first question (503 until ready)
             await answers.start(wait=False)
         print(f"videohelp: serving {console.server.url('')} (data in {paths.root})", flush=True)
+        if console.recovery is not None:
+            from videohelp.console.recovery import recovery_lines
+
+            for line in recovery_lines(console.recovery):
+                print(f"videohelp: {line}", flush=True)
         if whip_source is not None:
             from videohelp.console.phone_desk import start_whip
 
