@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from websockets.asyncio.client import connect  # noqa: E402
+from websockets.asyncio.client import connect
 
-from tests.console.crash_support import TOKEN, Serve, seed_question, studio_settings  # noqa: E402
-from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp  # noqa: E402
-from videohelp.console.show_state import STATE_FILE  # noqa: E402
+from tests.console.crash_support import TOKEN, Serve, seed_question, studio_settings
+from tests.streaming.rtmp_server import FrameGrabber, NginxRtmp
+from videohelp.console.show_state import STATE_FILE
 
 GOAL_S = 10.0
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ from videohelp.queue.comments import IncomingComment, State
 from videohelp.queue.seat_protocol import Request
 
 OFFICER = Actor.of("张警官", "officer")
+ANSWER = "到期前90日内到车管所换证"
 
 
 def _console(data: Path) -> Console:
@@ -50,7 +52,9 @@ def _state(data: Path) -> dict:
 async def _crash(console: Console) -> None:
     """Stop the threads but leave the disk as a kill -9 would: no clean-stop record."""
     assert console.recorder.state.flush()
-    console.recorder.finish = lambda: None  # type: ignore[method-assign]
+    # The file as it is now: what stopping the parts would record (outputs ending) is not.
+    state = console.recorder.state
+    console.recorder.finish = lambda clean=True: state.freeze()  # type: ignore[method-assign]
     await console.stop()
 
 
@@ -58,10 +62,10 @@ async def _on_air(console: Console) -> int:
     (comment,) = (await console.pipeline.submit([IncomingComment(
         "douyin", "m1", "u1", "杭州小王", "驾照到期了怎么换", 1_700_000_000_000)])).stored
     await console.actions.perform(OFFICER, Request(Action.TAKE, "r1", comment=comment.id,
-                                                   template="qa", answer="到期前90日内到车管所换证"))
+                                                   template="qa", answer=ANSWER))
     await console.actions.perform(OFFICER, Request(Action.TAKE, "r2", layer="lower_third",
                                                    template="lower_third",
-                                                   data={"name": "张警官", "title": "交警"}))
+                                                   data={"name": "张警官", "rank": "交警"}))
     return comment.id
 
 
@@ -106,7 +110,7 @@ async def test_after_a_crash_the_card_is_offered_and_its_comment_is_queued(qapp,
         done, refused = await retake(again.actions, OFFICER, recovery.cards)
         assert refused == [] and len(done) == 2
         on_air = again.program.on_air()
-        assert on_air["qa"].data["answer"] == "到期前90日内到车管所换证"
+        assert on_air["qa"].data["answer"] == ANSWER
         assert on_air["lower_third"].data["name"] == "张警官"
         assert again.actions.on_air["qa"].state == State.ON_AIR
     finally:
@@ -182,3 +186,43 @@ def test_a_recording_restarts_into_a_new_file(tmp_path) -> None:
     assert renamed == {str(fixed)}
     assert fresh_recording(str(tmp_path / "s-%Y.mp4"), time.time()).endswith(
         time.strftime("s-%Y.mp4"))
+
+
+@pytest.mark.asyncio
+async def test_a_second_crash_before_the_retake_keeps_the_offer(qapp, tmp_path) -> None:
+    data = tmp_path / "data"
+    console = _console(data)
+    await console.start()
+    comment_id = await _on_air(console)
+    await _crash(console)
+    again = _console(data)
+    await again.start()
+    await _crash(again)  # died again before anyone retook the cards
+    third = _console(data)
+    await third.start()
+    try:
+        assert third.recovery is not None and third.recovery.crashed
+        assert {(c.layer, c.comment) for c in third.recovery.cards} == {("qa", comment_id),
+                                                                        ("lower_third", None)}
+        assert third.recovery.requeued == []  # queued by the first recovery already
+    finally:
+        await third.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_console_that_never_started_leaves_the_crash_to_recover(qapp, tmp_path) -> None:
+    data = tmp_path / "data"
+    console = _console(data)
+    await console.start()
+    await _on_air(console)
+    await _crash(console)
+    with socket.socket() as taken:  # serve's restart finds its port in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        failed = build_console(data_paths(data), small_settings(), ConsoleOptions(
+            host="127.0.0.1", port=taken.getsockname()[1], triage=False, run_program=False))
+        with pytest.raises(OSError):
+            await failed.start()
+        await failed.stop()
+    assert crash_pending(data)  # the next start recovers the show, cards and all
+    assert len(_state(data)["offered"]) == 2

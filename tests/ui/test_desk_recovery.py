@@ -41,14 +41,26 @@ def test_a_desk_killed_mid_show_restores_drafts_pins_and_offers_the_card(
         window.actions_by_name["pin"].trigger()
         # ... and the second one on air.
         assert qloop.run_until_complete(session.take_question(second, "到车管所办理"))
+        # ... and the program recording.
+        window.go_live.toggle_record()
+        cut_short = window.go_live.record_name
+        assert cut_short is not None
         spin_until(qloop, lambda: "qa" in _state(data_dir).get("cards", {})
-                   and _state(data_dir).get("desk", {}).get("drafts"), timeout=5)
-        session.console.recorder.finish = lambda: None  # the crash: no clean-stop record
+                   and _state(data_dir).get("desk", {}).get("drafts")
+                   and _state(data_dir).get("outputs"), timeout=5)
+        # The crash: the state file stays as it is now (no clean-stop record, and the
+        # recording stopping with the parts is not recorded).
+        recorder = session.console.recorder
+        recorder.finish = lambda clean=True: recorder.state.freeze()
     assert _state(data_dir)["running"] is True
 
     with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as (window, _dock):
         session = window.session
         assert session.program.on_air() == {}  # nothing stale on screen by itself
+        # Recording again, to a new file; the go-live button says so.
+        (recording,) = session.outputs.names()
+        assert recording != cut_short and window.go_live.record_name == recording
+        assert Path(cut_short).exists()
         assert window.answers.drafts == {first.id: {-1: DRAFT}}
         assert [p.text for p in window.answers.pinned] == [DRAFT]
         assert window.answers.pinned_list.count() == 1

@@ -112,7 +112,7 @@ class Recovery:
     cards: list[OnAirCard] = field(default_factory=list)     # offered for retake
     requeued: list[StoredComment] = field(default_factory=list)  # were on air: queued again
     outputs_restarted: list[str] = field(default_factory=list)
-    outputs_not_restarted: list[str] = field(default_factory=list)  # "name: why"
+    outputs_not_restarted: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
     desk: dict[str, Any] = field(default_factory=dict)       # the desk's unsent work
 
     @property
@@ -156,13 +156,14 @@ def fresh_recording(pattern: str, now: float | None = None) -> str:
 
 def restart_outputs(outputs: ProgramOutputs, entries: list[dict[str, Any]],
                     push_url_file: str = "", skip: set[str] | frozenset[str] = frozenset()
-                    ) -> tuple[list[str], list[str]]:
-    """Start the recorded outputs again (each refusal told, none fatal); (started, not: why).
+                    ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Start the recorded outputs again (each refusal told, none fatal); (started names,
+    (name, why) of those not started).
 
     Outputs already running (started from the command line) and ``skip``ped references
     are left alone."""
     started: list[str] = []
-    missed: list[str] = []
+    missed: list[tuple[str, str]] = []
     running = set(outputs.asked.values()) | set(skip)
     for entry in entries:
         name, kind, ref = str(entry.get("name", "")), entry.get("kind"), str(entry.get("ref", ""))
@@ -183,7 +184,7 @@ def restart_outputs(outputs: ProgramOutputs, entries: list[dict[str, Any]],
                                   "again by hand")
             output = outputs.start(target)
         except OutputError as exc:
-            missed.append(f"{name}: {exc}")
+            missed.append((name, str(exc)))
             log.warning("output %s not restarted: %s", name, exc)
             continue
         if kind == "record":  # the new file keeps the old pattern as its reference
@@ -321,9 +322,13 @@ class ShowRecorder:
     def set_desk(self, desk: dict[str, Any]) -> None:
         self.state.set("desk", desk)
 
-    def finish(self) -> None:
-        """A clean stop (see ``ShowState.finish``)."""
-        self.state.finish()
+    def finish(self, clean: bool = True) -> None:
+        """A clean stop (see ``ShowState.finish``); ``clean=False``: the console stops without
+        having started (``ShowState.freeze``)."""
+        if clean:
+            self.state.finish()
+        else:
+            self.state.freeze()
 
 
 async def retake(actions: ShowActions, actor: Actor, cards: list[OnAirCard]
@@ -374,7 +379,7 @@ def recovery_lines(recovery: Recovery) -> list[str]:
     if recovery.crashed:
         lines.append(f"recovered after a crash of pid {recovery.previous_pid}")
     lines += [f"output {name} restarted" for name in recovery.outputs_restarted]
-    lines += [f"output {why} (not restarted)" for why in recovery.outputs_not_restarted]
+    lines += [f"output {name} not restarted: {why}" for name, why in recovery.outputs_not_restarted]
     lines += [f"comment {c.id} back in the queue (was on air)" for c in recovery.requeued]
     for number, card in enumerate(recovery.cards, 1):
         what = f"comment {card.comment}" if card.comment is not None else card.template

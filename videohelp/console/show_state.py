@@ -206,6 +206,15 @@ class ShowState:
     def flush(self, timeout: float = 5.0) -> bool:
         return self._writer.flush(timeout) if self._writer is not None else True
 
+    def freeze(self) -> None:
+        """Record nothing more and keep the file as it is: a stop that was not the end of a
+        show (the console failed to start), so the next start recovers as after a crash."""
+        with self._lock:
+            self._finished = True
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
     def finish(self) -> None:
         """A clean stop: nothing on air, no outputs to restart; the desk's work is kept.
 

@@ -149,6 +149,7 @@ class Console:
         # Back on air after a crash: the show's state file, and what this start found in it.
         self.recorder = ShowRecorder(paths.root, self.actions, self.program, self.outputs, settings)
         self.recovery: Recovery | None = None
+        self.started = False  # start() went through: a stop is the end of the show
         self.server_error: str | None = None
         self.show_id: int | None = None  # this run's row in ``shows`` (daily review)
         self.extensions: list[Extension] = []
@@ -201,9 +202,12 @@ class Console:
         if self.triage is not None:
             self.triage.start()  # builds in its worker thread; returns at once
         await self._record_show(on_air=True)
+        self.started = True
 
     async def stop(self) -> None:
-        self.recorder.finish()  # a clean stop: nothing restarts by itself next time
+        # A clean stop: nothing restarts by itself next time (a console that never got on air
+        # leaves the record as it found it, to be recovered next time).
+        self.recorder.finish(clean=self.started)
         await self.server.stop()
         for extension in reversed(self.extensions):
             await extension.stop()

@@ -114,11 +114,31 @@ class DeskRecovery(QObject):
         restored = self.answers.restore_work(recovery.desk) if recovery.desk else 0
         self._saved = self.answers.work()
         self.offer.offer([card for card in recovery.cards])
+        self._outputs_back(recovery)
         if recovery.crashed:
-            self.window.notify(_tr("Back after a crash: {n} unsent edits and pins restored; "
-                                   "nothing went on air by itself").format(n=restored), "warn")
+            text = _tr("Back after a crash: {n} unsent edits and pins restored; nothing went on "
+                       "air by itself").format(n=restored)
+            if recovery.outputs_restarted:
+                text += " " + _tr("Outputs restarted: {names}").format(
+                    names="、".join(recovery.outputs_restarted))
+            if recovery.outputs_not_restarted:
+                text += " " + _tr("Start again by hand: {names}").format(
+                    names="、".join(name for name, _why in recovery.outputs_not_restarted))
+            self.window.notify(text, "warn", 30)
         log.info("desk recovered: %d drafts and pins, %d cards offered", restored,
                  len(recovery.cards))
+
+    def _outputs_back(self, recovery: Recovery) -> None:
+        """The go-live buttons say 停止推流 / 停止录制 for the outputs that came back."""
+        panel = self.window.go_live
+        for output in self.session.outputs.outputs():
+            if output.name not in recovery.outputs_restarted:
+                continue
+            if output.target.network and panel.push_name is None:
+                panel.push_name = output.name
+            elif not output.target.network and panel.record_name is None:
+                panel.record_name = output.name
+        panel.retranslate()
 
     def retake(self) -> None:
         """Retake the offered cards (one key); the offer shows what is left of them."""

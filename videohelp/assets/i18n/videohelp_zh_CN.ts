@@ -1420,6 +1420,14 @@
       <source>Back after a crash: {n} unsent edits and pins restored; nothing went on air by itself</source>
       <translation>已从崩溃中恢复：找回 {n} 条未播修改和置顶答案；没有任何画面自动上屏</translation>
     </message>
+    <message>
+      <source>Outputs restarted: {names}</source>
+      <translation>已重新开始输出：{names}</translation>
+    </message>
+    <message>
+      <source>Start again by hand: {names}</source>
+      <translation>请手动重新开始：{names}</translation>
+    </message>
   </context>
   <context>
     <name>Rundown</name>
