@@ -11,7 +11,7 @@ program itself starts empty, so nothing stale goes on screen by itself.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -21,7 +21,6 @@ from videohelp.ui.words import card_name
 
 if TYPE_CHECKING:
     from videohelp.console.recovery import OnAirCard, Recovery
-    from videohelp.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 CTX = "Recovery"
@@ -84,7 +83,9 @@ class RetakeOffer(QFrame):
 class DeskRecovery(QObject):
     """Saves the answer panel's work as it changes; restores it and offers retakes at start."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any) -> None:
+        """``window``: the ``MainWindow`` (not imported: it imports this module) with its
+        session, answers, rundown, go_live and notify."""
         super().__init__(window)
         self.window = window
         self.session = window.session
