@@ -226,3 +226,19 @@ async def test_a_console_that_never_started_leaves_the_crash_to_recover(qapp, tm
         await failed.stop()
     assert crash_pending(data)  # the next start recovers the show, cards and all
     assert len(_state(data)["offered"]) == 2
+
+
+def test_a_push_typed_with_its_key_is_not_restarted_and_says_why(qapp) -> None:
+    from videohelp.console.recovery import restart_outputs
+    from videohelp.streaming.program import ProgramEngine
+    from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
+    from videohelp.streaming.sources import TestPatternSource
+
+    outputs = ProgramOutputs(ProgramEngine(TestPatternSource(64, 36), fps=25),
+                             settings_for(64, 36, 25))
+    started, missed = restart_outputs(outputs, [
+        {"name": "rtmp://push.example.com/live/***", "kind": "secret", "ref": ""},
+        {"name": "gone", "kind": "push_url_file", "ref": "/nonexistent/push-url"}])
+    assert started == [] and outputs.names() == []
+    assert [name for name, _why in missed] == ["rtmp://push.example.com/live/***", "gone"]
+    assert "stream key" in missed[0][1] and "push URL file" in missed[1][1]

@@ -95,6 +95,7 @@ class DeskRecovery(QObject):
         if layout is not None:  # under the rundown's title, above its buttons
             layout.insertWidget(1, self.offer)  # type: ignore[attr-defined]
         self.offer.retake_button.clicked.connect(self.retake)
+        self.offer.dismiss_button.clicked.connect(self.dismiss)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -140,6 +141,13 @@ class DeskRecovery(QObject):
             elif not output.target.network and panel.record_name is None:
                 panel.record_name = output.name
         panel.retranslate()
+
+    def dismiss(self) -> None:
+        """Not retaking them: they are no longer offered, after another crash either."""
+        recovery = self.session.console.recovery
+        if recovery is not None:
+            recovery.cards.clear()
+        self.session.console.recorder.offer([])
 
     def retake(self) -> None:
         """Retake the offered cards (one key); the offer shows what is left of them."""
