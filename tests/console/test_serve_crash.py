@@ -89,8 +89,9 @@ def test_serve_killed_with_a_question_on_air_comes_back_pushing_and_offers_it(
         first.kill()
     assert crash_pending(data_dir)
     cut_short = recordings / "show.mp4"
-    assert cut_short.exists()
     size = cut_short.stat().st_size
+    # Fragmented MP4: playable up to the crash.
+    assert {s["codec_name"] for s in ffprobe(str(cut_short))["streams"]} >= {"h264"}
 
     second = Serve(data_dir)  # no --output, no --record: the record says what ran
     try:
