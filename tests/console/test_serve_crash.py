@@ -85,6 +85,9 @@ def test_serve_killed_with_a_question_on_air_comes_back_pushing_and_offers_it(
         assert event["data"]["layer"] == "qa"
         _poll(lambda: _card_recorded(data_dir), what="the card in the show state")
         assert {s["codec_name"] for s in ffprobe(url)["streams"]} >= {"h264"}
+        show = recordings / "show.mp4"  # a few fragments on disk before the crash
+        _poll(lambda: show.exists() and show.stat().st_size > 100_000, timeout=20,
+              what="the recording's first fragments")
     finally:
         first.kill()
     assert crash_pending(data_dir)
