@@ -268,6 +268,9 @@ class ShowRecorder:
         if recovery.crashed:
             log.warning("the last run (pid %s) did not stop cleanly: recovering its show",
                         recovery.previous_pid)
+        for card in recovery.cards:  # offered, not shown: nothing goes on air by itself
+            log.warning("was on air: layer %s (%s, comment %s); offered for retake", card.layer,
+                        card.template, card.comment)
         self._previous = previous or {}
         self.state.begin(previous)
         if recovery.crashed:  # kept until this run has restarted them (a second crash)
