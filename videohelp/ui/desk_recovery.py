@@ -70,9 +70,12 @@ class RetakeOffer(QFrame):
         for card in self.cards:
             name = card_name(card.template, card.layer)
             question = str(card.data.get("question", ""))
-            names.append(f"{name}：{question[:24]}…" if len(question) > 24
-                         else f"{name}：{question}" if question else name)
-        self.text.setText(_tr("On air before the crash: {cards}").format(cards="；".join(names)))
+            if len(question) > 24:
+                question = question[:24] + "…"
+            names.append(_tr("{card}: {question}").format(card=name, question=question)
+                         if question else name)
+        self.text.setText(_tr("On air before the crash: {cards}").format(
+            cards=_tr("; ").join(names)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

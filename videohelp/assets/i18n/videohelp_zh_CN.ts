@@ -1413,6 +1413,14 @@
       <translation>忽略</translation>
     </message>
     <message>
+      <source>{card}: {question}</source>
+      <translation>{card}：{question}</translation>
+    </message>
+    <message>
+      <source>; </source>
+      <translation>；</translation>
+    </message>
+    <message>
       <source>On air before the crash: {cards}</source>
       <translation>崩溃前在播：{cards}</translation>
     </message>
