@@ -57,6 +57,7 @@ class Serve:
              "--source", "test", "--x264-preset", "ultrafast", *extra],
             stdout=subprocess.PIPE, stderr=self._err, text=True, env=env())
         self.lines: list[str] = []
+        self.arrived: dict[str, float] = {}  # line -> when it was read (monotonic)
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -64,6 +65,7 @@ class Serve:
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
+            self.arrived.setdefault(line.rstrip("\n"), time.monotonic())
             self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
