@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -261,7 +262,10 @@ class ShowRecorder:
                 if card is not None and all(c.layer != card.layer for c in recovery.cards):
                     recovery.cards.append(card)
         detail = CRASH_DETAIL if recovery.crashed else STOP_DETAIL
-        recovery.requeued = await run_in_writer(requeue_on_air, detail)
+        try:
+            recovery.requeued = await run_in_writer(requeue_on_air, detail)
+        except sqlite3.Error as exc:  # the show starts anyway; the comment stays as it was
+            log.error("comments left on air could not be queued again: %s", exc)
         for comment in recovery.requeued:
             log.warning("comment %d was on air when the console %s: queued again", comment.id,
                         "crashed" if recovery.crashed else "stopped")
