@@ -77,6 +77,10 @@ def test_a_desk_killed_mid_show_restores_drafts_pins_and_offers_the_card(
         spin_until(qloop, lambda: "qa" in session.program.on_air() and not offer.isVisible())
         assert session.program.on_air()["qa"].data["answer"] == "到车管所办理"
         assert session.actions.on_air["qa"].id == second.id
+        # Typed just before quitting (within the save delay): kept too.
+        window.answers.show_comment(first, ())
+        window.answers.editor.setPlainText(DRAFT + "，再带驾驶证")
     # Closed cleanly now: nothing to offer next time, the drafts still kept.
     state = _state(data_dir)
-    assert state["running"] is False and state["cards"] == {} and state["desk"]["drafts"]
+    assert state["running"] is False and state["cards"] == {}
+    assert state["desk"]["drafts"] == {str(first.id): {"-1": DRAFT + "，再带驾驶证"}}

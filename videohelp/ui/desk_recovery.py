@@ -107,6 +107,13 @@ class DeskRecovery(QObject):
         self.answers.pinned_list.model().rowsInserted.connect(lambda *_: self._timer.start())
         self.session.recovered.connect(self.restore)
         self._saved: dict | None = None
+        window.installEventFilter(self)  # closing: the last second of typing is saved too
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self._timer.stop()
+            self.save()
+        return False
 
     def save(self) -> None:
         work = self.answers.work()
