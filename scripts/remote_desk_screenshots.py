@@ -27,6 +27,7 @@ from videohelp.core import seats
 from videohelp.core.paths import data_paths
 from videohelp.core.settings import Settings
 from videohelp.core.store import Store
+from videohelp.queue.comments import State
 from videohelp.ui.i18n import set_language
 from videohelp.ui.remote_desk import open_remote_desk
 from videohelp.ui.theme import apply_theme
@@ -65,16 +66,17 @@ async def shoot(app: QApplication, size: tuple[int, int], out: Path, language: s
         window.take_selected()
         await asyncio.sleep(0.3)
         window.take_selected()  # a draft answer: the officer's second Enter
-        await _until(lambda: window.session.on_air is not None, 10)
+        await _until(lambda: window.session.on_air is not None
+                     and window.session.on_air.state == State.ON_AIR, 10)
         window.next_question()
         await _until(lambda: bool(window.answers.entries), 10)
         await asyncio.sleep(2.0)  # the program's picture, twice a second
         suffix = "" if language == "zh_CN" else "-en"
         path = out / f"remote-desk-officer-{size[0]}x{size[1]}{suffix}.png"
         window.grab().save(str(path))
-        window.close()
         await window.session.stop()
         await console.stop()
+        window.close()
     return path
 
 

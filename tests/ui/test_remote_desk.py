@@ -114,6 +114,7 @@ def test_the_remote_desk_is_the_studio_desk_and_its_keys_store_what_the_local_de
         assert type(remote) is MainWindow and set(remote.docks) >= {"next", "preview", "rundown",
                                                                      "queue", "answers", "knowledge"}
         assert isinstance(remote.pocket_panel, StudioOnly) and isinstance(remote.return_monitor, StudioOnly)
+        assert not remote.menus["review"].menuAction().isVisible()  # the studio's database
         assert {a.shortcut().toString() for a in remote.actions()} == {
             a.shortcut().toString() for a in desk.actions() if a in desk.actions_by_name.values()
         } - {"V", "Shift+V", "F3"}

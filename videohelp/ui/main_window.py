@@ -408,7 +408,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.review_action = self.menus["review"].addAction("")
         self.rt.bind(self.review_action.setText, QT_TRANSLATE_NOOP(CTX, "Daily review…"))
         self.review_action.triggered.connect(self.open_review)
-        self.review_action.setVisible(self.session.studio)  # it reads the studio's database
+        self.menus["review"].menuAction().setVisible(self.session.studio)  # the studio's database
         self.menus["help"].addAction(self.actions_by_name["help"])
 
     def _wire(self, session: DeskSession) -> None:
