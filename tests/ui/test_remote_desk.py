@@ -154,9 +154,49 @@ def test_the_remote_desk_is_the_studio_desk_and_its_keys_store_what_the_local_de
         # ... and the same show actions in the audit log, each as its own desk.
         spin_until(qloop, lambda: _audit(desk, "张警官") == [("take", "ok"), ("clear", "ok")])
         assert _audit(desk, "张警官-远程") == [("take", "ok"), ("clear", "ok")]
-        # The remote desk follows what the studio did, and clears everything with F12.
         spin_until(qloop, lambda: remote.model.comment(second).state == State.ANSWERED)
+
+        # With reviewed answers the path is three keys, N, Enter, A: on each desk in turn.
+        _review_everything(desk)
+        third, fourth = _ask(qloop, desk, "行驶证丢了怎么补办", "记分周期怎么算")
+        spin_until(qloop, lambda: remote.queue_model.rowCount() == 2 and desk.queue_model.rowCount() == 2,
+                   timeout=30)
+        cards = [_three_keys(qloop, qtbot, remote, remote.queue_view, third),
+                 _three_keys(qloop, qtbot, desk, desk.queue_view, fourth)]
+        assert _states(desk, third) == _states(desk, fourth) == _states(desk, first)
+        assert [(card.template, set(card.data)) for card in cards] == [("qa", set(remote_card.data))] * 2
+        spin_until(qloop, lambda: _audit(desk, "张警官") == [("take", "ok"), ("clear", "ok")] * 2)
+        assert _audit(desk, "张警官-远程") == [("take", "ok"), ("clear", "ok")] * 2
         _stop(qloop, remote)
+
+
+def _review_everything(desk) -> None:
+    """The officer reviewed the whole knowledge base: no answer needs a confirmation now."""
+    from videohelp.core.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.open(desk.session.paths.database)
+    try:
+        for entry in kb.entries():
+            kb.mark_reviewed(entry.id, "王审核")
+    finally:
+        kb.close()
+
+
+def _three_keys(qloop, qtbot, window: MainWindow, view, comment_id: int):
+    """N, Enter, A on ``window``: the card it put on air (``comment_id`` answered after)."""
+    _activate(qloop, window)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_N)
+    assert window.selected_comment().id == comment_id
+    spin_until(qloop, lambda: window.answers.entries, timeout=10)
+    assert not window.answers.current_entry().is_draft
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    spin_until(qloop, lambda: window.session.on_air is not None and window.session.on_air.id == comment_id)
+    card = window.session.program.on_air()["qa"]
+    assert card.data["answer"] == window.answers.chosen().text
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    spin_until(qloop, lambda: window.model.comment(comment_id).state == State.ANSWERED, timeout=10)
+    return card
 
 
 def test_the_remote_desk_marks_answered_without_a_card(qloop, qtbot, data_dir, tmp_path) -> None:
@@ -279,6 +319,29 @@ def test_the_remote_show_applies_events_in_order() -> None:
     assert show.on_air_comment() == 1
     show.apply_event("card.cleared", {"layers": [], "panic": True})
     assert show.on_air == {}
+
+
+def test_the_command_line_opens_the_remote_desk(qloop, qtbot, data_dir, tmp_path, videohelp_cmd) -> None:
+    """``videohelp --role officer --connect ws://… `` in a process of its own, against the console."""
+    import asyncio
+
+    with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as (desk, _dock):
+        token = _seat(desk, "远程命令行", "officer")
+        picture = tmp_path / "remote.png"
+        env = {**os.environ, "VIDEOHELP_SEAT_TOKEN": token}  # never on the command line
+        encoded = desk.session.hub.phone_desk.snapshots_encoded
+
+        async def run() -> int:
+            process = await asyncio.create_subprocess_exec(
+                *videohelp_cmd, "--role", "officer", "--connect", desk.session.server.url("/seat"),
+                "--data-dir", str(tmp_path / "remote"), "--language", "en", "--quit-after", "8",
+                "--screenshot", str(picture), env={**env, "QT_QPA_PLATFORM": "offscreen"})
+            return await asyncio.wait_for(process.wait(), 90)
+
+        assert qloop.run_until_complete(run()) == 0
+        assert picture.stat().st_size > 10_000
+        # It was online: it fetched the program's picture with its token.
+        assert desk.session.hub.phone_desk.snapshots_encoded > encoded
 
 
 def test_the_remote_desk_needs_a_token(videohelp_cmd, tmp_path) -> None:

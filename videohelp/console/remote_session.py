@@ -220,6 +220,8 @@ class RemoteDeskSession(QObject):
 
     # -- what arrives ------------------------------------------------------------------------
     def _state(self, state: str) -> None:
+        if self.state == "refused":  # final: the link going offline after it says nothing new
+            return
         self.state = state
         if state == "online":
             self.program.start_preview()
