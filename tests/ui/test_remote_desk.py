@@ -210,6 +210,10 @@ def test_the_remote_desk_marks_answered_without_a_card(qloop, qtbot, data_dir, t
         remote.table.selectRow(0)
         qtbot.keyClick(remote.table, Qt.Key.Key_F)  # to the experts; they answer it off air
         spin_until(qloop, lambda: remote.model.comment(cid).state == State.FLAGGED)
+        # The expert group's dock lists it, on the remote desk as at the studio.
+        experts = remote.docks["experts"]
+        spin_until(qloop, lambda: experts.model.rowCount() == 1 and _dock.model.rowCount() == 1)
+        assert experts.current_question()["comment"]["id"] == cid
         qtbot.keyClick(remote.table, Qt.Key.Key_A)
         spin_until(qloop, lambda: _state(desk, cid) == State.ANSWERED.value)
         assert desk.session.program.on_air() == {}

@@ -31,6 +31,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from videohelp.console.remote_hub import RemoteHub
 from videohelp.console.remote_program import RemoteOutputs, RemoteProgram
 from videohelp.console.remote_show import DeskHttp, DeskHttpError, RemoteShow
 from videohelp.console.seat_client import SeatLink, SeatRequestError
@@ -119,6 +120,8 @@ class RemoteDeskSession(QObject):
     Signals: those of ``DeskSession``, and
         connectionChanged(str): connecting, online, offline or refused.
         refused(str): the console refused this seat for good (or the token is another role's).
+        snapshotApplied(): a (fresh) snapshot replaced what the desk showed (the expert dock
+            re-reads its questions from ``hub``).
     """
 
     commentChanged = Signal(object)
@@ -130,6 +133,7 @@ class RemoteDeskSession(QObject):
     catalogChanged = Signal(object)
     suggestionsReady = Signal(int)
     connectionChanged = Signal(str)
+    snapshotApplied = Signal()
     refused = Signal(str)
 
     studio = False
@@ -148,11 +152,11 @@ class RemoteDeskSession(QObject):
         self.ingest = SimpleNamespace(stats={})  # the bridges are the console's: not seen here
         self.show = RemoteShow()
         self.knowledge = RemoteKnowledge()
+        self.hub = RemoteHub(link, seat_message)  # the desk's expert dock reads it
         self.state = "offline"
         self._comments: dict[int, StoredComment] = {}
         self._suggested: dict[int, tuple[tuple[str, ...], str | None]] = {}
         self._fetching: set[int] = set()
-        self._experts: set[str] = set()
         self._qa: StoredComment | None = None
         self._background: set[asyncio.Future] = set()
         self._rids = 0
@@ -174,7 +178,7 @@ class RemoteDeskSession(QObject):
         return self._comments.get(comment_id)
 
     def experts_online(self) -> int:
-        return len(self._experts)
+        return sum(role == "expert" for role in self.hub.online.values())
 
     def open_knowledge(self) -> RemoteKnowledge:
         return self.knowledge
@@ -257,9 +261,10 @@ class RemoteDeskSession(QObject):
         filed = [c for c in (*new, *changed) if c.is_question is not None]
         if filed:
             self.commentsTriaged.emit(filed)
-        self._experts = {s["name"] for s in snapshot.get("seats") or () if s.get("role") == "expert"}
+        self.hub.applied_snapshot(snapshot)
         self.program.set_on_air(dict(snapshot.get("on_air") or {}))
         self._set_qa(self.show.on_air_comment(DEFAULT_QA_LAYER))
+        self.snapshotApplied.emit()
 
     def _added(self, comments: list[StoredComment]) -> None:
         shown = [c for c in comments if c.repeat_of is None]
@@ -274,6 +279,7 @@ class RemoteDeskSession(QObject):
 
     def _event(self, name: str, data: dict[str, Any]) -> None:
         self.show.apply_event(name, data)
+        self.hub.publish(name, data)
         if name in ("comment.added", "comment.triaged"):
             comments = [comment_from_view(view) for view in data.get("comments") or ()]
             self._comments.update((c.id, c) for c in comments)
@@ -293,10 +299,6 @@ class RemoteDeskSession(QObject):
                 self._set_qa(None)
         elif name.startswith("output."):
             self.outputs.apply_event(name, data)
-        elif name == "seat.joined" and data.get("role") == "expert":
-            self._experts.add(data["name"])
-        elif name == "seat.left":
-            self._experts.discard(data.get("name", ""))
 
     def _changed(self, comment: StoredComment) -> None:
         old = self._comments.get(comment.id)

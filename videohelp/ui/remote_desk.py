@@ -24,6 +24,7 @@ from videohelp.console.remote_show import DeskHttp
 from videohelp.console.seat_client import SeatLink
 from videohelp.core import tls
 from videohelp.ui.desk_offer import NEEDS
+from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import Retranslator
 from videohelp.ui.main_window import MainWindow
 
@@ -104,6 +105,9 @@ def open_remote_desk(link: SeatLink, http: DeskHttp, role: str, data_dir: str | 
     session = RemoteDeskSession(link, http, paths, settings, role, person)
     window = MainWindow(session, show_personal=role == "officer", person=person)
     window.remote_link = RemoteLink(window, session)  # type: ignore[attr-defined]
+    # The expert group, as at the studio: on the seat's own events and requests (RemoteHub).
+    dock = attach_expert_dock(window, session)
+    session.snapshotApplied.connect(dock.refresh)
     return window
 
 
