@@ -8,6 +8,7 @@ reconnect after the socket is cut shows the current state.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from pathlib import Path
@@ -157,7 +158,9 @@ def test_the_remote_desk_is_the_studio_desk_and_its_keys_store_what_the_local_de
         spin_until(qloop, lambda: remote.model.comment(second).state == State.ANSWERED)
 
         # With reviewed answers the path is three keys, N, Enter, A: on each desk in turn.
-        _review_everything(desk)
+        # In a thread: 454 reviews block the loop for seconds on a loaded machine, and the console
+        # would drop the seat whose frames it could not write meanwhile (as it should).
+        qloop.run_until_complete(asyncio.to_thread(_review_everything, desk.session.paths.database))
         third, fourth = _ask(qloop, desk, "行驶证丢了怎么补办", "记分周期怎么算")
         spin_until(qloop, lambda: remote.queue_model.rowCount() == 2 and desk.queue_model.rowCount() == 2,
                    timeout=30)
@@ -170,11 +173,11 @@ def test_the_remote_desk_is_the_studio_desk_and_its_keys_store_what_the_local_de
         _stop(qloop, remote)
 
 
-def _review_everything(desk) -> None:
+def _review_everything(database: Path) -> None:
     """The officer reviewed the whole knowledge base: no answer needs a confirmation now."""
     from videohelp.core.knowledge import KnowledgeBase
 
-    kb = KnowledgeBase.open(desk.session.paths.database)
+    kb = KnowledgeBase.open(database)
     try:
         for entry in kb.entries():
             kb.mark_reviewed(entry.id, "王审核")
@@ -195,7 +198,8 @@ def _three_keys(qloop, qtbot, window: MainWindow, view, comment_id: int):
     card = window.session.program.on_air()["qa"]
     assert card.data["answer"] == window.answers.chosen().text
     qtbot.keyClick(view, Qt.Key.Key_A)
-    spin_until(qloop, lambda: window.model.comment(comment_id).state == State.ANSWERED, timeout=10)
+    spin_until(qloop, lambda: getattr(window.model.comment(comment_id), "state", None) == State.ANSWERED,
+               timeout=10)
     return card
 
 
@@ -318,7 +322,7 @@ def test_the_remote_show_applies_events_in_order() -> None:
     show.apply_snapshot({"seat": {"name": "a", "role": "officer"}, "actions": ["take"],
                          "comments": [{"id": 1, "state": "new"}, {"id": 2, "state": "answered"}],
                          "questions": [], "on_air": {}})
-    assert [c["id"] for c in show.waiting()] == [1] and show.can("take") and not show.can("triage")
+    assert show.can("take") and not show.can("triage") and set(show.comments) == {1, 2}
     show.apply_event("card.on_air", {"layer": "qa", "template": "qa", "data": {}, "comment": 1})
     assert show.on_air_comment() == 1
     show.apply_event("card.cleared", {"layers": [], "panic": True})
@@ -327,8 +331,6 @@ def test_the_remote_show_applies_events_in_order() -> None:
 
 def test_the_command_line_opens_the_remote_desk(qloop, qtbot, data_dir, tmp_path, videohelp_cmd) -> None:
     """``videohelp --role officer --connect ws://… `` in a process of its own, against the console."""
-    import asyncio
-
     with desk_with_expert_dock(qloop, qtbot, data_dir, triage=False) as (desk, _dock):
         token = _seat(desk, "远程命令行", "officer")
         picture = tmp_path / "remote.png"
