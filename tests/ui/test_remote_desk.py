@@ -270,6 +270,7 @@ def test_a_reconnect_after_the_socket_is_cut_shows_the_current_state(qloop, qtbo
         assert desk.session.hub.disconnect("张警官-远程", 4002, "cut") == 1
         spin_until(qloop, lambda: remote.session.state != "online")
         assert not remote.actions_by_name["take"].isEnabled()  # never acting on a stale picture
+        assert not remote.docks["experts"].flag_button.isEnabled()
         # Meanwhile, at the studio: the question goes on air and another one arrives.
         comment = desk.model.comment(first)
         assert qloop.run_until_complete(desk.session.take_question(comment))

@@ -89,7 +89,11 @@ class RemoteLink(QObject):
         self.label.setStyleSheet("" if online else "color: #e53935; font-weight: bold;")
         for action in self.offered:
             action.setEnabled(online)
-        for button in (self.window.take_button, self.window.clear_button, self.window.panic_button):
+        buttons = [self.window.take_button, self.window.clear_button, self.window.panic_button]
+        experts = self.window.docks.get("experts")
+        if experts is not None:
+            buttons += [experts.air_button, experts.flag_button]
+        for button in buttons:
             button.setEnabled(online)
 
 
@@ -104,10 +108,10 @@ def open_remote_desk(link: SeatLink, http: DeskHttp, role: str, data_dir: str | 
     person = person_name(settings["desk.person"])
     session = RemoteDeskSession(link, http, paths, settings, role, person)
     window = MainWindow(session, show_personal=role == "officer", person=person)
-    window.remote_link = RemoteLink(window, session)  # type: ignore[attr-defined]
     # The expert group, as at the studio: on the seat's own events and requests (RemoteHub).
     dock = attach_expert_dock(window, session)
     session.snapshotApplied.connect(dock.refresh)
+    window.remote_link = RemoteLink(window, session)  # type: ignore[attr-defined]
     return window
 
 
