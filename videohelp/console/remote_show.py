@@ -1,7 +1,7 @@
 """A desk's picture of a console elsewhere, from the seat protocol (pure, no widgets, no I/O).
 
 ``RemoteShow`` applies a seat's snapshot and events (docs/protocol.md, "Seats") and answers
-what a desk asks: the questions waiting, the comment on each layer, what this seat may do.
+what a desk asks: who this seat is, the comment on each layer, what this seat may do.
 ``DeskHttp`` fetches what the protocol's events do not carry, from the console's phone-desk
 endpoints (``/desk/suggest``, ``/desk/catalog``, ``/desk/program.jpg``), with the seat's
 token and the same TLS pinning as the seat connection.
@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 HTTP_TIMEOUT_S = 5.0
-DONE_STATES = frozenset({"answered", "dismissed", "blocked"})
 
 
 class RemoteShow:
@@ -65,12 +64,6 @@ class RemoteShow:
                 self.on_air.clear()
             for layer in data.get("layers") or ():
                 self.on_air.pop(layer, None)
-
-    def waiting(self) -> list[dict[str, Any]]:
-        """Questions to answer, oldest first: not repeats, not chatter, not done."""
-        rows = [c for c in self.comments.values() if not c.get("repeat_of")
-                and c.get("is_question") is not False and c.get("state") not in DONE_STATES]
-        return sorted(rows, key=lambda c: c["id"])
 
     def on_air_comment(self, layer: str = "qa") -> int | None:
         card = self.on_air.get(layer)

@@ -89,6 +89,10 @@ class ShowSession(QObject):
     answerAired = Signal(str)
     catalogChanged = Signal(object)  # Catalog
     recovered = Signal(object)  # console.recovery.Recovery: the last run's show, after start
+    # Never emitted here: triage's answers are known when a comment is selected (a remote desk's
+    # session fetches them; console.desk_session).
+    suggestionsReady = Signal(int)
+    studio = True  # the console runs in this process (console.desk_session.DeskSession)
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -166,6 +170,23 @@ class ShowSession(QObject):
     def experts_online(self) -> int:
         """Expert seats connected now."""
         return sum(role == Role.EXPERT.value for role in self.hub.online.values())
+
+    def suggested_answers(self, comment: StoredComment) -> tuple[tuple[str, ...], str | None]:
+        """Triage's knowledge-base answers for ``comment`` (entry ids, best first) and its item."""
+        decision = self.triage.decision(comment.id) if self.triage is not None else None
+        if decision is None:
+            return (), comment.item
+        return tuple(decision.answers), decision.item or comment.item
+
+    def open_knowledge(self) -> Any:
+        """The studio's knowledge base for the answer panel (None: the desk runs without)."""
+        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
+
+        try:
+            return KnowledgeBase.open(self.paths.database)
+        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
+            log.error("knowledge base unavailable: %s", exc)
+            return None
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future:
         """Run a desk action in the background, keeping a reference until it ends."""

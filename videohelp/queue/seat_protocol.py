@@ -251,6 +251,10 @@ def _answer(m: dict[str, Any], action: Action, rid: str) -> Request:
 
 
 def _triage(m: dict[str, Any], action: Action, rid: str) -> Request:
+    """Re-file under ``item``; an explicit ``"item": null`` files it as chatter (not a question),
+    as the desk's re-file dialog offers (a missing ``item`` is still refused)."""
+    if "item" in m and m["item"] is None:
+        return Request(action, rid, comment=_comment(m, rid), item=None)
     return Request(action, rid, comment=_comment(m, rid), item=_item(m, rid, required=True))
 
 

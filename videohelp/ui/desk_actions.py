@@ -56,15 +56,20 @@ class DeskActions:
             return
         self._selected = comment
         self._confirm_armed = None
-        decision = None
-        if comment is not None and self.session.triage is not None:
-            decision = self.session.triage.decision(comment.id)
-        self.answers.show_comment(comment, decision.answers if decision else (),
-                                  show_personal=self.model.show_personal)
-        self.pocket_panel.show_item(decision.item if decision and decision.item else
-                                    comment.item if comment else None,
-                                    comment.id if comment else None)
+        self._show_answers(comment)
         self._mark()
+
+    def _show_answers(self: MainWindow, comment: StoredComment | None) -> None:
+        """The answer panel and the clip pocket for ``comment`` (the session's suggestions)."""
+        answers, item = self.session.suggested_answers(comment) if comment is not None else ((), None)
+        self.answers.show_comment(comment, answers, show_personal=self.model.show_personal)
+        self.pocket_panel.show_item(item, comment.id if comment else None)
+
+    def _suggestions_ready(self: MainWindow, comment_id: int) -> None:
+        """A remote desk's suggestions arrived: shown if the question is still the selected one."""
+        if self._selected is not None and self._selected.id == comment_id:
+            self._show_answers(self._selected)
+            self._preview_next()
 
     def _mark(self: MainWindow) -> None:
         """Highlight the selected question and the one on air in the feed and the queue."""

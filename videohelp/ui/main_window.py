@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.session import ShowSession
+from videohelp.console.desk_session import DeskSession
 from videohelp.core.catalog import Catalog
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
@@ -36,6 +36,7 @@ from videohelp.ui.banner import Banner
 from videohelp.ui.card_keys import CardKeys
 from videohelp.ui.comment_model import CommentListModel, FeedFilter
 from videohelp.ui.desk_actions import DeskActions
+from videohelp.ui.desk_offer import offered
 from videohelp.ui.desk_recovery import DeskRecovery
 from videohelp.ui.feed_filter_bar import FeedFilterBar
 from videohelp.ui.go_live import GoLivePanel
@@ -49,6 +50,7 @@ from videohelp.ui.return_monitor import ReturnMonitor
 from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
 from videohelp.ui.shortcuts import SHORTCUTS, translated
 from videohelp.ui.status_panel import StatusPanel
+from videohelp.ui.studio_only import StudioOnly, StudioOnlyDock
 from videohelp.ui.theme import THEMES
 from videohelp.ui.words import refusal_words
 
@@ -69,7 +71,7 @@ class MainWindow(DeskActions, QMainWindow):
 
     operatorActed = Signal()
 
-    def __init__(self, session: ShowSession, *, show_personal: bool = False,
+    def __init__(self, session: DeskSession, *, show_personal: bool = False,
                  role: str | None = None, person: str = "desk") -> None:
         super().__init__()
         self.session = session
@@ -133,11 +135,13 @@ class MainWindow(DeskActions, QMainWindow):
             self.queue_view.setColumnWidth(column, width)
         self.queue_view.setMinimumWidth(260)
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
-        self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
+        self.answers = AnswerPanel(session.open_knowledge(), self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
         self.next_monitor = NextMonitor()
         self.program_monitor = ProgramMonitor()
-        self.go_live = GoLivePanel(session, self.notify)
+        # A desk on another machine (session.studio False) keeps every dock where the studio
+        # desk has it; what needs the studio PC's own files and devices says so instead.
+        self.go_live = GoLivePanel(session, self.notify) if session.studio else StudioOnly("go_live")
         self.program_monitor.add_controls(self.go_live)
         self.preview = self.program_monitor.preview
         self.rundown = self._rundown()
@@ -148,7 +152,8 @@ class MainWindow(DeskActions, QMainWindow):
         self._dock("next", QT_TRANSLATE_NOOP(CTX, "Next card"), self.next_monitor, top)
         self._dock("preview", QT_TRANSLATE_NOOP(CTX, "Program"), self.program_monitor, top)
         self._dock("rundown", QT_TRANSLATE_NOOP(CTX, "Graphics rundown"), self.rundown, top)
-        self.return_monitor = ReturnMonitor(session.settings["monitor.return_url"])
+        self.return_monitor = (ReturnMonitor(session.settings["monitor.return_url"])
+                               if session.studio else StudioOnly("return"))
         self._dock("return", QT_TRANSLATE_NOOP(CTX, "Return monitor"), self.return_monitor, top)
         self.splitDockWidget(self.docks["next"], self.docks["preview"], Qt.Orientation.Horizontal)
         self.splitDockWidget(self.docks["preview"], self.docks["rundown"], Qt.Orientation.Horizontal)
@@ -160,8 +165,9 @@ class MainWindow(DeskActions, QMainWindow):
                    Qt.DockWidgetArea.RightDockWidgetArea)
         # 锦囊口袋 (issue 18): the selected question's clips under its answers; preview on the
         # return monitor.
-        self.pocket_panel = PocketPanel(session)
-        self.pocket_panel.previewRequested.connect(self.return_monitor.play_file)
+        self.pocket_panel = PocketPanel(session) if session.studio else StudioOnly("pocket")
+        if isinstance(self.pocket_panel, PocketPanel):
+            self.pocket_panel.previewRequested.connect(self.return_monitor.play_file)
         self._dock("pocket", QT_TRANSLATE_NOOP(CTX, "Explainer clips"), self.pocket_panel,
                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.docks["answers"], self.docks["pocket"], Qt.Orientation.Vertical)
@@ -173,7 +179,8 @@ class MainWindow(DeskActions, QMainWindow):
         self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
                                             regulations_dir=session.settings["kb.regulations_dir"],
                                             studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
-                                            parent=self)
+                                            parent=self) if session.studio else StudioOnlyDock(
+            self, "knowledge")
         self.knowledge_dock.setObjectName("dock-knowledge")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
         self.docks["knowledge"] = self.knowledge_dock
@@ -227,7 +234,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.program_bar)
 
         self.actions_by_name: dict[str, QAction] = {}
-        self.recovery = DeskRecovery(self)  # drafts and pins kept; retake after a crash
+        # drafts and pins kept; retake after a crash (the crash record is the studio's: a desk
+        # on another machine keeps its work in the console it talks to)
+        self.recovery = DeskRecovery(self) if session.studio else None
         self.card_keys = CardKeys(self)
         self._build_actions()
         self._build_menus()
@@ -306,17 +315,6 @@ class MainWindow(DeskActions, QMainWindow):
         """Tell the operator what an action did, in the banner beside the program's buttons."""
         self.banner.show_message(text, kind, seconds)
 
-    def _open_knowledge_base(self):
-        import sqlite3
-
-        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
-
-        try:
-            return KnowledgeBase.open(self.session.paths.database)
-        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
-            log.error("knowledge base unavailable: %s", exc)
-            return None
-
     def _rundown(self) -> RundownPanel:
         try:
             entries = load_rundown(self.session.paths.root)
@@ -334,7 +332,7 @@ class MainWindow(DeskActions, QMainWindow):
             "take_question_only": lambda: self.take_selected(question_only=True),
             "answered": self.mark_answered, "clear_question": self.clear_question,
             "panic": self.panic, "panic_alt": self.panic, "queue": self.queue_selected,
-            "retake_on_air": self.recovery.retake,
+            "retake_on_air": self.recovery.retake if self.recovery else lambda: None,
             "move_up": lambda: self.move_selected(-1), "move_down": lambda: self.move_selected(1),
             "flag": lambda: self._change_selected(State.FLAGGED),
             "dismiss": lambda: self._change_selected(State.DISMISSED),
@@ -346,7 +344,8 @@ class MainWindow(DeskActions, QMainWindow):
             "focus_rundown": self.rundown.list.setFocus,
             "filter": self.filter_bar.focus_text, "help": self.show_shortcuts,
             "knowledge": self.knowledge_dock.toggleViewAction().trigger,
-            "play_clip": self.pocket_panel.take, "stop_clip": self.session.pocket.stop_clip,
+            "play_clip": self.pocket_panel.take,
+            "stop_clip": self.session.pocket.stop_clip if self.session.studio else self.pocket_panel.take,
             "card_qr": self.card_keys.item_qr, "card_expert": self.card_keys.expert_card,
             "card_lower_third": self.card_keys.lower_third,
             "card_lower_third_off": self.card_keys.lower_third_off,
@@ -357,8 +356,14 @@ class MainWindow(DeskActions, QMainWindow):
             action.setShortcut(QKeySequence(spec.keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slots[spec.action])
-            self.addAction(action)
             self.actions_by_name[spec.action] = action
+            if offered(spec.action, self.role, self.session.studio):
+                self.addAction(action)
+            else:  # what the role may not do is not offered: no key, no menu entry
+                action.setEnabled(False)
+                action.setVisible(False)
+        self.take_button.setVisible(offered("take", self.role, self.session.studio))
+        self.clear_button.setVisible(offered("clear_question", self.role, self.session.studio))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -408,9 +413,10 @@ class MainWindow(DeskActions, QMainWindow):
         self.review_action = self.menus["review"].addAction("")
         self.rt.bind(self.review_action.setText, QT_TRANSLATE_NOOP(CTX, "Daily review…"))
         self.review_action.triggered.connect(self.open_review)
+        self.menus["review"].menuAction().setVisible(self.session.studio)  # the studio's database
         self.menus["help"].addAction(self.actions_by_name["help"])
 
-    def _wire(self, session: ShowSession) -> None:
+    def _wire(self, session: DeskSession) -> None:
         # Rows arrive in batches every 200 ms: the feed repaints 5 times a second, not 25
         # (at 300 comments/s the repaints were most of the desk's CPU).
         session.feed.set_interval(FEED_BATCH_MS)
@@ -428,7 +434,10 @@ class MainWindow(DeskActions, QMainWindow):
         session.outputs.outputStateChanged.connect(self.program_monitor.output_state)
         session.outputs.outputStatsChanged.connect(self.program_monitor.output_stats)
         session.catalogChanged.connect(self._catalog_changed)
-        self.knowledge_dock.catalogSaved.connect(lambda _code: session.spawn(session.reload_catalog()))
+        session.suggestionsReady.connect(self._suggestions_ready)
+        if isinstance(self.knowledge_dock, KnowledgeDock):
+            self.knowledge_dock.catalogSaved.connect(
+                lambda _code: session.spawn(session.reload_catalog()))  # type: ignore[attr-defined]
 
     def _answer_aired(self, comment: StoredComment | None) -> None:
         if comment is not None:  # its edits are on screen now: no longer drafts
@@ -459,7 +468,8 @@ class MainWindow(DeskActions, QMainWindow):
         log.info("main window closed")
         save_layout(layout_file(self.session.paths.root, self.role, self.person),
                     self.saveState(), self.saveGeometry())
-        self.knowledge_dock.shutdown()
+        if isinstance(self.knowledge_dock, KnowledgeDock):
+            self.knowledge_dock.shutdown()
         self.return_monitor.shutdown()
         if self.answers.kb is not None:
             self.answers.kb.close()

@@ -1072,6 +1072,38 @@
   <context>
     <name>RemoteDesk</name>
     <message>
+      <source>Connected to the console</source>
+      <translation>已连接演播室主机</translation>
+    </message>
+    <message>
+      <source>Connecting to the console…</source>
+      <translation>正在连接演播室主机…</translation>
+    </message>
+    <message>
+      <source>Console unreachable: reconnecting</source>
+      <translation>演播室主机无法连接：正在重连</translation>
+    </message>
+    <message>
+      <source>Refused by the console: {why}</source>
+      <translation>演播室主机拒绝连接：{why}</translation>
+    </message>
+    <message>
+      <source>this token is another role's seat</source>
+      <translation>此令牌属于其他角色的席位</translation>
+    </message>
+    <message>
+      <source>the token is wrong or revoked</source>
+      <translation>令牌错误或已吊销</translation>
+    </message>
+    <message>
+      <source>the console's certificate is not the one trusted</source>
+      <translation>演播室主机的证书不是所信任的证书</translation>
+    </message>
+    <message>
+      <source>cannot connect</source>
+      <translation>无法连接</translation>
+    </message>
+    <message>
       <source>New</source>
       <translation>新</translation>
     </message>
@@ -1953,6 +1985,29 @@
     <message>
       <source>Card</source>
       <translation>卡片</translation>
+    </message>
+  </context>
+  <context>
+    <name>StudioOnly</name>
+    <message>
+      <source>The return monitor plays on the studio PC only (its video feed is the studio's).</source>
+      <translation>回看监视只在演播室电脑上播放（视频信号在演播室）。</translation>
+    </message>
+    <message>
+      <source>Explainer clips are previewed and played from the studio PC (the video files are there).</source>
+      <translation>锦囊短片在演播室电脑上预览和播出（视频文件在那里）。</translation>
+    </message>
+    <message>
+      <source>The knowledge base is edited on the studio PC. Suggested answers still show under Answer.</source>
+      <translation>知识库在演播室电脑上编辑；建议答案仍显示在“答案”中。</translation>
+    </message>
+    <message>
+      <source>Streaming and recording are started on the studio PC.</source>
+      <translation>推流和录制在演播室电脑上操作。</translation>
+    </message>
+    <message>
+      <source>Knowledge base</source>
+      <translation>知识库</translation>
     </message>
   </context>
 </TS>
