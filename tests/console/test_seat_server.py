@@ -149,7 +149,8 @@ async def _prepare(console: SeatConsole, action: str) -> dict:
                                                                        "item": "DL05"},
             "mark_answered": {"comment": comment.id},
             "queue": {"comment": comment.id}, "dismiss": {"comment": comment.id},
-            "take": {"comment": comment.id}, "panic": {}}[action]
+            "take": {"comment": comment.id}, "panic": {},
+            "source": {"source": "test:SEAT"}}[action]
 
 
 @pytest.mark.asyncio

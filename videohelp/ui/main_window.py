@@ -47,6 +47,7 @@ from videohelp.ui.queue_model import QuestionQueueModel
 from videohelp.ui.return_monitor import ReturnMonitor
 from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
 from videohelp.ui.shortcuts import SHORTCUTS, translated
+from videohelp.ui.source_picker import SourcePicker
 from videohelp.ui.status_panel import StatusPanel
 from videohelp.ui.theme import THEMES
 from videohelp.ui.words import refusal_words
@@ -137,6 +138,9 @@ class MainWindow(DeskActions, QMainWindow):
         self.next_monitor = NextMonitor()
         self.program_monitor = ProgramMonitor()
         self.go_live = GoLivePanel(session, self.notify)
+        self.source_picker = SourcePicker(session)  # the program's source, by its monitor
+        self.source_picker.acted.connect(self.operatorActed)
+        self.program_monitor.add_controls(self.source_picker)
         self.program_monitor.add_controls(self.go_live)
         self.preview = self.program_monitor.preview
         self.rundown = self._rundown()
@@ -238,6 +242,7 @@ class MainWindow(DeskActions, QMainWindow):
         self._wire(session)
         self._restore_layout()
         self._apply_role()
+        self.source_picker.restore()
 
     # -- construction helpers ---------------------------------------------------------
     def _table(self, model) -> QTableView:
