@@ -105,7 +105,7 @@ async def test_the_control_token_is_an_automation_seat(console) -> None:
     ws = await console.connect("s3cret-control-token")
     snapshot = await recv(ws)
     assert snapshot["seat"] == {"name": "control", "role": "automation"}
-    assert snapshot["actions"] == ["take", "update", "clear", "panic"]
+    assert snapshot["actions"] == ["take", "update", "clear", "panic", "source"]
     reply, _ = await request(ws, "take", template="lower_third", data={"name": "张警官"})
     # The reply of the issue-6 control channel, unchanged: `videohelp card` keeps working.
     assert reply == {"type": "ok", "rid": "r", "layer": "lower_third", "on_air": ["lower_third"]}
