@@ -22,8 +22,10 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from videohelp.streaming.cards import CardError, CardRenderer, RenderedCard
 
 log = logging.getLogger(__name__)
-THUMB_WIDTH = 112  # logical pixels: three lines of the list, the card's shape and colours readable
-BACKGROUND = QColor("#1b2333")  # the monitors' empty frame
+THUMB_WIDTH = 88  # logical pixels: two lines of the list; the card's place, shape and colours
+# A mid grey frame, like a picture behind the card: the theme's dark panels stand out on it
+# (on the monitors' dark blue they vanished at thumbnail size).
+BACKGROUND = QColor("#6b7280")
 
 
 def thumbnail(card: RenderedCard, width: int, ratio: float = 1.0) -> QPixmap:

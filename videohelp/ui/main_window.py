@@ -108,7 +108,7 @@ class MainWindow(DeskActions, QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Narrow fixed columns leave the comment itself the room (1366 px screens too).
-        for column, width in ((0, 66), (1, 54), (2, 84), (4, 160), (5, 46), (6, 62)):
+        for column, width in ((0, 66), (1, 64), (2, 84), (4, 160), (5, 46), (6, 62)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
@@ -289,9 +289,13 @@ class MainWindow(DeskActions, QMainWindow):
                          Qt.Orientation.Horizontal)
         top = min(int(monitor * 9 / 16) + 90, int(height * 0.45))
         self.resizeDocks([self.docks["preview"]], [top], Qt.Orientation.Vertical)
+        queue = max(320, int(width * 0.22))
         self.resizeDocks([self.docks["queue"], self.docks["answers"]],
-                         [max(280, int(width * 0.22)), max(320, int(width * 0.27))],
-                         Qt.Orientation.Horizontal)
+                         [queue, max(320, int(width * 0.27))], Qt.Orientation.Horizontal)
+        # The question keeps the room in a narrow queue (1366 px): the item column narrows
+        # (its code stays readable; the name is elided) instead of the question being cut to
+        # two characters.
+        self.queue_view.setColumnWidth(2, min(120, max(64, queue - 292)))
         pocket = self.docks.get("pocket")
         if pocket is not None and pocket.isVisible() and not self.tabifiedDockWidgets(pocket):
             below = max(160, int(height * 0.22))  # the answers readable whole above the clips

@@ -124,6 +124,7 @@ class RundownPanel(QWidget):
         self.on_air.setFixedHeight(self.on_air.fontMetrics().lineSpacing() * 4 + 6)
         self.on_air.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
+        self.title.hide()  # the dock's title names the panel; kept for a floating panel
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.on_air)
