@@ -48,7 +48,7 @@ def test_each_card_has_its_thumbnail_rendered_once(qtbot) -> None:
     assert renderer.calls == len(entries)  # one render per card, none at start-up's expense
     background = np.array(BACKGROUND.getRgb()[:3])
     for row, entry in enumerate(entries):
-        picture = _pixels(panel.list.item(row).icon().pixmap(THUMB_WIDTH, THUMB_WIDTH * 9 // 16)
+        picture = _pixels(panel.list.item(row).icon().pixmap(THUMB_WIDTH, THUMB_WIDTH)
                           .toImage())
         assert picture.shape[1] >= THUMB_WIDTH - 1
         drawn = np.abs(picture.astype(int) - background).sum(axis=2) > 40
