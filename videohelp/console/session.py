@@ -209,7 +209,6 @@ class ShowSession(QObject):
         if self._background:
             await asyncio.wait(list(self._background), timeout=5.0)
         self.pocket.close()  # a clip on air: back to the source it interrupted
-        self.console.sources.close()  # a camera or stream reader thread: end it
         if self.answers is not None:
             await self.answers.stop()
         await self.console.stop()

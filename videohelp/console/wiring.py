@@ -208,6 +208,7 @@ class Console:
         self.outputs.stop_all()  # flushes the pushes, finishes the recordings
         await self.graphics.stop()
         self.program.stop()
+        self.sources.close()  # a camera's or stream's reader thread ends with the console
         await self._record_show(on_air=False)
         if self.triage is not None:
             await self.triage.stop()
