@@ -44,7 +44,9 @@ async def shoot(app: QApplication, role: str, size: tuple[int, int], out: Path, 
         window.show()
         await session.start()
         await dock.start()
-        deadline = time.monotonic() + 20
+        # Triage builds its model at the first start (tens of seconds on a busy machine): the
+        # queue fills once it files the demo's questions.
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline and window.queue_model.rowCount() < 4:
             await asyncio.sleep(0.2)
         if role != "producer":

@@ -34,7 +34,8 @@ def session(qloop, data_dir):
     settings = Settings()
     for name, value in (("program.width", W), ("program.height", H), ("program.fps", FPS)):
         settings._values[name] = value
-    session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="tester"))
+    session = ShowSession(data_paths(data_dir), settings, SessionOptions(actor="tester",
+                                                                         role="presenter"))
     qloop.run_until_complete(session.start())
     yield session
     qloop.run_until_complete(session.stop())
@@ -127,7 +128,7 @@ def test_a_clip_goes_to_the_stream_with_its_sound_and_the_camera_returns(
     camera = good_clip(tmp_path / "camera.mp4", 4.0, tone_hz=None, colours=(BLUE,))
     clip_id = _add_clip(data_dir, good_clip(tmp_path / "clip.mp4", 2.0, tone_hz=1000,
                                             colours=(RED,)))
-    assert session.switch_source(f"file:{camera}")
+    assert qloop.run_until_complete(session.switch_source(f"file:{camera}"))
     previous = session.program.source
     url = nginx_rtmp.url("pocket")
     with qtbot.waitSignal(session.outputs.outputStateChanged, timeout=10_000,
@@ -189,7 +190,7 @@ def test_panic_and_a_source_switch_end_a_clip_cleanly(session, qloop, qtbot, dat
     held = session.program.source
     qloop.run_until_complete(session.pocket.take_clip(clip_id, actor="tester"))
     clip_source = session.program.source
-    assert session.switch_source("test:NEXT")
+    assert qloop.run_until_complete(session.switch_source("test:NEXT"))
     _until(qloop, lambda: session.pocket.current is None, 5)
     assert ended == ["panic", "switched"]
     assert clip_source.status == "closed"

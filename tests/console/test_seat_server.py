@@ -105,7 +105,7 @@ async def test_the_control_token_is_an_automation_seat(console) -> None:
     ws = await console.connect("s3cret-control-token")
     snapshot = await recv(ws)
     assert snapshot["seat"] == {"name": "control", "role": "automation"}
-    assert snapshot["actions"] == ["take", "update", "clear", "panic"]
+    assert snapshot["actions"] == ["take", "update", "clear", "panic", "source"]
     reply, _ = await request(ws, "take", template="lower_third", data={"name": "张警官"})
     # The reply of the issue-6 control channel, unchanged: `videohelp card` keeps working.
     assert reply == {"type": "ok", "rid": "r", "layer": "lower_third", "on_air": ["lower_third"]}
@@ -149,7 +149,8 @@ async def _prepare(console: SeatConsole, action: str) -> dict:
                                                                        "item": "DL05"},
             "mark_answered": {"comment": comment.id},
             "queue": {"comment": comment.id}, "dismiss": {"comment": comment.id},
-            "take": {"comment": comment.id}, "panic": {}}[action]
+            "take": {"comment": comment.id}, "panic": {},
+            "source": {"source": "test:SEAT"}}[action]
 
 
 @pytest.mark.asyncio
@@ -536,3 +537,34 @@ async def test_a_flooding_seat_is_rate_limited_and_told_so(console) -> None:
     assert {r["rid"] for r in replies} == {f"p{n}" for n in range(100)}  # every one answered, by rid
     assert sum(r["type"] == "ok" for r in replies) >= HubLimits().request_burst
     await ws.close()
+
+
+@pytest.mark.asyncio
+async def test_a_producer_seat_cuts_the_source_and_every_desk_hears_it(console) -> None:
+    producer = await console.connect(console.add_seat("制片", "producer"))
+    officer = await console.connect(console.add_seat("张警官", "officer"))
+    expert = await console.connect(console.add_seat("李专家", "expert"))
+    for ws in (producer, officer, expert):
+        assert (await recv(ws))["type"] == "snapshot"
+    key = "rtmp://127.0.0.1:1/live/SECRET-KEY"
+    reply, before = await request(producer, "source", rid="s1", source=key)
+    assert reply == {"type": "ok", "rid": "s1", "source": "rtmp://127.0.0.1:1/live/***",
+                     "kind": "stream"}
+    (event,) = [e for e in before if e.get("name") == "output.source"]  # before the reply
+    assert event["data"] == {"source": "rtmp://127.0.0.1:1/live/***", "kind": "stream",
+                             "by": "制片"}
+    heard, _ = await recv_until(officer, "event", "output.source")
+    assert heard["data"]["source"] == event["data"]["source"]
+    refused, _ = await request(officer, "source", rid="s2", source="test")
+    assert refused["code"] == "forbidden"
+    bad, _ = await request(producer, "source", rid="s3", source="file:/nonexistent/x.mp4")
+    assert bad["code"] == "bad_source" and "no such video file" in bad["message"]
+    assert console.console.sources.current.spec == key
+    audit = _store_rows(console, "SELECT action, outcome, target FROM audit_log"
+                                 " WHERE action = 'source' ORDER BY id")
+    assert [tuple(row.values()) for row in audit] == [
+        ("source", "ok", "rtmp://127.0.0.1:1/live/***"), ("source", "forbidden", None),
+        ("source", "bad_source", "file:x.mp4")]
+    assert "SECRET" not in json.dumps(audit)
+    for ws in (producer, officer, expert):
+        await ws.close()

@@ -190,6 +190,8 @@ async def test_every_role_and_action_is_decided_by_the_table_for_the_desk_too(de
                 fields["entry"] = entry["id"]
             elif action == "panic":
                 fields = {}
+            elif action == "source":
+                fields = {"source": f"test:{role}"}
             (before,) = _rows(desk, "SELECT state FROM comments WHERE id = ?", comment.id)
             on_air_before = {k: v.data for k, v in desk.program.on_air().items()}
             failed_before = len(refusals)

@@ -45,6 +45,7 @@ def _valid(action: str) -> dict:
         "panic": {},
         "mark_answered": {"comment": 1},
         "confirm": {"comment": 1, "entry": "DL01-001"},
+        "source": {"source": "camera:0"},
     }[action]
     return {"type": action, "rid": "r1", **fields}
 
@@ -53,10 +54,11 @@ def _valid(action: str) -> dict:
 EXPECTED = {
     "officer": {"flag", "triage", "queue", "dismiss", "mark_answered", "take", "update", "clear",
                 "panic", "confirm"},
-    "presenter": {"flag", "queue", "dismiss", "mark_answered", "take", "update", "clear", "panic"},
-    "producer": {"flag", "triage", "queue", "dismiss", "mark_answered", "panic"},
+    "presenter": {"flag", "queue", "dismiss", "mark_answered", "take", "update", "clear", "panic",
+                  "source"},
+    "producer": {"flag", "triage", "queue", "dismiss", "mark_answered", "panic", "source"},
     "expert": {"answer"},
-    "automation": {"take", "update", "clear", "panic"},
+    "automation": {"take", "update", "clear", "panic", "source"},
 }
 
 
@@ -83,6 +85,8 @@ def test_the_matrix_keeps_the_shows_rules() -> None:
     assert not allowed("producer", "take")
     assert all(allowed(r, "panic") for r in ("officer", "presenter", "producer", "automation"))
     assert allowed_actions("expert") == ["answer"]
+    # The picture is cut by the producer (制片), the presenter or a stream deck, not the officer.
+    assert [r for r in ROLES if allowed(r, "source")] == ["presenter", "producer", "automation"]
     assert not allowed("nobody", "take") and not allowed("officer", "launch")
 
 
@@ -121,6 +125,19 @@ def test_bad_requests_are_refused_with_a_code(raw: str | bytes, code: ErrorCode)
     assert caught.value.code == code
     reply = caught.value.reply()
     assert reply["type"] == "error" and reply["code"] == code.value and reply["message"]
+
+
+@pytest.mark.parametrize("raw", [
+    '{"type": "source", "rid": "x"}', '{"type": "source", "rid": "x", "source": 3}',
+    '{"type": "source", "rid": "x", "source": "  "}',
+    '{"type": "source", "rid": "x", "source": "file:/a\\nb.mp4"}',
+    '{"type": "source", "rid": "x", "source": "' + "x" * 1001 + '"}'])
+def test_a_source_switch_needs_a_source_spec(raw: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse(raw, Role.PRODUCER)
+    assert caught.value.code == ErrorCode.BAD_REQUEST and "'source'" in caught.value.message
+    request = parse('{"type": "source", "rid": "x", "source": " rtmp://h/live/KEY "}', Role.PRODUCER)
+    assert isinstance(request, Request) and request.source == "rtmp://h/live/KEY"
 
 
 def test_an_answer_must_have_text_within_the_limit() -> None:

@@ -180,6 +180,12 @@ def _drive_serve(videohelp_cmd: list[str], serve: subprocess.Popen) -> None:
             assert page.status == 200 and b"/overlay/overlay.js" in page.read()
         panic = _run(videohelp_cmd, "panic", "--url", url, "--token", TOKEN)
         assert panic.returncode == 0 and "on air: nothing" in panic.stdout
+        # A stream deck's camera button: the program's source, through the ``source`` action.
+        source = _run(videohelp_cmd, "source", "--url", url, "--token", TOKEN, "--source", "test:DECK")
+        assert (source.returncode, source.stdout.strip()) == (0, "ok: source test:DECK"), source.stderr
+        missing = _run(videohelp_cmd, "source", "--url", url, "--token", TOKEN,
+                       "--source", "file:/nonexistent/clip.mp4")
+        assert missing.returncode == 2 and "bad_source: no such video file" in missing.stderr
     finally:
         serve.send_signal(signal.SIGINT)
         assert serve.wait(timeout=30) == 0

@@ -144,3 +144,20 @@ def test_the_desk_menu_opens_the_review(qloop, qtbot, data_dir) -> None:
     finally:
         window.close()
         qloop.run_until_complete(session.stop())
+
+
+def test_the_review_counts_the_days_of_the_show_time_zone(qtbot, tmp_path) -> None:
+    """A London studio (``show.timezone``): a question at 23:30 there is that day's."""
+    from tests.console.reports.test_show_zone import LONDON, _ms, _question
+
+    database = tmp_path / "videohelp.sqlite3"
+    store = Store(database)
+    _question(store, 1, _ms(LONDON, 2024, 7, 1, 23, 30))
+    store.close()
+    dialog = ReportDialog(database, day=date(2024, 7, 1), zone=LONDON)
+    qtbot.addWidget(dialog)
+    assert dialog.period().zone is LONDON
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
+    assert dialog.report.figures.questions == 1
+    assert dialog.followup_table.item(0, 0).text() == "2024-07-01 23:30"

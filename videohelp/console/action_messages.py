@@ -29,6 +29,7 @@ _TEXTS: dict[str, str] = {
     "unknown_item": QT_TRANSLATE_NOOP(CTX, "Unknown business item: {item}"),
     "bad_card": QT_TRANSLATE_NOOP(CTX, "The card cannot be shown"),
     "bad_text": QT_TRANSLATE_NOOP(CTX, "The text cannot go on air (too long or invalid)"),
+    "bad_source": QT_TRANSLATE_NOOP(CTX, "Cannot open the source {item} (not found or not a video)"),
 }
 _OTHER: str = QT_TRANSLATE_NOOP(CTX, "Refused")
 _ROLES: dict[str, str] = {
@@ -50,6 +51,7 @@ _ACTIONS: dict[str, str] = {
     "clear": QT_TRANSLATE_NOOP(CTX, "take off air"),
     "panic": QT_TRANSLATE_NOOP(CTX, "clear all"),
     "confirm": QT_TRANSLATE_NOOP(CTX, "confirm a draft answer"),
+    "source": QT_TRANSLATE_NOOP(CTX, "switch the program's source"),
 }
 
 

@@ -20,6 +20,8 @@ The service keeps the one map of which comment each layer shows
 (``on_air``). Program events made without it (a card's time on air ran out)
 reach it on the console's loop through ``handoff.on_loop``.
 
+``source`` cuts the program to another source (``streaming.source_switch``).
+
 To add an action: a value in ``roles.Action`` with its row in the role table,
 its request fields and validator in ``seat_protocol``, and a method
 ``_do_<action>(self, actor, request) -> Outcome`` here.
@@ -47,6 +49,7 @@ from videohelp.console.show_events import (
     QuestionAnswered,
     QuestionFlagged,
     ShowEvent,
+    SourceChanged,
 )
 from videohelp.core import seats as registry
 from videohelp.core.handoff import on_loop
@@ -70,6 +73,8 @@ from videohelp.queue.triage.storage import CHATTER
 from videohelp.streaming.cards import RenderedCard
 from videohelp.streaming.control import CardControl
 from videohelp.streaming.program import ProgramEvent
+from videohelp.streaming.source_switch import ProgramSource, shown_source
+from videohelp.streaming.sources import SourceError
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +119,8 @@ class ShowActions:
         # 锦囊口袋 clips to program (issue 18): the desk's pocket (``PocketAir``), which
         # plays a clip with its title card and sound and returns to the source it cut from.
         self.clips: ClipPlayer | None = None
+        # The program's source switcher (``source``): set by the wiring, which owns the outputs.
+        self.sources: ProgramSource | None = None
         self.on_air: dict[str, StoredComment] = {}  # layer -> the comment it shows
         self._listeners: list[Listener] = []
         self._background: set[asyncio.Future] = set()
@@ -170,7 +177,8 @@ class ShowActions:
 
     async def perform(self, actor: Actor, request: Request) -> Outcome:
         """Do ``request`` as ``actor``, audited; raise ``ProtocolError`` if refused."""
-        target = str(request.comment) if request.comment is not None else request.layer
+        target = str(request.comment) if request.comment is not None \
+            else request.layer or shown_source(request.source) or None
         try:
             self.check(actor, request)
             outcome = await getattr(self, f"_do_{request.action.value}")(actor, request)
@@ -503,6 +511,23 @@ class ShowActions:
         for comment in shown:
             await self._finish(comment, actor.name)
         await self.audit(actor, "panic", rid, "*", "ok", before, {})
+
+    # -- the program's source ---------------------------------------------------------------------
+    async def _do_source(self, actor: Actor, r: Request) -> Outcome:
+        """Cut the program to another source (camera, test pattern, file, clip, stream, WHIP)."""
+        assert r.source is not None
+        if self.sources is None:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "this console switches no program source",
+                                r.rid)
+        before = self.sources.current
+        try:
+            after = await self.sources.switch(r.source)
+        except SourceError as exc:
+            raise ProtocolError(ErrorCode.BAD_SOURCE, str(exc), r.rid) from None
+        self._publish(SourceChanged(after.shown, after.kind, actor.name))
+        # Audit and reply show the source without a stream key.
+        return Outcome(after.shown, {"source": before.shown}, {"source": after.shown},
+                       reply={"source": after.shown, "kind": after.kind})
 
     # -- the program's own changes ----------------------------------------------------------------
     def _program_event(self, event: ProgramEvent) -> None:

@@ -194,6 +194,7 @@ class SeatHub:
             CommentChanged,
             QuestionAnswered,
             QuestionFlagged,
+            SourceChanged,
         )
 
         if not self._running:
@@ -214,6 +215,9 @@ class SeatHub:
                 self.publish(self.state.cards_cleared([event.layer], event.by))
             elif event.kind == "panic":
                 self.publish(self.state.cards_cleared(sorted(self.state.on_air), event.by, panic=True))
+        elif isinstance(event, SourceChanged):  # shown without a stream key
+            self.publish(self.state.log.append("output.source", {
+                "source": event.source, "kind": event.kind, "by": event.by}))
 
     # -- connections -----------------------------------------------------------------------------
     def _greet(self, connection: SeatConnection, since: int | None, epoch: str | None,

@@ -22,7 +22,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from videohelp.console.show_events import Actor, AnswerAired, CommentChanged, OnAirChanged, ShowEvent
+from videohelp.console.show_events import (
+    Actor,
+    AnswerAired,
+    CommentChanged,
+    OnAirChanged,
+    ShowEvent,
+    SourceChanged,
+)
 from videohelp.console.wiring import ConsoleOptions, build_console
 from videohelp.core.catalog import Catalog, CatalogError, default_catalog
 from videohelp.core.knowledge import Entry
@@ -36,7 +43,7 @@ from videohelp.queue.simulator import CommentSimulator, run_simulator
 from videohelp.streaming.audio import AudioError
 from videohelp.streaming.cards import RenderedCard
 from videohelp.streaming.outputs import Output, OutputError
-from videohelp.streaming.sources import Source, SourceError, open_source
+from videohelp.streaming.source_switch import source_name
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,9 @@ class ShowSession(QObject):
             (is_question, item, confidence, repeat_of; state 'triaged').
         catalogChanged(object): the studio's ``Catalog`` after an edit was saved (or as
             read at start when it differs from the shipped one); new cards use it already.
+        sourceChanged(str, str): the program was cut to another source (by this desk, a seat
+            or a stream deck): how it may be shown (no stream key) and its kind (test, camera,
+            file, clip, stream, whip).
     """
 
     commentChanged = Signal(object)
@@ -93,6 +103,7 @@ class ShowSession(QObject):
     # session fetches them; console.desk_session).
     suggestionsReady = Signal(int)
     studio = True  # the console runs in this process (console.desk_session.DeskSession)
+    sourceChanged = Signal(str, str)
 
     def __init__(self, paths: DataPaths, settings: Settings, options: SessionOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -130,7 +141,6 @@ class ShowSession(QObject):
         self.actions.add_listener(show_event)
         if self.triage is not None:
             self.triage.commentsTriaged.connect(self.commentsTriaged)
-        self._source: Source | None = None  # the last one switch_source opened
         # Issue 19: 24-hour answers (POST /api/v1/ask, /ask) when the server listens and triage
         # runs (the answers use its engine). They settle their own questions (answered, or
         # flagged to the experts) and tell the desk through this session's signals.
@@ -222,8 +232,6 @@ class ShowSession(QObject):
         if self._background:
             await asyncio.wait(list(self._background), timeout=5.0)
         self.pocket.close()  # a clip on air: back to the source it interrupted
-        if self._source is not None:  # a camera or stream reader thread: end it
-            self._source.close()
         if self.answers is not None:
             await self.answers.stop()
         await self.console.stop()
@@ -306,6 +314,8 @@ class ShowSession(QObject):
             self.onAirChanged.emit(event.comment)
         elif isinstance(event, AnswerAired):
             self.answerAired.emit(event.entry)
+        elif isinstance(event, SourceChanged):
+            self.sourceChanged.emit(event.source, event.kind)
 
     # -- program source and outputs (usable while live) -------------------------------
     def start_output(self, target: str) -> Output | None:
@@ -320,17 +330,10 @@ class ShowSession(QObject):
         """Stop the output started for ``target`` (or shown as that name)."""
         return self.outputs.stop(target)
 
-    def switch_source(self, spec: str) -> bool:
-        """Cut the program to the source ``spec`` (see ``open_source``); False if refused."""
-        try:
-            source = open_source(spec, self.settings["program.width"],
-                                 self.settings["program.height"], self.settings["program.fps"])
-        except SourceError as exc:
-            self.actionFailed.emit(str(exc))
-            return False
-        self.outputs.set_source(source)  # the picture and, with it, the source's sound
-        self._source = source
-        return True
+    async def switch_source(self, spec: str) -> bool:
+        """Cut the program to the source ``spec`` (``streaming.sources``, or ``whip``) through
+        the show's ``source`` action, as this desk; False (and actionFailed) if refused."""
+        return await self.act(self._request(Action.SOURCE, source=spec)) is not None
 
     def set_audio(self, spec: str) -> bool:
         """Switch the program's audio input (silent, auto, alsa:DEVICE); False if refused."""
@@ -358,7 +361,8 @@ class ShowSession(QObject):
             outcome = await self.actions.perform(self.actor, request)
         except ProtocolError as exc:
             log.info("desk action %s refused: %s", request.action.value, exc.message)
-            self.actionFailed.emit(self.user_message(exc, request.item or ""))
+            self.actionFailed.emit(self.user_message(
+                exc, request.item or source_name(request.source)))
             return None
         return outcome.comment if outcome.comment is not None else True
 

@@ -95,8 +95,18 @@ class AnswerAired:
     by: str
 
 
+@dataclass(frozen=True)
+class SourceChanged:
+    """The program was cut to another source: ``source`` as people may see it (a stream URL
+    without its key), ``kind`` its family (test, camera, file, clip, stream, whip)."""
+
+    source: str
+    kind: str
+    by: str
+
+
 ShowEvent = CommentChanged | QuestionFlagged | QuestionAnswered | OnAirChanged | CardsChanged \
-    | AnswerAired
+    | AnswerAired | SourceChanged
 
 
 @dataclass

@@ -57,6 +57,7 @@ from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
+from videohelp.streaming.source_switch import ProgramSource
 from videohelp.streaming.sources import TestPatternSource
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,9 @@ class Console:
             learn=self.triage.learn if self.triage is not None else None,
             suggest=kb_suggestions if options.suggestions else None,
             qa_duration_s=settings["cards.default_duration_s"])
+        # The ``source`` action cuts the program to a camera, file, stream (or WHIP, see serve).
+        self.sources = ProgramSource(self.outputs, width, height, fps)
+        self.actions.sources = self.sources
         state = SeatState(EventLog(options.replay_events)) if options.replay_events else None
         self.hub = SeatHub(self.actions, paths.database, limits=options.hub_limits, state=state)
         if options.control_token:
@@ -216,6 +220,7 @@ class Console:
         self.outputs.stop_all()  # flushes the pushes, finishes the recordings
         await self.graphics.stop()
         self.program.stop()
+        self.sources.close()  # a camera's or stream's reader thread ends with the console
         await self._record_show(on_air=False)
         if self.triage is not None:
             await self.triage.stop()

@@ -7,8 +7,11 @@ tests read the same truth. The rules of the show behind it: an expert
 answers but never puts anything on air; the officer and the presenter put
 things on air; a producer screens (triage, queue, dismiss, flag) and, like
 everyone in the studio, may pull everything off air at once; automation (a
-stream deck, a script: the ``serve --control-token``) drives the cards only.
-Only the officer sees viewers' personal data.
+stream deck, a script: the ``serve --control-token``) drives the cards and the
+source. The picture is cut by the producer (制片, in the gallery: the vision
+mixer's seat), the presenter (who runs a show alone) or a stream deck; not by
+the officer, whose hands stay on the questions and answers (one cut from two
+desks at once would fight). Only the officer sees viewers' personal data.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Action(StrEnum):
     CLEAR = "clear"      # one layer off air
     PANIC = "panic"      # everything off air at once
     CONFIRM = "confirm"  # confirm a draft knowledge-base answer for air (``confirm`` on a take)
+    SOURCE = "source"    # cut the program to another source (test pattern, camera, file, stream)
 
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
@@ -49,11 +53,13 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Only the officer vouches for a draft answer (not yet reviewed) going on air.
     Role.OFFICER: _SCREEN | _CARDS | {Action.CONFIRM},
     Role.PRESENTER: frozenset({Action.QUEUE, Action.DISMISS, Action.FLAG, Action.MARK_ANSWERED})
-    | _CARDS,
-    # Pulling everything off air is a safety control: anyone in the studio may.
-    Role.PRODUCER: _SCREEN | {Action.PANIC},
+    | _CARDS | {Action.SOURCE},
+    # Pulling everything off air is a safety control: anyone in the studio may. The producer
+    # (制片, in the gallery) cuts the picture: switching sources is the vision mixer's job.
+    Role.PRODUCER: _SCREEN | {Action.PANIC, Action.SOURCE},
     Role.EXPERT: frozenset({Action.ANSWER}),
-    Role.AUTOMATION: _CARDS,
+    # A stream deck's camera buttons switch sources too.
+    Role.AUTOMATION: _CARDS | {Action.SOURCE},
 }
 
 # Event families a role receives. Experts work on flagged questions only: they

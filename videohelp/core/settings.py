@@ -80,6 +80,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("show.timezone", str, "Asia/Shanghai",
                 "The show's time zone: the clock card and the daily review use it.",
                 zone_problem),
+        Setting("desk.source", str, "test",
+                "The desk's program source, as last chosen at the desk: test, camera:N, "
+                "file:PATH, clip:PATH or a stream URL (this file is written 0600)."),
         Setting("desk.person", str, "",
                 "Who sits at this desk (layouts are saved per role and person); default: login name."),
         Setting("monitor.return_url", str, "",

@@ -24,6 +24,7 @@ MAX_RID_CHARS = 64
 MAX_NOTE_CHARS = 500
 MAX_ANSWER_CHARS = 2000
 MAX_LAYER_CHARS = 32
+MAX_SOURCE_CHARS = 1000  # a file path or a stream URL with its key
 CONTROL_TYPES = ("hello", "ping")
 DEFAULT_QA_LAYER = "qa"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
@@ -42,6 +43,7 @@ class ErrorCode(StrEnum):
     BLOCKED = "blocked"              # blocked text never goes on air
     DRAFT = "draft"                  # a draft answer needs the officer's confirmation
     BAD_TEXT = "bad_text"            # empty, too long, control or bidi characters
+    BAD_SOURCE = "bad_source"        # a program source that cannot be opened (no such file...)
     RATE_LIMITED = "rate_limited"    # more requests than a seat may send; nothing was done
     INTERNAL = "internal"            # the console failed; the action did not happen
 
@@ -79,6 +81,7 @@ class Request:
     clip: int | None = None  # take of a 锦囊口袋 clip (issue 18)
     entry: str | None = None   # take: the knowledge-base entry whose answer goes on air
     confirm: bool = False      # take: the officer confirms a draft entry for air
+    source: str | None = None  # source: the program's new source (``streaming.sources`` spec)
     # The request as sent: card requests pass their motion fields (transition, duration_s...)
     # through to the program's card control unchanged.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -323,9 +326,21 @@ def _confirm(m: dict[str, Any], action: Action, rid: str) -> Request:
     return replace(request, confirm=True)
 
 
+def _source(m: dict[str, Any], action: Action, rid: str) -> Request:
+    """The program's new source: a spec of ``videohelp.streaming.sources`` or ``whip``."""
+    value = m.get("source")
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SOURCE_CHARS:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "'source' (test, camera:N, file:PATH, "
+                            f"clip:PATH, a stream URL or whip; at most {MAX_SOURCE_CHARS} "
+                            "characters) is required", rid)
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "'source' has control characters", rid)
+    return Request(action, rid, source=value.strip())
+
+
 _VALIDATORS = {
     Action.FLAG: _flag, Action.ANSWER: _answer, Action.TRIAGE: _triage,
     Action.QUEUE: _comment_only, Action.DISMISS: _comment_only, Action.TAKE: _take,
     Action.UPDATE: _update, Action.CLEAR: _clear, Action.PANIC: _panic,
-    Action.MARK_ANSWERED: _comment_only, Action.CONFIRM: _confirm,
+    Action.MARK_ANSWERED: _comment_only, Action.CONFIRM: _confirm, Action.SOURCE: _source,
 }

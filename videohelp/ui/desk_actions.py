@@ -283,10 +283,12 @@ class DeskActions:
     def open_review(self: MainWindow) -> QWidget:
         """Open the daily review for today (a window of its own, closed with the desk)."""
         from videohelp.console.reports.letterhead import Letterhead
+        from videohelp.core.show_time import show_zone
         from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
 
         dialog = ReportDialog(self.session.paths.database, parent=self,
-                              letterhead=Letterhead.from_settings(self.session.settings))
+                              letterhead=Letterhead.from_settings(self.session.settings),
+                              zone=show_zone(self.session.settings["show.timezone"]))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -49,6 +49,7 @@ from videohelp.ui.queue_model import QuestionQueueModel
 from videohelp.ui.return_monitor import ReturnMonitor
 from videohelp.ui.rundown import RundownError, RundownPanel, load_rundown
 from videohelp.ui.shortcuts import SHORTCUTS, translated
+from videohelp.ui.source_picker import SourcePicker
 from videohelp.ui.status_panel import StatusPanel
 from videohelp.ui.studio_only import StudioOnly, StudioOnlyDock
 from videohelp.ui.theme import THEMES
@@ -110,7 +111,7 @@ class MainWindow(DeskActions, QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Narrow fixed columns leave the comment itself the room (1366 px screens too).
-        for column, width in ((0, 66), (1, 54), (2, 84), (4, 160), (5, 46), (6, 62)):
+        for column, width in ((0, 66), (1, 64), (2, 84), (4, 160), (5, 46), (6, 62)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
@@ -142,6 +143,11 @@ class MainWindow(DeskActions, QMainWindow):
         # A desk on another machine (session.studio False) keeps every dock where the studio
         # desk has it; what needs the studio PC's own files and devices says so instead.
         self.go_live = GoLivePanel(session, self.notify) if session.studio else StudioOnly("go_live")
+        # the program's source, by its monitor (cut on the studio PC: its cameras and files)
+        self.source_picker = SourcePicker(session) if session.studio else None
+        if self.source_picker is not None:
+            self.source_picker.acted.connect(self.operatorActed)
+            self.program_monitor.add_controls(self.source_picker)
         self.program_monitor.add_controls(self.go_live)
         self.preview = self.program_monitor.preview
         self.rundown = self._rundown()
@@ -249,6 +255,8 @@ class MainWindow(DeskActions, QMainWindow):
         self._wire(session)
         self._restore_layout()
         self._apply_role()
+        if self.source_picker is not None:
+            self.source_picker.restore()
 
     # -- construction helpers ---------------------------------------------------------
     def _table(self, model) -> QTableView:
@@ -295,9 +303,13 @@ class MainWindow(DeskActions, QMainWindow):
                          Qt.Orientation.Horizontal)
         top = min(int(monitor * 9 / 16) + 90, int(height * 0.45))
         self.resizeDocks([self.docks["preview"]], [top], Qt.Orientation.Vertical)
+        queue = max(320, int(width * 0.22))
         self.resizeDocks([self.docks["queue"], self.docks["answers"]],
-                         [max(280, int(width * 0.22)), max(320, int(width * 0.27))],
-                         Qt.Orientation.Horizontal)
+                         [queue, max(320, int(width * 0.27))], Qt.Orientation.Horizontal)
+        # The question keeps the room in a narrow queue (1366 px): the item column narrows
+        # (its code stays readable; the name is elided) instead of the question being cut to
+        # two characters.
+        self.queue_view.setColumnWidth(2, min(120, max(64, queue - 292)))
         pocket = self.docks.get("pocket")
         if pocket is not None and pocket.isVisible() and not self.tabifiedDockWidgets(pocket):
             below = max(160, int(height * 0.22))  # the answers readable whole above the clips

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from videohelp.console.reports.build import Report
 from videohelp.console.reports.export import write_followup, write_script
 from videohelp.console.reports.job import BackgroundJob, ReportJob
 from videohelp.console.reports.letterhead import Letterhead
-from videohelp.console.reports.period import DateRange, PeriodError, day_of_ms
+from videohelp.console.reports.period import SHOW_TZ, DateRange, PeriodError, day_of_ms
 from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import write_pdf
@@ -94,9 +94,10 @@ class ReportDialog(QDialog):
     """The daily review for a day or a range of days."""
 
     def __init__(self, database: Path, day: date | None = None, parent: QWidget | None = None,
-                 letterhead: Letterhead | None = None) -> None:
+                 letterhead: Letterhead | None = None, zone: tzinfo = SHOW_TZ) -> None:
         super().__init__(parent)
         self.database = Path(database)
+        self.zone = zone  # the show's time zone (show.timezone): where its days begin
         self.letterhead = letterhead or Letterhead()
         self.report: Report | None = None
         self.job: BackgroundJob | None = None
@@ -106,8 +107,8 @@ class ReportDialog(QDialog):
         self.report_rt = Retranslator(CTX)  # the shown report's headings
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Daily review"))
         self.resize(1100, 800)
-        # "Today" is the show's day in Hangzhou, whatever the machine's time zone.
-        day = day or day_of_ms(int(time.time() * 1000))
+        # "Today" is the show's day in its time zone, whatever the machine's.
+        day = day or day_of_ms(int(time.time() * 1000), zone)
         today = QDate(day.year, day.month, day.day)
         self.first_edit, self.last_edit = QDateEdit(today), QDateEdit(today)
         for edit in (self.first_edit, self.last_edit):
@@ -175,7 +176,7 @@ class ReportDialog(QDialog):
     def period(self) -> DateRange:
         first, last = self.first_edit.date(), self.last_edit.date()
         return DateRange(date(first.year(), first.month(), first.day()),
-                         date(last.year(), last.month(), last.day()))
+                         date(last.year(), last.month(), last.day()), self.zone)
 
     def compute(self) -> None:
         """Start building the report for the chosen days (off the main thread)."""
@@ -251,7 +252,8 @@ class ReportDialog(QDialog):
         self.tabs.addTab(self._questions_tab(report), "")
         self.followup_table = _table(
             FOLLOWUP_HEADERS,
-            [[present.stamp(r.received_ms), platform_name(r.platform), r.viewer, r.text,
+            [[present.stamp(r.received_ms, report.period.zone), platform_name(r.platform), r.viewer,
+              r.text,
               f"{r.item or ''} {r.item_name}", str(r.asked),
               present.STATE.get(r.state, r.state) + (" ⏳" if r.carried_over else "")]
              for r in report.followup[:FOLLOWUP_ROWS]], rt)
@@ -337,7 +339,7 @@ class ReportDialog(QDialog):
         elif kind == "pdf":
             write_pdf(report, path, language=language, letterhead=self.letterhead)
         elif kind == "followup":
-            write_followup(report.followup, path)
+            write_followup(report.followup, path, zone=report.period.zone)
         elif kind == "script":
             write_script(report.script, path)
         else:
@@ -371,7 +373,8 @@ class ReportDialog(QDialog):
             return None
         rows = self.report.followup
         self._partial = path
-        job = BackgroundJob(lambda progress: write_followup(rows, path, progress),
+        zone = self.report.period.zone
+        job = BackgroundJob(lambda progress: write_followup(rows, path, progress, zone),
                             f"follow-up export to {path}")
 
         def written(_: object) -> None:

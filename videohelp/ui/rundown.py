@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,6 +31,7 @@ from videohelp.core.roles import Action
 from videohelp.queue.seat_protocol import Request
 from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.program import ProgramEngine
+from videohelp.ui.card_thumbnails import THUMB_WIDTH, ThumbnailCache, card_key
 from videohelp.ui.i18n import Retranslator
 from videohelp.ui.words import card_name
 
@@ -88,8 +89,15 @@ class RundownPanel(QWidget):
         self.act = act
         self.entries = entries
         self.list = QListWidget()
+        # Each card as it will look, rendered once (cached), beside its name.
+        self.thumbnails = ThumbnailCache(renderer, ratio=self.devicePixelRatioF, parent=self)
+        self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.list.setIconSize(QSize(THUMB_WIDTH, THUMB_WIDTH * 9 // 16))
         for entry in entries:
-            QListWidgetItem(self._entry_text(entry), self.list)
+            item = QListWidgetItem(self._entry_text(entry), self.list)
+            icon = self.thumbnails.icon(entry.template, entry.data)
+            if icon is not None:
+                item.setIcon(icon)
         if entries:
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.take_current())
@@ -116,6 +124,7 @@ class RundownPanel(QWidget):
         self.on_air.setFixedHeight(self.on_air.fontMetrics().lineSpacing() * 4 + 6)
         self.on_air.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
+        self.title.hide()  # the dock's title names the panel; kept for a floating panel
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.on_air)
@@ -128,7 +137,17 @@ class RundownPanel(QWidget):
 
     @staticmethod
     def _entry_text(entry: RundownEntry) -> str:
-        return f"{entry.label}  ·  {card_name(entry.template, entry.layer)}"
+        text = f"{entry.label}\n{card_name(entry.template, entry.layer)}"
+        if entry.duration_s > 0:
+            text += "  ·  " + _tr("out after {s:.0f}s").format(s=entry.duration_s)
+        return text
+
+    def _thumbnail_ready(self, key: str) -> None:
+        for row, entry in enumerate(self.entries):
+            if card_key(entry.template, entry.data) == key:
+                icon = self.thumbnails.icon(entry.template, entry.data)
+                if icon is not None:
+                    self.list.item(row).setIcon(icon)
 
     def retranslate(self) -> None:
         """Re-word the panel in the current language (the selected card stays)."""

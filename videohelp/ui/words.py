@@ -26,6 +26,7 @@ _ACTIONS = {
     "clear": QT_TRANSLATE_NOOP(CTX, "Off screen"),
     "panic": QT_TRANSLATE_NOOP(CTX, "Everything off screen"),
     "confirm": QT_TRANSLATE_NOOP(CTX, "Draft confirmed for air"),
+    "source": QT_TRANSLATE_NOOP(CTX, "Source switched"),
 }
 
 _CARDS = {

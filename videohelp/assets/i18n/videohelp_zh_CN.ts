@@ -1495,6 +1495,10 @@
       <source>out in {s:.0f}s</source>
       <translation>{s:.0f} 秒后下屏</translation>
     </message>
+    <message>
+      <source>out after {s:.0f}s</source>
+      <translation>{s:.0f} 秒后自动下屏</translation>
+    </message>
   </context>
   <context>
     <name>Shortcuts</name>
@@ -1741,6 +1745,14 @@
       <source>confirm a draft answer</source>
       <translation>确认草稿答案上屏</translation>
     </message>
+    <message>
+      <source>Cannot open the source {item} (not found or not a video)</source>
+      <translation>无法打开信号源 {item}（找不到或不是视频）</translation>
+    </message>
+    <message>
+      <source>switch the program's source</source>
+      <translation>切换节目信号源</translation>
+    </message>
   </context>
   <context>
     <name>StatusPanel</name>
@@ -1985,6 +1997,73 @@
     <message>
       <source>Card</source>
       <translation>卡片</translation>
+    </message>
+    <message>
+      <source>Source switched</source>
+      <translation>已切换信号源</translation>
+    </message>
+  </context>
+  <context>
+    <name>SourcePicker</name>
+    <message>
+      <source>Videos (*.mp4 *.mov *.mkv *.avi *.flv *.ts *.webm);;All files (*)</source>
+      <translation>视频文件 (*.mp4 *.mov *.mkv *.avi *.flv *.ts *.webm);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Test pattern</source>
+      <translation>测试信号</translation>
+    </message>
+    <message>
+      <source>Camera {n}</source>
+      <translation>摄像头 {n}</translation>
+    </message>
+    <message>
+      <source>File: {name}</source>
+      <translation>文件：{name}</translation>
+    </message>
+    <message>
+      <source>Clip: {name}</source>
+      <translation>片段：{name}</translation>
+    </message>
+    <message>
+      <source>Phone (WHIP)</source>
+      <translation>手机推流（WHIP）</translation>
+    </message>
+    <message>
+      <source>Stream: {url}</source>
+      <translation>网络流：{url}</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>信号源</translation>
+    </message>
+    <message>
+      <source>Only the presenter and the producer switch the program's source</source>
+      <translation>只有主持人和制片可以切换节目信号源</translation>
+    </message>
+    <message>
+      <source>File (looped)…</source>
+      <translation>文件（循环播放）…</translation>
+    </message>
+    <message>
+      <source>Clip (played once)…</source>
+      <translation>片段（播放一次）…</translation>
+    </message>
+    <message>
+      <source>Stream URL…</source>
+      <translation>网络流地址…</translation>
+    </message>
+    <message>
+      <source>Stream URL</source>
+      <translation>网络流地址</translation>
+    </message>
+    <message>
+      <source>rtmp://, rtsp://, srt:// or http(s):// address</source>
+      <translation>rtmp://、rtsp://、srt:// 或 http(s):// 地址</translation>
+    </message>
+    <message>
+      <source>Choose a video</source>
+      <translation>选择视频文件</translation>
     </message>
   </context>
   <context>

@@ -9,6 +9,7 @@
     videohelp card update --url ... --token ... [--layer L | --template NAME] --data JSON
     videohelp card clear  --url ... --token ... [--layer L] [--transition K]
     videohelp card panic  --url ... --token ...
+    videohelp card source --url ... --token ... --source test|camera:0|file:PATH|URL|whip
 
 ``--data`` is JSON text, or ``@FILE`` to read it from a file. The remote
 commands speak the control channel (``/seat``, docs/protocol.md) of a console
@@ -35,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 from videohelp.core.token_files import add_token_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_REQUEST = 0, 1, 2
-BAD_REQUEST_CODES = {"bad_json", "bad_request", "bad_card", "unknown_type"}
+BAD_REQUEST_CODES = {"bad_json", "bad_request", "bad_card", "unknown_type", "bad_source"}
 _rids = itertools.count(1)
 
 
@@ -65,13 +66,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     listing.set_defaults(func=run_templates)
 
     for action, text in (("take", "put a card on air"), ("update", "change the card on a layer"),
-                         ("clear", "take a layer off air"), ("panic", "everything off air at once")):
+                         ("clear", "take a layer off air"), ("panic", "everything off air at once"),
+                         ("source", "cut the program to another source")):
         remote = actions.add_parser(action, parents=[common], help=text)
         remote.add_argument("--url", required=True, help="the console, ws://HOST:PORT[/seat]")
         add_token_arguments(remote, what="the control token", env=("VIDEOHELP_CONTROL_TOKEN",))
         remote.add_argument("--timeout", type=float, default=10.0,
                             help="seconds to wait for the console (default 10)")
-        if action != "panic":
+        if action == "source":
+            remote.add_argument("--source", required=True, metavar="SPEC",
+                                help="test, camera:0, file:PATH, clip:PATH, a stream URL or whip")
+        elif action != "panic":
             remote.add_argument("--layer", help="layer name (default: the template's name; "
                                                 "clear: qa)")
         if action in ("take", "update"):
@@ -170,7 +175,7 @@ def control_url(url: str) -> str:
 
 def build_request(args: argparse.Namespace) -> dict[str, Any]:
     request: dict[str, Any] = {"type": args.action, "rid": f"cli-{os.getpid()}-{next(_rids)}"}
-    for key in ("layer", "template"):
+    for key in ("layer", "template", "source"):
         if getattr(args, key, None):
             request[key] = getattr(args, key)
     if getattr(args, "data", None) is not None:
@@ -216,7 +221,7 @@ def run_remote(args: argparse.Namespace) -> int:
         print(f"videohelp card: cannot reach the console at {url}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if reply.get("type") == "ok":
-        line = f"ok: {args.action} {reply.get('layer') or ''}".rstrip()
+        line = f"ok: {args.action} {reply.get('layer') or reply.get('source') or ''}".rstrip()
         if "on_air" in reply:  # the seat server's replies may not list it
             line += f"; on air: {', '.join(reply['on_air']) or 'nothing'}"
         print(line)

@@ -78,9 +78,14 @@ def run(args: argparse.Namespace) -> int:
                                        "or --published")
     if args.followup and args.followup.suffix.lower() not in (".csv", ".xlsx"):
         return _fail(EXIT_BAD_REQUEST, f"--followup {args.followup}: use a .csv or .xlsx file")
-    period = DateRange(args.date, args.to or args.date)
     paths = data_paths(args.data_dir)
     setup_logging(paths.log_file, verbose=args.verbose)
+    from videohelp.core.settings import Settings
+    from videohelp.core.show_time import show_zone
+
+    settings = Settings(paths.settings)
+    # The show's day, in the show's one time zone (the clock card's): show.timezone.
+    period = DateRange(args.date, args.to or args.date, show_zone(settings["show.timezone"]))
     if not paths.database.exists():
         return _fail(EXIT_FAILED, f"no database in {paths.root}: nothing to report on")
 
@@ -101,9 +106,7 @@ def run(args: argparse.Namespace) -> int:
             fmt = args.format or ("pdf" if args.out.suffix.lower() == ".pdf" else "html")
             args.out.parent.mkdir(parents=True, exist_ok=True)
             from videohelp.console.reports.letterhead import Letterhead
-            from videohelp.core.settings import Settings
 
-            settings = Settings(paths.settings)
             letterhead = Letterhead.from_settings(settings)
             language = args.language or settings["ui.language"]
             create_private(args.out)  # the day's questions and viewers: the owner's alone
@@ -119,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"videohelp report: {fmt} report written to {args.out}", file=sys.stderr)
         if args.followup:
             write_followup(report.followup, args.followup,
-                           progress if len(report.followup) > 10_000 else None)
+                           progress if len(report.followup) > 10_000 else None, period.zone)
             print(f"videohelp report: {len(report.followup)} follow-ups written to {args.followup}",
                   file=sys.stderr)
         if args.script:

@@ -149,6 +149,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     if whip_source is not None:
         outputs.set_source(whip_source)
         outputs.source = whip_source
+        console.sources.whip = whip_source  # a seat's or stream deck's ``source: whip`` cuts back
+    if args.source or whip_source is not None:  # what the ``source`` action reports as "before"
+        from videohelp.streaming.source_switch import describe
+
+        console.sources.current = describe(args.source or "whip")
     for output in outputs.outputs():
         print(f"videohelp: output {output.name}", flush=True)
     stop = asyncio.Event()

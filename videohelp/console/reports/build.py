@@ -94,7 +94,8 @@ def build_report(conn: sqlite3.Connection, period: DateRange, *, catalog: Catalo
     # days a week earlier and the trend window (days add up; see figures).
     previous, week_before = period.previous(), period.week_before()
     window = period.ending_window(WINDOW_DAYS)
-    union = DateRange(min(previous.first, week_before.first, window.first), period.last)
+    union = DateRange(min(previous.first, week_before.first, window.first), period.last,
+                      period.zone)
     step(0)
     days = compute_days(conn, union, now_ms=now_ms)
     step(1)

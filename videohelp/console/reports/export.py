@@ -7,9 +7,11 @@ Windows reads UTF-8 as GBK and the questions come out garbled.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import tzinfo
 from pathlib import Path
 
 from videohelp.console.reports import present
+from videohelp.console.reports.period import SHOW_TZ
 from videohelp.console.reports.questions import FollowUp
 from videohelp.console.spreadsheet import SafeWriter, xlsx_text
 from videohelp.core.private import create_private, open_private
@@ -26,32 +28,33 @@ class ExportError(ValueError):
     """The file type is not one we write."""
 
 
-def followup_rows(rows: Sequence[FollowUp], progress: Progress | None = None) -> Iterator[list[object]]:
+def followup_rows(rows: Sequence[FollowUp], progress: Progress | None = None,
+                  zone: tzinfo = SHOW_TZ) -> Iterator[list[object]]:
     """The export's rows; ``progress(done, total, label)`` every PROGRESS_EVERY rows and at the end."""
     total = len(rows)
     for number, r in enumerate(rows):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total, "writing the follow-up list")
-        yield [present.stamp(r.received_ms), r.platform, r.msg_id, r.viewer, r.text, r.item or "",
+        yield [present.stamp(r.received_ms, zone), r.platform, r.msg_id, r.viewer, r.text, r.item or "",
                r.item_name, r.klass, r.asked, present.STATE.get(r.state, r.state),
-               "是" if r.flagged else "否", present.stamp(r.flagged_ms) if r.flagged_ms else "",
+               "是" if r.flagged else "否", present.stamp(r.flagged_ms, zone) if r.flagged_ms else "",
                "是" if r.carried_over else "否", r.comment_id]
     if progress is not None:
         progress(total, total, "follow-up list written")
 
 
 def write_followup_csv(rows: Sequence[FollowUp], path: Path | str,
-                       progress: Progress | None = None) -> Path:
+                       progress: Progress | None = None, zone: tzinfo = SHOW_TZ) -> Path:
     path = Path(path)
     with open_private(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = SafeWriter(handle)  # viewer text is never a formula in Excel
         writer.writerow(COLUMNS)
-        writer.writerows(followup_rows(rows, progress))
+        writer.writerows(followup_rows(rows, progress, zone))
     return path
 
 
 def write_followup_xlsx(rows: Sequence[FollowUp], path: Path | str, title: str = "待跟进",
-                        progress: Progress | None = None) -> Path:
+                        progress: Progress | None = None, zone: tzinfo = SHOW_TZ) -> Path:
     """Excel, streamed (openpyxl's write-only mode: a month's list is 100,000+ rows)."""
     # Imported here: only this export needs openpyxl, and it takes a while to import.
     from openpyxl import Workbook
@@ -72,7 +75,7 @@ def write_followup_xlsx(rows: Sequence[FollowUp], path: Path | str, title: str =
         cell.font, cell.fill = bold, grey
         header.append(cell)
     sheet.append(header)
-    for row in followup_rows(rows, progress):
+    for row in followup_rows(rows, progress, zone):
         # Text as string cells: openpyxl would write '=…' from a viewer as a formula.
         sheet.append([xlsx_text(WriteOnlyCell(sheet, value=value)) if isinstance(value, str)
                       else value for value in row])
@@ -83,13 +86,13 @@ def write_followup_xlsx(rows: Sequence[FollowUp], path: Path | str, title: str =
 
 
 def write_followup(rows: Sequence[FollowUp], path: Path | str,
-                   progress: Progress | None = None) -> Path:
-    """CSV or Excel, by the file's suffix (.csv or .xlsx)."""
+                   progress: Progress | None = None, zone: tzinfo = SHOW_TZ) -> Path:
+    """CSV or Excel, by the file's suffix (.csv or .xlsx); times in ``zone`` (the show's)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return write_followup_csv(rows, path, progress)
+        return write_followup_csv(rows, path, progress, zone)
     if suffix == ".xlsx":
-        return write_followup_xlsx(rows, path, progress=progress)
+        return write_followup_xlsx(rows, path, progress=progress, zone=zone)
     raise ExportError(f"{path}: the follow-up list is written as .csv or .xlsx, not {suffix or 'no suffix'}")
 
 

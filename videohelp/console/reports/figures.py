@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from videohelp.console.reports.period import DAY_MS, DateRange, day_index, day_sql
+from videohelp.console.reports.period import DateRange, day_of_index, day_start_ms
 from videohelp.console.reports.shows import ShowSpan, show_spans
-from videohelp.console.reports.status import ANSWERED_ROUTES, IN_RANGE, KIND, QUESTIONS
+from videohelp.console.reports.status import ANSWERED_ROUTES, IN_RANGE, KIND, questions_sql
 
 _EPOCH = date(1970, 1, 1)
 
@@ -113,13 +113,13 @@ class Figures:
         return self.answered_on_air + self.answered_by_experts + self.answered_other
 
 
-def _split_by_day(spans: Iterable[ShowSpan], days: dict[int, DayFigures]) -> None:
-    """Add each show's time on air to the days it covers, splitting at midnight."""
+def _split_by_day(spans: Iterable[ShowSpan], days: dict[int, DayFigures], period: DateRange) -> None:
+    """Add each show's time on air to the days it covers, splitting at local midnight."""
     for span in spans:
         begin = span.started_ms
         while begin < span.ended_ms:
-            index = day_index(begin)
-            finish = min(span.ended_ms, (index + 1) * DAY_MS - 8 * 3_600_000)
+            index = period.day_index(begin)
+            finish = min(span.ended_ms, day_start_ms(day_of_index(index + 1), period.zone))
             if index in days:
                 days[index].on_air_ms += finish - begin
                 days[index].show_ids.add(span.id)
@@ -131,7 +131,7 @@ def compute_days(conn: sqlite3.Connection, period: DateRange, *,
     """Each day of ``period`` counted (four SQL passes over the period's comments)."""
     bounds = {"start": period.start_ms, "end": period.end_ms}
     days = {(d - _EPOCH).days: DayFigures(d) for d in period.dates()}
-    day = day_sql("c.received_ms")
+    day = period.day_sql("c.received_ms")
     for row in conn.execute(
             f"SELECT {day} AS d, c.platform, {KIND} AS kind, count(*) AS n"
             f" FROM comments c WHERE {IN_RANGE} GROUP BY d, c.platform, kind", bounds):
@@ -145,11 +145,11 @@ def compute_days(conn: sqlite3.Connection, period: DateRange, *,
     for minute, count in conn.execute(
             f"SELECT c.received_ms / 60000 AS m, count(*) AS n FROM comments c WHERE {IN_RANGE}"
             " GROUP BY m ORDER BY n DESC, m", bounds):
-        current = days[day_index(minute * 60_000)]
+        current = days[period.day_index(minute * 60_000)]
         if current.peak_minute_ms is None:
             current.peak_per_minute, current.peak_minute_ms = count, minute * 60_000
     for row in conn.execute(
-            f"{QUESTIONS} SELECT day, item, route, count(*) AS n, sum(asked) AS asked,"
+            f"{questions_sql(period)} SELECT day, item, route, count(*) AS n, sum(asked) AS asked,"
             " sum(by_expert) AS by_expert, group_concat(wait_ms) AS waits FROM s"
             " GROUP BY day, item, route", bounds):
         current = days[row["day"]]
@@ -160,7 +160,7 @@ def compute_days(conn: sqlite3.Connection, period: DateRange, *,
                                       + ItemCount(row["asked"], row["n"], answered))
         if row["waits"]:
             current.waits_ms.extend(int(wait) for wait in row["waits"].split(","))
-    _split_by_day(show_spans(conn, period.start_ms, period.end_ms, now_ms), days)
+    _split_by_day(show_spans(conn, period.start_ms, period.end_ms, now_ms), days, period)
     return [days[index] for index in sorted(days)]
 
 

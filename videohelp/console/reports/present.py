@@ -6,9 +6,11 @@ same way. A report is printed in one language, the UI's: each label has both.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from videohelp.console.reports.answers import NOT_IN_KB, GivenAnswer
 from videohelp.console.reports.figures import Figures
-from videohelp.console.reports.period import local_time
+from videohelp.console.reports.period import SHOW_TZ, local_time
 
 STATUS = {"reviewed": "已审核", "draft": "待审核", NOT_IN_KB: "不在知识库"}
 STATUS_EN = {"reviewed": "Reviewed", "draft": "Draft", NOT_IN_KB: "Not in the KB"}
@@ -53,12 +55,12 @@ def change(value: float | None) -> str:
     return "—" if value is None else f"{value:+.0%}"
 
 
-def clock(ms: int | None) -> str:
-    return "—" if ms is None else local_time(ms).strftime("%H:%M")
+def clock(ms: int | None, zone: tzinfo = SHOW_TZ) -> str:
+    return "—" if ms is None else local_time(ms, zone).strftime("%H:%M")
 
 
-def stamp(ms: int | None) -> str:
-    return "—" if ms is None else local_time(ms).strftime("%Y-%m-%d %H:%M")
+def stamp(ms: int | None, zone: tzinfo = SHOW_TZ) -> str:
+    return "—" if ms is None else local_time(ms, zone).strftime("%Y-%m-%d %H:%M")
 
 
 def answer_status(answer: GivenAnswer | None) -> str:
@@ -67,7 +69,7 @@ def answer_status(answer: GivenAnswer | None) -> str:
 
 def figure_rows(figures: Figures) -> list[tuple[str, str, str]]:
     """The day's figures as (Chinese label, English label, value), in reading order."""
-    peak = (f"{figures.peak_per_minute}（{clock(figures.peak_minute_ms)}）"
+    peak = (f"{figures.peak_per_minute}（{clock(figures.peak_minute_ms, figures.period.zone)}）"
             if figures.peak_minute_ms is not None else "0")
     return [
         ("直播时长（小时）", "Hours on air", f"{hours(figures.hours_on_air)}（{figures.shows}场）"),

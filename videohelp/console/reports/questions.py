@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from videohelp.console.reports.answers import AnswerFinder, GivenAnswer
 from videohelp.console.reports.figures import Figures, ItemCount
 from videohelp.console.reports.period import DateRange
-from videohelp.console.reports.status import IN_RANGE, IS_QUESTION, QUESTIONS
+from videohelp.console.reports.status import IN_RANGE, IS_QUESTION, questions_sql
 from videohelp.core.catalog import CLASS_NAMES_EN, CLASSES, Catalog
 
 UNCLASSIFIED = "未分类"
@@ -128,7 +128,7 @@ def followup_list(conn: sqlite3.Connection, period: DateRange, catalog: Catalog)
     rows: list[FollowUp] = []
     bounds = {"start": period.start_ms, "end": period.end_ms}
     for row in conn.execute(
-            f"{QUESTIONS} SELECT s.*, c.platform, c.msg_id, c.user_name_masked, c.text_masked,"
+            f"{questions_sql(period)} SELECT s.*, c.platform, c.msg_id, c.user_name_masked, c.text_masked,"
             " c.state FROM s JOIN comments c ON c.id = s.first_id WHERE s.route = 'open'", bounds):
         klass, name = _class_of(row["item"], catalog)
         rows.append(FollowUp(row["first_id"], row["received_ms"], row["platform"], row["msg_id"],

@@ -219,7 +219,8 @@ def _followup(report: Report, w: Words) -> str:
         return f'<p>{escape(w("没有待跟进的问题。", "No questions waiting."))}</p>'
     shown = rows[:FOLLOWUP_SHOWN]
     carried = w("（往日遗留）", " (earlier day)")
-    lines = [[present.stamp(r.received_ms), escape(platform_name(r.platform, w.language)),
+    zone = report.period.zone
+    lines = [[present.stamp(r.received_ms, zone), escape(platform_name(r.platform, w.language)),
               escape(r.viewer), escape(r.text), f"{escape(r.item or '')} {escape(r.item_name)}",
               str(r.asked),
               escape(w(present.STATE.get(r.state, r.state), present.STATE_EN.get(r.state, r.state))
@@ -297,7 +298,7 @@ def _letterhead(letterhead: Letterhead, title: str, number: str, report: Report,
         parts.append(f'<div class="unit">{escape(letterhead.unit)}</div>')
     parts.append(f"<h1>{escape(title)}</h1>")
     meta = [f"{w('统计时段', 'Period')}：{report.period.label()}",
-            f"{w('生成于', 'Generated')} {present.stamp(report.generated_ms)}"]
+            f"{w('生成于', 'Generated')} {present.stamp(report.generated_ms, report.period.zone)}"]
     if number:
         meta.insert(0, f"{w('编号', 'No.')}：{escape(number)}")
     parts.append(f'<p class="meta">{" ｜ ".join(meta)}</p>')

@@ -27,14 +27,15 @@ exclusive) and refer to comments as ``c``.
 
 from __future__ import annotations
 
-from videohelp.console.reports.period import day_sql
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from videohelp.console.reports.period import DateRange
 DESK_STATES = "('queued', 'on_air', 'answered', 'flagged')"
 NOT_BLOCKED = "(c.blocked = 0 AND c.state != 'blocked')"
 IS_QUESTION = f"({NOT_BLOCKED} AND (c.is_question = 1 OR c.state IN {DESK_STATES}))"
 IS_CHATTER = f"({NOT_BLOCKED} AND c.is_question = 0 AND c.state NOT IN {DESK_STATES})"
 IN_RANGE = "c.received_ms >= :start AND c.received_ms < :end"
-DAY = day_sql("c.received_ms")
 KIND = (f"CASE WHEN NOT {NOT_BLOCKED} THEN 'blocked' WHEN {IS_QUESTION} THEN 'questions'"
         f" WHEN {IS_CHATTER} THEN 'chatter' ELSE 'untriaged' END")
 
@@ -47,11 +48,11 @@ ANSWERED_ROUTES = ("on_air", "expert", "other")
 # by_expert, answer_ms, wait_ms.
 # SQLite takes the bare columns (received_ms, item) from the row holding min(id),
 # the first comment (ids follow arrival; a batch shares one received_ms).
-QUESTIONS = f"""
+QUESTIONS_SQL = """
 WITH m AS (
     SELECT c.id, coalesce(c.repeat_of, c.id) AS anchor, c.state, c.received_ms, c.item,
-           {DAY} AS day
-    FROM comments c WHERE {IN_RANGE} AND {IS_QUESTION}
+           {day} AS day
+    FROM comments c WHERE {in_range} AND {is_question}
 ), g AS (
     SELECT day, anchor, min(id) AS first_id, received_ms, item, count(*) AS asked,
            sum(state = 'flagged') > 0 AS flagged, sum(state != 'dismissed') = 0 AS dismissed
@@ -88,3 +89,9 @@ WITH m AS (
     FROM r
 )
 """
+
+
+def questions_sql(period: DateRange) -> str:
+    """The ``s`` CTE above for ``period``: its day numbers in its time zone."""
+    return QUESTIONS_SQL.format(day=period.day_sql("c.received_ms"), in_range=IN_RANGE,
+                                is_question=IS_QUESTION)
