@@ -46,7 +46,7 @@ class EngineParams:
     chatter_bias: float = 0.0        # added to the chatter score (more or fewer questions)
     answer_weight: float = 0.3       # KB answers as (weaker) training examples
     template_weight: float = 0.5     # synonyms wrapped in question templates (corpus.TEMPLATES)
-    also_weight: float = 0.0         # a phrasing's further accepted items, centroids only
+    also_weight: float = 0.5         # a phrasing's further accepted items, centroids only (dev: +0.1)
     cue_penalty: float = 0.3         # cues.py: a special item without its cue loses this much
     floor: float = 0.2               # below this a line without a question's shape is chatter
     min_confidence: float = 0.06     # below this (near uniform: nothing known) always chatter
