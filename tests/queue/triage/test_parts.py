@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from videohelp.queue.triage import segment
+from videohelp.queue.triage.corpus import examples
 from videohelp.queue.triage.features import Csr, Vectorizer
 from videohelp.queue.triage.memory import CorrectionMemory
+from videohelp.queue.triage.model import LinearModel, ModelParams
 from videohelp.queue.triage.repeats import RepeatGrouper
 
 
@@ -95,3 +97,26 @@ def test_backlog_comments_group_among_themselves_after_live_ones(engine, grouper
     fresh.add(1, old, 0)
     fresh.add(100, live, hour)
     assert fresh.add(2, old_again, 1000) is None
+
+
+def test_a_second_accepted_item_teaches_the_centroids_only(knowledge) -> None:
+    # A phrasing with two accepted items: the first is its label; the second is an
+    # example of source "also", kept though its wording is then taught for two items,
+    # and the classifier (passive-aggressive) never steps on it.
+    assert knowledge.also, "the shipped phrasings have lines with two accepted items"
+    found = examples(knowledge, also_weight=0.5)
+    also = {(e.text, e.label) for e in found if e.source == "also"}
+    assert also == set(knowledge.also)
+    labelled = {e.text for e in found if e.source == "phrasing"}
+    assert sum(text in labelled for text, _ in knowledge.also) > 0.9 * len(knowledge.also)
+    assert not any(e.source == "also" for e in examples(knowledge))  # off unless asked
+
+    vectorizer = Vectorizer.fit([["a"], ["b"]])
+    X = vectorizer.transform([["a"], ["a"], ["b"]])
+    params = ModelParams(epochs=3, centroid_weight=0.0)
+    plain = LinearModel.train(X, ["x", "y", "y"], [1, 1, 1], ["x", "y"], params)
+    skipped = LinearModel.train(X, ["x", "y", "y"], [1, 1, 1], ["x", "y"], params,
+                                centroid_only=[False, True, False])
+    a = vectorizer.vocabulary["a"]
+    assert plain.weights[a, 0] != pytest.approx(skipped.weights[a, 0])  # "a" -> y was skipped
+    assert skipped.weights[a, 0] > skipped.weights[a, 1]

@@ -56,6 +56,10 @@ class Knowledge:
     lexicon_path: Path
     phrasings: tuple[tuple[str, str], ...] = ()  # (text, item): viewer-style training lines
     studio_dir: Path | None = None  # <data dir>/triage: the studio's own lexicon files
+    # (text, item): a phrasing's further accepted items (``items[1:]``), taught to the
+    # centroids only (``examples``), so they rank among the candidates without the
+    # classifier learning to hesitate.
+    also: tuple[tuple[str, str], ...] = ()
 
     @property
     def triage_dir(self) -> Path:
@@ -76,10 +80,13 @@ class Knowledge:
         root = assets or asset_path()
         catalog = load_catalog(root / "catalog" / "business-items.csv",
                                root / "catalog" / "details")
+        phrasings = list(load_phrasings(root / "triage" / "examples", catalog))
         return cls(catalog, tuple(load_kb(root / "kb", catalog)),
                    tuple(read_lines(root / "triage" / "chatter.txt")),
                    root / "triage" / "lexicon.tsv",
-                   tuple(load_phrasings(root / "triage" / "examples", catalog)))
+                   tuple((text, items[0]) for text, items in phrasings),
+                   also=tuple((text, code) for text, items in phrasings for code in items[1:]
+                              if code != CHATTER))
 
 
     @classmethod
@@ -100,7 +107,8 @@ class Knowledge:
         except sqlite3.Error as exc:  # a database without the knowledge tables
             log.warning("triage learns from the shipped knowledge only: %s", exc)
         studio = Path(store.path).parent / "triage" if isinstance(store.path, Path) else None
-        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path, shipped.phrasings, studio)
+        return cls(catalog, kb, shipped.chatter, shipped.lexicon_path, shipped.phrasings, studio,
+                   shipped.also)
 
 
 def read_lines(path: Path) -> list[str]:
@@ -132,8 +140,9 @@ def load_kb(kb_dir: Path, catalog: Catalog) -> Iterable[KbEntry]:
             yield entry
 
 
-def load_phrasings(examples_dir: Path, catalog: Catalog) -> Iterable[tuple[str, str]]:
-    """Viewer-style training lines ``{"text", "items"}``; the first item is the label.
+def load_phrasings(examples_dir: Path, catalog: Catalog) -> Iterable[tuple[str, list[str]]]:
+    """Viewer-style training lines ``{"text", "items"}``: (text, its known items, best
+    first); ``[CHATTER]`` for ``"items": []``. The first item is the label.
 
     Written apart from the held-out evaluation set, in viewers' words (typos,
     pinyin, emoji), which the KB's tidy question variants lack.
@@ -149,9 +158,9 @@ def load_phrasings(examples_dir: Path, catalog: Catalog) -> Iterable[tuple[str, 
                 log.warning("%s:%d: unusable example (%s)", path.name, number, exc)
                 continue
             if items and items[0] in catalog:
-                yield text, items[0]
+                yield text, [code for code in items if code in catalog]
             elif not items:
-                yield text, CHATTER
+                yield text, [CHATTER]
             else:
                 log.warning("%s:%d: example for unknown item %s", path.name, number, items[0])
 
@@ -169,12 +178,14 @@ TEMPLATES = ("{}怎么办", "{}要带什么材料", "{}去哪里办", "{}要多�
 
 
 def examples(knowledge: Knowledge, answer_weight: float = 0.0,
-             template_weight: float = 0.0) -> list[Example]:
+             template_weight: float = 0.0, also_weight: float = 0.0) -> list[Example]:
     """The labelled examples from catalog, KB and chatter list (no corrections).
 
     With ``answer_weight`` > 0 the KB's answers count too, as weaker examples:
     they are in the officers' words, not the viewers', but they name the
-    item's own terms.
+    item's own terms. With ``also_weight`` > 0 a phrasing's further accepted
+    items get it as examples of source ``"also"``, which only the centroids
+    learn from (``model.LinearModel.train``).
     """
     found: list[Example] = []
     for item in knowledge.catalog.items.values():
@@ -198,6 +209,8 @@ def examples(knowledge: Knowledge, answer_weight: float = 0.0,
         found.append(Example(text, label, 1.0, "phrasing"))
     for line in knowledge.chatter:
         found.append(Example(line, CHATTER, 1.0, "chatter"))
+    if also_weight > 0:
+        found.extend(Example(text, label, also_weight, "also") for text, label in knowledge.also)
     return without_conflicts(found)
 
 
@@ -210,11 +223,13 @@ def without_conflicts(found: list[Example]) -> list[Example]:
     """
     labels: dict[str, set[str]] = {}
     for example in found:
+        if example.source == "also":
+            continue  # a second accepted item on purpose, for the centroids only
         labels.setdefault(example.text.strip().lower(), set()).add(example.label)
     conflicted = {text for text, seen in labels.items() if len(seen) > 1}
     if not conflicted:
         return found
-    kept = [e for e in found if e.source in ("name", "synonym")
+    kept = [e for e in found if e.source in ("name", "synonym", "also")
             or e.text.strip().lower() not in conflicted]
     log.info("triage: %d examples dropped, their wording is taught for two items",
              len(found) - len(kept))

@@ -46,6 +46,7 @@ class EngineParams:
     chatter_bias: float = 0.0        # added to the chatter score (more or fewer questions)
     answer_weight: float = 0.3       # KB answers as (weaker) training examples
     template_weight: float = 0.5     # synonyms wrapped in question templates (corpus.TEMPLATES)
+    also_weight: float = 0.5         # a phrasing's further accepted items, centroids only (dev: +0.1)
     cue_penalty: float = 0.3         # cues.py: a special item without its cue loses this much
     floor: float = 0.2               # below this a line without a question's shape is chatter
     min_confidence: float = 0.06     # below this (near uniform: nothing known) always chatter
@@ -132,7 +133,7 @@ class TriageEngine:
         else:
             self.classes = [CHATTER, *sorted(knowledge.catalog.items)]
             training = [e for e in examples(knowledge, params.answer_weight,
-                                            params.template_weight)
+                                            params.template_weight, params.also_weight)
                         if e.text not in exclude_texts]
             training += [Example(c.text, c.label, params.correction_weight, "correction")
                          for c in corrections if c.label in self.classes]
@@ -141,7 +142,8 @@ class TriageEngine:
             X = self.vectorizer.transform(features)
             self.model = LinearModel.train(X, [e.label for e in training],
                                            [e.weight for e in training], self.classes,
-                                           params.model)
+                                           params.model,
+                                           centroid_only=[e.source == "also" for e in training])
             self._build_answers()
             self.n_examples = len(training)
         self._chatter = self.model.index[CHATTER]
@@ -165,7 +167,8 @@ class TriageEngine:
                      *(knowledge.triage_dir / name for name in DATA_FILES)):
             if path.exists():
                 digest.update(f"{path.name}\n".encode() + path.read_bytes())
-        for example in examples(knowledge, params.answer_weight, params.template_weight):
+        for example in examples(knowledge, params.answer_weight, params.template_weight,
+                                params.also_weight):
             digest.update(f"{example.label}\t{example.weight}\t{example.text}\n".encode())
         for entry in knowledge.kb:
             digest.update(f"{entry.id}\t{entry.item}\t{entry.questions}\n".encode())

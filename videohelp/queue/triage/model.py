@@ -53,11 +53,16 @@ class LinearModel:
 
     @classmethod
     def train(cls, X: Csr, labels: Sequence[str], sample_weight: Sequence[float],
-              classes: Sequence[str], params: ModelParams = ModelParams()) -> LinearModel:
+              classes: Sequence[str], params: ModelParams = ModelParams(),
+              centroid_only: Sequence[bool] | None = None) -> LinearModel:
+        """``centroid_only`` marks examples only the centroids learn from (a
+        phrasing's second accepted item): the classifier would learn to hesitate."""
         index = {label: i for i, label in enumerate(classes)}
         y = np.array([index[label] for label in labels], dtype=np.int64)
         weights = np.asarray(sample_weight, dtype=np.float32)
-        pa = _averaged_pa(X, y, weights, len(classes), params)
+        skip = (np.zeros(len(y), dtype=bool) if centroid_only is None
+                else np.asarray(centroid_only, dtype=bool))
+        pa = _averaged_pa(X, y, weights, len(classes), params, skip)
         return cls(classes, pa + params.centroid_weight * _centroids(X, y, weights, len(classes)))
 
     def scores(self, X: Csr) -> np.ndarray:
@@ -99,7 +104,7 @@ def _centroids(X: Csr, y: np.ndarray, weights: np.ndarray, n_classes: int) -> np
 
 
 def _averaged_pa(X: Csr, y: np.ndarray, weights: np.ndarray, n_classes: int,
-                 params: ModelParams) -> np.ndarray:
+                 params: ModelParams, skip: np.ndarray) -> np.ndarray:
     """Averaged multi-class PA-I: per example, raise the true class, lower the best rival."""
     current = np.zeros((X.n_cols, n_classes), dtype=np.float32)
     accumulated = np.zeros_like(current)  # sum of t * update, for the running average
@@ -110,7 +115,7 @@ def _averaged_pa(X: Csr, y: np.ndarray, weights: np.ndarray, n_classes: int,
         for i in rng.permutation(X.n_rows):
             lo, hi = indptr[i], indptr[i + 1]
             t += 1
-            if lo == hi:
+            if lo == hi or skip[i]:
                 continue
             cols, values = indices[lo:hi], data[lo:hi]
             scores = values @ current[cols]
