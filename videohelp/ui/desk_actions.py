@@ -277,10 +277,11 @@ class DeskActions:
 
     def open_review(self: MainWindow) -> QWidget:
         """Open the daily review for today (a window of its own, closed with the desk)."""
+        from videohelp.console.reports.job import report_jobs
         from videohelp.console.reports.letterhead import Letterhead
         from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
 
-        dialog = ReportDialog(self.session.paths.database, parent=self,
+        dialog = ReportDialog(report_jobs(self.session.paths.database), parent=self,
                               letterhead=Letterhead.from_settings(self.session.settings))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from videohelp.console.knowledge_service import KnowledgeService
 from videohelp.console.session import ShowSession
 from videohelp.core.catalog import Catalog
 from videohelp.queue.comments import State, StoredComment
@@ -132,7 +133,9 @@ class MainWindow(DeskActions, QMainWindow):
             self.queue_view.setColumnWidth(column, width)
         self.queue_view.setMinimumWidth(260)
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
-        self.answers = AnswerPanel(self._open_knowledge_base(), self.model.catalog)
+        # The knowledge base on its own thread: the answers and the knowledge dock ask it.
+        self.knowledge = KnowledgeService.for_session(session, parent=self)
+        self.answers = AnswerPanel(self.knowledge, self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
         self.next_monitor = NextMonitor()
         self.program_monitor = ProgramMonitor()
@@ -169,10 +172,7 @@ class MainWindow(DeskActions, QMainWindow):
             # sits above the expert group at the side, leaving the feed its height.
             self.splitDockWidget(self.docks["answers"], self.docks["preview"], Qt.Orientation.Vertical)
             self.splitDockWidget(self.docks["preview"], self.docks["answers"], Qt.Orientation.Vertical)
-        self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
-                                            regulations_dir=session.settings["kb.regulations_dir"],
-                                            studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
-                                            parent=self)
+        self.knowledge_dock = KnowledgeDock(self.knowledge, actor=session.options.actor, parent=self)
         self.knowledge_dock.setObjectName("dock-knowledge")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.knowledge_dock)
         self.docks["knowledge"] = self.knowledge_dock
@@ -303,17 +303,6 @@ class MainWindow(DeskActions, QMainWindow):
     def notify(self, text: str, kind: str = "ok", seconds: float | None = None) -> None:
         """Tell the operator what an action did, in the banner beside the program's buttons."""
         self.banner.show_message(text, kind, seconds)
-
-    def _open_knowledge_base(self):
-        import sqlite3
-
-        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
-
-        try:
-            return KnowledgeBase.open(self.session.paths.database)
-        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
-            log.error("knowledge base unavailable: %s", exc)
-            return None
 
     def _rundown(self) -> RundownPanel:
         try:
@@ -458,8 +447,7 @@ class MainWindow(DeskActions, QMainWindow):
                     self.saveState(), self.saveGeometry())
         self.knowledge_dock.shutdown()
         self.return_monitor.shutdown()
-        if self.answers.kb is not None:
-            self.answers.kb.close()
+        self.knowledge.close()
         super().closeEvent(event)
 
 
