@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from videohelp.console.knowledge_service import KnowledgeService
@@ -29,7 +30,7 @@ def _answered(app: QApplication, dialog: ReviewDialog, timeout_s: float = 30.0) 
     while dialog.busy:
         if time.monotonic() > deadline:
             raise TimeoutError("the knowledge service did not answer")
-        app.processEvents()
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
 
 def main() -> None:
@@ -50,7 +51,7 @@ def main() -> None:
         kb.close()
         service = KnowledgeService(Path(folder) / "bench.sqlite3")
         while not service.is_open:
-            app.processEvents()
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         started = time.perf_counter()
         dialog = ReviewDialog(service, "bench")
         _answered(app, dialog)

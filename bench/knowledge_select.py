@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from videohelp.console.knowledge_service import KnowledgeService
@@ -51,7 +52,7 @@ def _wait(app: QApplication, ready, timeout_s: float = 30.0) -> None:
     while not ready():
         if time.monotonic() > deadline:
             raise TimeoutError("no answer from the knowledge service")
-        app.processEvents()
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
 
 def before(database: Path, codes: list[str]) -> tuple[float, int]:

@@ -91,7 +91,7 @@ class DeskActions:
             log.warning("next card preview failed: %s", exc)
             self.next_monitor.show_card(None)
             return
-        self.next_monitor.show_card(card, card_name("qa") + " · " + comment.text_masked)
+        self.next_monitor.show_card(card, lambda: card_name("qa") + " · " + comment.text_masked)
 
     def _select_in_queue(self: MainWindow, row: int) -> None:
         self.queue_view.selectRow(row)
