@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The GUI thread's share of browsing the knowledge base: before and after the service.
+"""The GUI thread and the knowledge base: browsing, and a save while the base is locked.
 
 Selects each of the 108 business items in turn (the entry table's filter) and then each
 entry of the first 20 items (the editor's detail), two ways over the same seeded file:
@@ -8,23 +8,30 @@ entry of the first 20 items (the editor's detail), two ways over the same seeded
 - now: ``KnowledgeView`` asking ``KnowledgeService``; the GUI thread only sends requests
   and applies answers, the SQL runs on the service's thread.
 
-Prints the GUI thread's CPU time per selection (``time.thread_time``, less sensitive to the
-shared machine than wall time) both ways, and whether the goal is met: the GUI thread
-spends under half the time it did, since the reads left it. "Now" counts what the GUI
-thread does for a selection: the call that sends the request, and the delivery of each
-answer (the slot that applies it to the models and editors); not the bench's own waiting.
+Prints the GUI thread's CPU time per selection (``time.thread_time``) both ways: "before"
+is the SQL alone, "now" what the GUI thread does (the call that sends the request and the
+delivery of each answer to the models and editors), for information.
+
+Then the figure with a goal: an entry saved while another program holds the database's
+write lock for 1 s (the pipeline's writer in a long transaction, a ``kb import``). Before,
+the save waited for the lock on the GUI thread; now the GUI thread's longest stall (the
+largest gap between 10 ms timer ticks while the save is under way) must stay under 50 ms.
 
 Usage: ``QT_QPA_PLATFORM=offscreen python bench/knowledge_select.py``
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import sqlite3
 import tempfile
+import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from videohelp.console.knowledge_service import KnowledgeService
@@ -105,6 +112,68 @@ def now(app: QApplication, database: Path, codes: list[str]) -> tuple[float, int
     return spent, count
 
 
+LOCK_S = 1.0
+STALL_GOAL_MS = 50.0
+
+
+def _hold_lock(database: Path, held: threading.Event) -> None:
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    held.set()
+    time.sleep(LOCK_S)
+    other.execute("ROLLBACK")
+    other.close()
+
+
+def locked_save_before(database: Path) -> float:
+    """Seconds the calling (GUI) thread waited in ``KnowledgeBase.save``."""
+    kb = KnowledgeBase.open(database)
+    entry = kb.entries(item="DL03")[0]
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(database, held))
+    holder.start()
+    held.wait()
+    started = time.perf_counter()
+    kb.save(replace(entry, short_answer=entry.short_answer + "。"), actor="bench")
+    waited = time.perf_counter() - started
+    holder.join()
+    kb.close()
+    return waited
+
+
+def locked_save_now(app: QApplication, database: Path) -> tuple[float, float]:
+    """(longest gap between 10 ms ticks, seconds until the save was shown) with the service."""
+    service = KnowledgeService(database)
+    _wait(app, lambda: service.is_open)
+    view = KnowledgeView(service)
+    view.select_item("DL03")
+    _wait(app, view.idle)
+    view.table.selectRow(0)
+    _wait(app, view.idle)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(database, held))
+    holder.start()
+    held.wait()
+    saved: list[float] = []
+    view.editor.saved.connect(lambda _entry: saved.append(time.perf_counter()))
+    view.editor.short_answer.setText(view.editor.short_answer.text() + "！")
+    timer.start()
+    started = time.perf_counter()
+    ticks.append(started)
+    view.editor.save()
+    _wait(app, lambda: bool(saved))
+    timer.stop()
+    holder.join()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    view.shutdown()
+    service.close()
+    return max(gaps, default=0.0), saved[0] - started
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
@@ -118,8 +187,17 @@ def main() -> None:
           f"({old_count} selections, SQL on the GUI thread); now {new / new_count * 1000:.2f} ms "
           f"({new_count}, SQL on the service's thread)")
     print(f"load: {os.getloadavg()[0]:.1f}")
-    met = new / new_count < 0.5 * old / old_count
-    print("goal (under half the GUI thread's time per selection):", "met" if met else "NOT met")
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.sqlite3"
+        KnowledgeBase.open(database).close()
+        waited = locked_save_before(database)
+        stall, shown = locked_save_now(app, database)
+    print(f"save while another program holds the write lock {LOCK_S:.1f} s: before, the GUI thread "
+          f"waited {waited * 1000:.0f} ms; now its longest stall is {stall * 1000:.1f} ms "
+          f"(the save shown after {shown * 1000:.0f} ms)")
+    met = stall * 1000 < STALL_GOAL_MS
+    print(f"goal (GUI thread's longest stall under {STALL_GOAL_MS:.0f} ms during a locked save):",
+          "met" if met else "NOT met")
 
 
 if __name__ == "__main__":
