@@ -242,19 +242,17 @@ class KnowledgeService(QObject):
         return [entries[entry_id] for entry_id in ids if entry_id in entries]
 
     def close(self) -> None:
-        """Close the base on its thread and end the thread; later requests fail as closed."""
+        """End the worker thread, then close the base; later requests fail as closed."""
         executor, self._executor = self._executor, None
         if executor is None:
             return
         self._snapshot_timer.stop()
-
-        def closing() -> None:
-            if self._kb is not None:
-                self._kb.close()
-                self._kb = None
-
-        executor.submit(closing)
+        # Requests not started are dropped; the one running ends first. Then the worker is
+        # gone, so closing its connection here cannot race with it.
         executor.shutdown(wait=True, cancel_futures=True)
+        kb, self._kb = self._kb, None
+        if kb is not None:
+            kb.close()
         log.info("knowledge service closed")
 
     def submit(self, func: Callable[..., Any], *args: Any) -> int:
