@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
@@ -30,6 +31,7 @@ from videohelp.core.catalog import CLASSES, Catalog
 from videohelp.core.kb_types import AMENDED_MARK, Entry
 
 CLASS_ROLE = Qt.ItemDataRole.UserRole + 1
+CHANGE_DELAY_MS = 150
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -160,6 +162,12 @@ class KnowledgeTableModel(QAbstractTableModel):
         self._decisions: dict[str, str] = {}  # standing review decisions (retire, needs_expert)
         self._headers: dict[str, str] = {}
         self.retranslate()
+        # A change read once per burst: a review pass changes an entry every key, and a
+        # read of every row after each one doubled a decision's time behind the dialog.
+        self._change_timer = QTimer(self)
+        self._change_timer.setSingleShot(True)
+        self._change_timer.setInterval(CHANGE_DELAY_MS)
+        self._change_timer.timeout.connect(self.refresh)
         service.entriesListed.connect(self._listed)
         service.failed.connect(self._failed)
         service.changed.connect(self._on_changed)
@@ -181,6 +189,7 @@ class KnowledgeTableModel(QAbstractTableModel):
                              (self.service.changed, self._on_changed)):
             with contextlib.suppress(RuntimeError, TypeError):  # already gone
                 signal.disconnect(slot)
+        self._change_timer.stop()
         self.pending = None
 
     # -- filter -------------------------------------------------------------------------
@@ -194,10 +203,16 @@ class KnowledgeTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read the filter's entries again; they replace the rows when they arrive."""
+        self._change_timer.stop()
         self.pending = self.service.entries(self.klass, self.item, self.query)
 
+    @property
+    def busy(self) -> bool:
+        """A read is under way or due (after a change)."""
+        return self.pending is not None or self._change_timer.isActive()
+
     def _on_changed(self, _entry_id: str | None) -> None:
-        self.refresh()  # a new entry may belong to what is shown; counts and decisions move
+        self._change_timer.start()  # a new entry may belong to what is shown; counts move
 
     def _failed(self, request: int, failure: KnowledgeFailure) -> None:
         if request == self.pending:

@@ -174,8 +174,8 @@ class KnowledgeView(QWidget):
 
     def idle(self) -> bool:
         """No request of the view is waiting for its answer (tests wait for this)."""
-        parts = (self.model, self.tree_model, self.editor, self.item_editor, self.auto_answers)
-        return all(part.pending is None for part in parts) and not self.editor.busy
+        parts = (self.tree_model, self.editor, self.item_editor, self.auto_answers)
+        return all(part.pending is None for part in parts) and not self.model.busy
 
     def _say_failure(self, text: str) -> None:
         self.rt.show(self.editor.message.setText, text, key=self.editor.message)
