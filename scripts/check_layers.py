@@ -4,6 +4,8 @@
 ``core``, ``console``, ``queue`` and ``streaming`` may use QtCore and QtGui
 (models, signals, off-screen rendering) but never QtWidgets or ``videohelp.ui``:
 they must run headless in ``videohelp serve`` and stay testable without a desk.
+And ``ui`` never imports sqlite3 or the modules that query the database: widgets ask
+the knowledge service (console/knowledge_service.py) and the session.
 
 The direction of dependency between the packages and the absence of import
 cycles are import-linter contracts in pyproject.toml (``[tool.importlinter]``);
@@ -31,6 +33,12 @@ FORBIDDEN = (
 )
 
 
+# Widgets never touch SQLite (also an import-linter contract; checked here from the source
+# too, so a lazy import inside a function is caught whatever the graph includes).
+UI_FORBIDDEN = ("sqlite3", "sqlite_utils", "videohelp.core.store", "videohelp.core.knowledge",
+                "videohelp.core.kb_search", "videohelp.queue.answering.review")
+
+
 def _imports(tree: ast.AST) -> list[tuple[int, list[str]]]:
     """Each import statement as (line, every dotted name it could bring in)."""
     found: list[tuple[int, list[str]]] = []
@@ -43,8 +51,8 @@ def _imports(tree: ast.AST) -> list[tuple[int, list[str]]]:
     return found
 
 
-def _forbidden(name: str) -> bool:
-    return any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
+def _forbidden(name: str, forbidden: tuple[str, ...] = FORBIDDEN) -> bool:
+    return any(name == bad or name.startswith(bad + ".") for bad in forbidden)
 
 
 def violations(root: Path = ROOT) -> list[str]:
@@ -57,6 +65,13 @@ def violations(root: Path = ROOT) -> list[str]:
                 bad = [name for name in names if _forbidden(name)]
                 if bad:
                     found.append(f"{path.relative_to(root.parent)}:{lineno}: imports {bad[0]}")
+    for path in sorted((root / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for lineno, names in _imports(tree):
+            bad = [name for name in names if _forbidden(name, UI_FORBIDDEN)]
+            if bad:
+                found.append(f"{path.relative_to(root.parent)}:{lineno}: a widget imports {bad[0]} "
+                             "(ask console/knowledge_service.py)")
     return found
 
 

@@ -8,6 +8,8 @@ from videohelp.core.knowledge import KnowledgeBase
 from videohelp.queue.comments import State, StoredComment
 from videohelp.ui.answer_panel import AnswerPanel
 
+from .knowledge_support import open_service
+
 
 def _comment(item: str) -> StoredComment:
     return StoredComment(id=1, platform="douyin", msg_id="m1", user_id="u1", user_name="观众",
@@ -19,8 +21,9 @@ def _comment(item: str) -> StoredComment:
 def test_answers_show_their_item_and_another_items_answers_are_flagged(qtbot, tmp_path: Path
                                                                       ) -> None:
     kb = KnowledgeBase.open(tmp_path / "videohelp.db")
+    service = open_service(qtbot, tmp_path / "videohelp.db")
     try:
-        panel = AnswerPanel(kb)
+        panel = AnswerPanel(service)
         qtbot.addWidget(panel)
         renewal = [e.id for e in kb.entries(item="DL03")][:2]
         lost = [e.id for e in kb.entries(item="DL06")][:1]
@@ -34,4 +37,5 @@ def test_answers_show_their_item_and_another_items_answers_are_flagged(qtbot, tm
         assert not panel.elsewhere.isHidden()
         assert "DL06" in panel.elsewhere.text() and "DL03" not in panel.elsewhere.text()
     finally:
+        service.close()
         kb.close()

@@ -10,6 +10,8 @@ from tests.queue.answering.support import ANSWERED_QUESTION, prepare, running_se
 from videohelp.core.knowledge import KnowledgeBase
 from videohelp.ui.knowledge_view import KnowledgeView
 
+from .knowledge_support import open_service, settle
+
 
 def test_w_marks_the_selected_automatic_answer_wrong_and_withdraws_its_entry(
         tmp_path: Path, qloop, qtbot) -> None:
@@ -22,11 +24,13 @@ def test_w_marks_the_selected_automatic_answer_wrong_and_withdraws_its_entry(
             return str(body["answer"]["id"])
     given = qloop.run_until_complete(asked())
 
-    kb = KnowledgeBase.open(paths.database)
-    view = KnowledgeView(kb, actor="王警官")
+    kb = KnowledgeBase.open(paths.database)  # the test's own connection, to check the store
+    service = open_service(qtbot, paths.database)
+    view = KnowledgeView(service, actor="王警官")
     qtbot.addWidget(view)
     view.resize(1400, 700)
     view.show()
+    settle(qtbot, view)
     try:
         view.tabs.setCurrentWidget(view.auto_answers)
         panel = view.auto_answers
@@ -36,12 +40,13 @@ def test_w_marks_the_selected_automatic_answer_wrong_and_withdraws_its_entry(
         assert (row.entry_id, row.wrong) == (given, False)
         assert "浙A***45" in row.question and "浙A12345" not in row.question
         changed: list[str | None] = []
-        kb.add_listener(changed.append)
+        service.changed.connect(changed.append)
         panel.table.selectRow(0)
         panel.table.setFocus()
-        with qtbot.waitSignal(panel.withdrawn, timeout=2000) as blocker:
+        with qtbot.waitSignal(panel.withdrawn, timeout=5000) as blocker:
             qtbot.keyClick(panel.table, Qt.Key.Key_W)
         assert blocker.args == [given] and changed == [given]
+        settle(qtbot, view)
         assert panel.model.rows[0].wrong
         status = panel.model.index(0, panel.model.COLUMNS.index("status")).data()
         assert status in ("Wrong: withdrawn", "答错·已撤回")
@@ -51,4 +56,5 @@ def test_w_marks_the_selected_automatic_answer_wrong_and_withdraws_its_entry(
         view.grab().save(str(tmp_path / "auto-answers.png"))
     finally:
         view.shutdown()
+        service.close()
         kb.close()

@@ -19,6 +19,8 @@ from videohelp.ui.expert_panel import ExpertDock, attach_expert_dock
 from videohelp.ui.main_window import MainWindow
 from videohelp.ui.queue_model import QuestionQueueModel
 
+from .knowledge_support import open_dock, settle
+
 CODE = "DL03"
 OLD_NAME = default_catalog()[CODE].name_zh  # 驾驶证期满换证
 NEW_NAME = "驾驶证到期换新证"
@@ -81,7 +83,7 @@ def item_texts(window: MainWindow, dock: ExpertDock) -> dict[str, str]:
 
 
 def test_a_rename_saved_in_the_knowledge_dock_renames_the_item_across_the_desk(
-        desk, qloop, run_until_signal) -> None:
+        desk, qloop, qtbot, run_until_signal) -> None:
     window, dock = desk
     session = window.session
     ask(qloop, window, "k1")
@@ -96,15 +98,16 @@ def test_a_rename_saved_in_the_knowledge_dock_renames_the_item_across_the_desk(
     assert before["feed"] == f"驾驶证 · {CODE} {OLD_NAME} (93%)"
     old_card = session.qa_card(window.model.comment_at(0), "", CODE)
 
-    view = window.knowledge_dock.open_base()
+    view = open_dock(qtbot, window)
     view.select_item(CODE)
+    settle(qtbot, view)
     editor = view.item_editor
     editor.name_zh.setText(NEW_NAME)
     editor.note.setText("the client renamed it")
     (catalog,) = run_until_signal(session.catalogChanged, editor.save_button.click)
 
     assert catalog[CODE].name_zh == NEW_NAME
-    assert view.kb.catalog_store.version(CODE) == 2  # saved through the store, versioned
+    assert view.item_editor.version == 2  # saved through the store, versioned
     after = item_texts(window, dock)
     for part, text in after.items():
         assert NEW_NAME in text and OLD_NAME not in text, (part, text)
@@ -116,13 +119,15 @@ def test_a_rename_saved_in_the_knowledge_dock_renames_the_item_across_the_desk(
     new_card = session.qa_card(window.model.comment_at(0), "", CODE)
     assert session.renderer.item(CODE).name_zh == NEW_NAME
     assert not (new_card.rgba == old_card.rgba).all()
+    settle(qtbot, view)
     assert NEW_NAME in view.tree_model.index_of_item(CODE).data()
 
 
 def test_after_a_restart_the_desk_names_items_as_edited(qloop, qtbot, data_dir, run_until_signal) -> None:
     window, dock = open_desk(qloop, qtbot, data_dir)
-    view = window.knowledge_dock.open_base()
+    view = open_dock(qtbot, window)
     view.select_item(CODE)
+    settle(qtbot, view)
     view.item_editor.name_zh.setText(NEW_NAME)
     run_until_signal(window.session.catalogChanged, view.item_editor.save_button.click)
     close_desk(qloop, window, dock)

@@ -81,9 +81,9 @@ def test_the_common_path_takes_four_keys_for_a_draft_answer(make_desk, qloop, qt
     assert card.data["answer"] == entry.short_answer
     assert card.data["item"] == entry.item
     assert on_air.state == State.ON_AIR
-    if not desk.answers.kb.on_air_counts():  # counted on the writer thread just after the take
-        run_until_signal(desk.session.answerAired)
-    assert desk.answers.kb.on_air_counts().get(entry.id) == 1  # the airing is counted
+    if not desk.knowledge.call(lambda kb: kb.on_air_counts()):  # counted on the writer thread
+        run_until_signal(desk.session.answerAired)                # just after the take
+    assert desk.knowledge.call(lambda kb: kb.on_air_counts()).get(entry.id) == 1  # counted
     (cleared,) = run_until_signal(desk.session.onAirChanged,
                                   lambda: qtbot.keyClick(desk.queue_view, Qt.Key.Key_A))
     keys += 1

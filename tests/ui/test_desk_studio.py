@@ -128,10 +128,10 @@ def _stored(cid: int, state: State):
 def test_core_path_with_a_reviewed_answer_is_three_keys(desk, qloop, qtbot, run_until_signal) -> None:
     (triaged,) = _ask(qloop, run_until_signal, desk, "驾照丢了怎么补办啊")
     _review_all(desk, triaged.item)
-    desk.answers.kb.close()
-    desk.answers.kb = KnowledgeBase.open(desk.session.paths.database)
     desk.queue_view.setFocus()
     qtbot.keyClick(desk.queue_view, Qt.Key.Key_N)  # 1
+    # Reviewed through another connection: the answer panel's fresh read (not its snapshot).
+    qtbot.waitUntil(lambda: not desk.answers.busy, timeout=5000)
     entry = desk.answers.current_entry()
     assert entry is not None and not entry.is_draft
     # The selected question is highlighted in the queue and the feed, and previewed.

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.console.reports.builder import build_history, write
 from tests.loop_support import spin_until
 from tests.ui.desk_support import desk_with_expert_dock
+from videohelp.console.reports.job import report_jobs
 from videohelp.console.seat_client import SeatLink
 from videohelp.core import seats
 from videohelp.core.store import Store
@@ -30,6 +31,7 @@ from videohelp.ui.knowledge_model import CODE_ROLE
 from videohelp.ui.main_window import MainWindow
 from videohelp.ui.report_view import ReportDialog
 
+from .knowledge_support import open_dock, settle
 from .language_support import Phrases, ui_texts
 
 EDITED_ANSWER = "驾驶证到期可在交管12123上办理换证（主持人改）"
@@ -137,7 +139,7 @@ def test_every_panel_switches_language_at_once_and_keeps_its_state(desk, expert,
     # -- the program: a question on air; the answer panel with a chosen, edited, pinned answer --
     _select(window, aired.id)
     run_until_signal(session.onAirChanged, lambda: window.take_selected(question_only=True))
-    entries = window.answers.kb.entries(item="DL03")[:2]
+    entries = window.knowledge.call(lambda kb: kb.entries(item="DL03"))[:2]
     assert len(entries) == 2
     window.answers.show_comment(aired, [entry.id for entry in entries], show_personal=True)
     window.answers.choose(2)
@@ -147,9 +149,11 @@ def test_every_panel_switches_language_at_once_and_keeps_its_state(desk, expert,
     window.filter_bar.questions_only.setChecked(True)
 
     # -- the knowledge base: an entry and an item being edited, a message showing --------------
-    view = window.knowledge_dock.open_base()
+    view = open_dock(qtbot, window)
     view.select_item("DL03")
+    settle(qtbot, view)
     assert view.select_entry(entries[1].id)
+    settle(qtbot, view)
     view.editor.short_answer.setText("未保存的修改")
     view.item_editor.note.setText("观众新说法")
     view.editor.name.setText("")
@@ -253,7 +257,7 @@ def test_the_daily_review_switches_language_and_keeps_the_edited_script(english,
                                                                         phrases) -> None:
     database = tmp_path / "videohelp.sqlite3"
     write(build_history(date(2024, 5, 1), 7), database).close()
-    dialog = ReportDialog(database, day=date(2024, 5, 6))
+    dialog = ReportDialog(report_jobs(database), day=date(2024, 5, 6))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.compute()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from tests.console.reports.builder import build_history, write
 from videohelp.console.reports import present
 from videohelp.console.reports.build import build_report
-from videohelp.console.reports.job import ReportJob
+from videohelp.console.reports.job import ReportJob, report_jobs
 from videohelp.console.reports.period import DateRange
 from videohelp.core.store import Store
 from videohelp.ui.report_view import ReportDialog
@@ -28,7 +28,7 @@ def database(tmp_path_factory) -> Path:
 
 
 def test_the_review_is_computed_off_the_main_thread_and_shown(qtbot, database, tmp_path) -> None:
-    dialog = ReportDialog(database, day=DAY)
+    dialog = ReportDialog(report_jobs(database), day=DAY)
     qtbot.addWidget(dialog)
     dialog.show()
     threads = []
@@ -109,7 +109,7 @@ def test_a_job_can_be_cancelled_and_failures_are_reported(qtbot, database, tmp_p
 def test_backwards_dates_are_refused_in_the_dialog(qtbot, database) -> None:
     from PySide6.QtCore import QDate
 
-    dialog = ReportDialog(database, day=DAY)
+    dialog = ReportDialog(report_jobs(database), day=DAY)
     qtbot.addWidget(dialog)
     dialog.last_edit.setDate(QDate(2024, 5, 1))
     dialog.compute()
@@ -154,7 +154,7 @@ def test_the_review_counts_the_days_of_the_show_time_zone(qtbot, tmp_path) -> No
     store = Store(database)
     _question(store, 1, _ms(LONDON, 2024, 7, 1, 23, 30))
     store.close()
-    dialog = ReportDialog(database, day=date(2024, 7, 1), zone=LONDON)
+    dialog = ReportDialog(report_jobs(database), day=date(2024, 7, 1), zone=LONDON)
     qtbot.addWidget(dialog)
     assert dialog.period().zone is LONDON
     dialog.compute()

@@ -93,10 +93,19 @@ def seat_message(request: Request) -> dict[str, Any]:
     return message
 
 
-class RemoteKnowledge:
-    """The suggested answers the console sent, as the answer panel reads a knowledge base."""
+class RemoteKnowledge(QObject):
+    """The suggested answers the console sent, read as the answer panel reads the studio's
+    ``KnowledgeService``: ``cached`` gives them at once; there is no fresh read to follow
+    (the console sent them as it has them now), so ``suggestions`` starts none.
 
-    def __init__(self) -> None:
+    Signals (the service's, never emitted here): suggestionsReady(int, object), failed(int, object).
+    """
+
+    suggestionsReady = Signal(int, object)
+    failed = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.entries: dict[str, Entry] = {}
 
     def add(self, suggestions: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -104,11 +113,12 @@ class RemoteKnowledge:
         self.entries.update((entry.id, entry) for entry in entries)
         return tuple(entry.id for entry in entries)
 
-    def get(self, entry_id: str) -> Entry:
-        return self.entries[entry_id]
+    def cached(self, ids: tuple[str, ...] | list[str]) -> list[Entry] | None:
+        return [self.entries[entry_id] for entry_id in ids if entry_id in self.entries]
 
-    def retired_ids(self) -> set[str]:
-        return set()  # the console never suggests a retired entry
+    def suggestions(self, ids: tuple[str, ...] | list[str]) -> int | None:
+        del ids
+        return None  # nothing pending: what the console sent is what there is
 
     def close(self) -> None:
         pass
@@ -180,7 +190,8 @@ class RemoteDeskSession(QObject):
     def experts_online(self) -> int:
         return sum(role == "expert" for role in self.hub.online.values())
 
-    def open_knowledge(self) -> RemoteKnowledge:
+    def open_knowledge(self, parent: QObject | None = None) -> RemoteKnowledge:
+        del parent  # made with the session: the suggestions outlive a window
         return self.knowledge
 
     def suggested_answers(self, comment: StoredComment) -> tuple[tuple[str, ...], str | None]:

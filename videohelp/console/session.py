@@ -188,15 +188,12 @@ class ShowSession(QObject):
             return (), comment.item
         return tuple(decision.answers), decision.item or comment.item
 
-    def open_knowledge(self) -> Any:
-        """The studio's knowledge base for the answer panel (None: the desk runs without)."""
-        from videohelp.core.knowledge import KnowledgeBase, KnowledgeError
+    def open_knowledge(self, parent: QObject | None = None) -> Any:
+        """The studio's knowledge base for the desk's answer panel and knowledge dock: a
+        ``KnowledgeService`` on its own thread (widgets never touch SQLite)."""
+        from videohelp.console.knowledge_service import KnowledgeService
 
-        try:
-            return KnowledgeBase.open(self.paths.database)
-        except (sqlite3.Error, KnowledgeError, OSError) as exc:  # the desk runs without suggestions
-            log.error("knowledge base unavailable: %s", exc)
-            return None
+        return KnowledgeService.for_settings(self.paths.database, self.settings, parent=parent)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future:
         """Run a desk action in the background, keeping a reference until it ends."""

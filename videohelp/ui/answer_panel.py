@@ -6,6 +6,12 @@ on-air answer can be edited before air (the original stays shown); answers
 can be pinned and go back on screen with one key. A language change
 re-words everything shown and keeps the question, the chosen answer and its
 edited text.
+
+The entries come from the knowledge service, never from SQLite here: a selection
+shows them at once from the service's snapshot of live entries (read on its worker
+after every change) and asks for a fresh read; that read's answer replaces what is
+shown if it differs and is still the latest request (a late answer for a question no
+longer selected is dropped).
 """
 
 from __future__ import annotations
@@ -30,8 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from videohelp.console.desk_session import KnowledgeLookup
+from videohelp.console.knowledge_service import KnowledgeFailure
+from videohelp.console.knowledge_work import Suggestions
 from videohelp.core.catalog import Catalog, default_catalog
-from videohelp.core.knowledge import SHORT_ANSWER_MAX, Entry, KnowledgeBase, KnowledgeError
+from videohelp.core.kb_types import SHORT_ANSWER_MAX, Entry
 from videohelp.queue.comments import StoredComment
 from videohelp.ui.i18n import Retranslator
 
@@ -92,10 +101,14 @@ class AnswerPanel(QWidget):
     pinnedTake = Signal(object)
     changed = Signal()
 
-    def __init__(self, kb: KnowledgeBase | None, catalog: Catalog | None = None,
+    def __init__(self, knowledge: KnowledgeLookup | None, catalog: Catalog | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.knowledge = knowledge
+        self.pending: int | None = None  # the latest fresh read of the suggestions
+        if knowledge is not None:
+            knowledge.suggestionsReady.connect(self._fresh)
+            knowledge.failed.connect(self._failed)
         self.catalog = catalog or default_catalog()
         self.comment: StoredComment | None = None
         self.show_personal = False
@@ -177,16 +190,32 @@ class AnswerPanel(QWidget):
                      *, show_personal: bool = False) -> None:
         """Show ``comment`` with the knowledge entries ``answer_ids`` (best first)."""
         self.comment, self.show_personal = comment, show_personal
-        self.entries = []
-        # Triage learnt its answers at start; one retired since then is not offered.
-        retired = self.kb.retired_ids() if self.kb is not None and answer_ids else set()
+        ids = tuple(answer_ids)
+        # Triage learnt its answers at start; one retired since then is not in the snapshot.
+        cached = self.knowledge.cached(ids) if self.knowledge is not None and ids else None
+        self._show_entries(cached or [])
+        self.pending = self.knowledge.suggestions(ids) if self.knowledge is not None and ids else None
+
+    @property
+    def busy(self) -> bool:
+        return self.pending is not None
+
+    def _fresh(self, request: int, found: Suggestions) -> None:
+        if request != self.pending:
+            return  # a question no longer selected (or an older read of this one)
+        self.pending = None
+        if [(e.id, e.version) for e in found.entries] != [(e.id, e.version) for e in self.entries]:
+            self._show_entries(found.entries)
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request == self.pending:
+            self.pending = None
+            log.warning("suggested answers not read again: %s", failure)
+
+    def _show_entries(self, entries: list[Entry]) -> None:
+        comment = self.comment
+        self.entries = list(entries)
         self.suggestions.blockSignals(True)
-        for entry_id in answer_ids:
-            try:
-                if self.kb is not None and entry_id not in retired:
-                    self.entries.append(self.kb.get(entry_id))
-            except (KnowledgeError, KeyError) as exc:
-                log.warning("suggested answer %s unavailable: %s", entry_id, exc)
         self.suggestions.clear()
         for _entry in self.entries:
             QListWidgetItem(self.suggestions)
@@ -413,13 +442,11 @@ class AnswerPanel(QWidget):
         return restored
 
     def _entry_or_none(self, entry_id: object) -> Entry | None:
-        if not isinstance(entry_id, str) or self.kb is None:
+        """A saved draft's or pin's entry, if the knowledge base still has it live."""
+        if not isinstance(entry_id, str) or self.knowledge is None:
             return None
-        try:
-            return self.kb.get(entry_id)
-        except (KnowledgeError, KeyError):
-            return None
-
+        found = self.knowledge.cached((entry_id,))
+        return found[0] if found else None
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

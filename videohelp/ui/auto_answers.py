@@ -4,7 +4,8 @@ The newest answers the 24-hour service gave (question as stored, masked; the
 answer given; the entry; how sure it was). W (or the button) marks the
 selected one wrong: its entry is withdrawn from automatic use at once and
 stays so until a later version of it is reviewed (the entry editor's review).
-Reads and writes go through ``AnswerReview`` (queue/answering/review.py).
+Reads and writes are requests to the knowledge service, which runs ``AnswerReview``
+(queue/answering/review.py) on its worker; the answers come back by signal.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
 from videohelp.queue.answering.log import GivenAnswer
-from videohelp.queue.answering.review import AnswerReview
 from videohelp.ui.i18n import Retranslator
 
 log = logging.getLogger(__name__)
@@ -110,10 +111,16 @@ class AutoAnswersPanel(QWidget):
 
     withdrawn = Signal(str)
 
-    def __init__(self, review: AnswerReview, actor: Callable[[], str] | str = "desk",
+    def __init__(self, service: KnowledgeService, actor: Callable[[], str] | str = "desk",
                  parent: QWidget | None = None, refresh_ms: int = 10_000) -> None:
         super().__init__(parent)
-        self.review = review
+        self.service = service
+        self.pending: int | None = None  # the latest read
+        self.marking: int | None = None  # the "wrong answer" under way
+        self._keep_status = False  # "withdrawn" stays on screen over the next read's count
+        service.answersLoaded.connect(self._loaded)
+        service.answerWithdrawn.connect(self._withdrawn)
+        service.failed.connect(self._failed)
         self._actor = actor
         self.rt = Retranslator(CTX)
         self.model = AutoAnswersModel(self)
@@ -180,20 +187,32 @@ class AutoAnswersPanel(QWidget):
         super().changeEvent(event)
 
     def refresh(self) -> None:
-        selected = self.selected()
-        try:
-            rows = self.review.recent()
-        except Exception as exc:
-            log.error("%s", exc)
-            self.rt.bind(self.status.setText, QT_TRANSLATE_NOOP(CTX, "Cannot read the answers"))
+        self.pending = self.service.recent_answers()
+
+    def _loaded(self, request: int, rows: list[GivenAnswer]) -> None:
+        if request != self.pending:
             return
+        self.pending = None
+        selected = self.selected()
         self.model.set_rows(rows)
-        self.rt.bind(self.status.setText, QT_TRANSLATE_NOOP(CTX, "{n} answered automatically"),
-                     n=len(rows))
+        if self._keep_status:
+            self._keep_status = False
+        else:
+            self.rt.bind(self.status.setText, QT_TRANSLATE_NOOP(CTX, "{n} answered automatically"),
+                         n=len(rows))
         if selected is not None:
             for number, row in enumerate(rows):
                 if row.id == selected.id:
                     self.table.selectRow(number)
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request == self.pending:
+            self.pending = None
+            log.error("%s", failure)
+            self.rt.bind(self.status.setText, QT_TRANSLATE_NOOP(CTX, "Cannot read the answers"))
+        elif request == self.marking:
+            self.marking = None
+            log.warning("could not mark the answer wrong: %s", failure)
 
     def selected(self) -> GivenAnswer | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -201,19 +220,21 @@ class AutoAnswersPanel(QWidget):
             return None
         return self.model.rows[indexes[0].row()]
 
-    def mark_selected_wrong(self) -> str | None:
-        """Mark the selected answer wrong (once); return the withdrawn entry's id."""
+    def mark_selected_wrong(self) -> int | None:
+        """Mark the selected answer wrong (once); ``withdrawn`` says the entry when done."""
         answer = self.selected()
-        if answer is None or answer.wrong:
+        if answer is None or answer.wrong or self.marking is not None:
             return None
-        try:
-            entry_id = self.review.mark_wrong(answer.id, self.actor or "desk")
-        except (KeyError, ValueError) as exc:
-            log.warning("could not mark answer %d wrong: %s", answer.id, exc)
-            return None
-        self.refresh()
+        self.marking = self.service.mark_answer_wrong(answer.id, self.actor or "desk")
+        return self.marking
+
+    def _withdrawn(self, request: int, entry_id: str) -> None:
+        if request != self.marking:
+            return
+        self.marking = None
         self.rt.bind(self.status.setText,
                      QT_TRANSLATE_NOOP(CTX, "{entry} withdrawn until it is reviewed again"),
                      entry=entry_id)
+        self._keep_status = True
+        self.refresh()
         self.withdrawn.emit(entry_id)
-        return entry_id

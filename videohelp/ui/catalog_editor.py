@@ -2,8 +2,9 @@
 
 List fields are edited one value per line, as in the spreadsheets
 (``name | path`` for channels, ``file | 第N条`` for articles); the editor saves
-through ``CatalogStore`` so every change is a recorded version. A language change
-re-words both without touching what is being edited.
+through the knowledge service (a request answered by signal), so every change is a
+recorded version in the catalog's store. A language change re-words both without
+touching what is being edited.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from videohelp.console.kb_import import item_from_row, item_row
-from videohelp.core.catalog import CatalogError, Change, Item, check_item
-from videohelp.core.knowledge import KnowledgeBase
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
+from videohelp.console.knowledge_work import ItemDetail
+from videohelp.core.catalog import Change, Item, check_item
 from videohelp.ui.i18n import Retranslator
+from videohelp.ui.knowledge_model import failure_text
 
 CTX = "CatalogEditor"
 
@@ -110,11 +113,16 @@ class ItemEditor(QWidget):
 
     saved = Signal(str)
 
-    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+    def __init__(self, service: KnowledgeService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.service = service
         self.item: Item | None = None
+        self.version = 0
         self.actor = "desk"
+        self.pending: int | None = None  # the latest request (load or save): others are stale
+        self._saving = False
+        service.itemLoaded.connect(self._answered)
+        service.failed.connect(self._failed)
         self.rt = Retranslator(CTX)
         self.title = QLabel()
         self.name_zh = QLineEdit()
@@ -180,10 +188,19 @@ class ItemEditor(QWidget):
     def _show_title(self) -> None:
         assert self.item is not None
         self.title.setText(f"<b>{self.item.code}</b> {self.item.klass} · {self.item.name_zh} · "
-                           + _tr("version {n}").format(n=self.kb.catalog_store.version(self.item.code)))
+                           + _tr("version {n}").format(n=self.version))
 
-    def load(self, code: str) -> None:
-        self.item = self.kb.catalog_store.item(code)
+    @property
+    def busy(self) -> bool:
+        return self.pending is not None
+
+    def load(self, code: str) -> int:
+        """Ask for the item ``code``; it is shown when it arrives."""
+        self.pending, self._saving = self.service.item(code), False
+        return self.pending
+
+    def show_item(self, detail: ItemDetail) -> None:
+        self.item, self.version = detail.item, detail.version
         row = item_row(self.item)
         self._show_title()
         self.name_zh.setText(row["name_zh"])
@@ -194,8 +211,28 @@ class ItemEditor(QWidget):
         self.link.setText(row["link"])
         self.note.clear()
         self.rt.show(self.message.setText, "", key=self.message)
-        self.history.show_changes(self.kb.catalog_store.history(code))
+        self.history.show_changes(detail.history)
+        self.save_button.setEnabled(True)
         self.setEnabled(True)
+
+    def _answered(self, request: int, detail: ItemDetail) -> None:
+        if request != self.pending:
+            return  # an older selection's item, or another editor's
+        saving, self.pending = self._saving, None
+        self.show_item(detail)
+        if not saving:
+            return
+        self.say(QT_TRANSLATE_NOOP(CTX, "Saved.") if detail.changed
+                 else QT_TRANSLATE_NOOP(CTX, "Nothing changed."))
+        if detail.changed:
+            self.saved.emit(detail.item.code)
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request != self.pending:
+            return
+        self.pending = None
+        self.save_button.setEnabled(True)
+        self.rt.show(self.message.setText, failure_text(failure), key=self.message)
 
     def edited_item(self) -> Item:
         assert self.item is not None
@@ -206,22 +243,17 @@ class ItemEditor(QWidget):
         return item_from_row(cells, self.item)
 
     def save(self) -> bool:
+        """Ask the service to store the edited item; False if refused here (the message says
+        why). The stored version arrives by ``saved``."""
         if self.item is None:
             return False
         item = self.edited_item()
-        problems = check_item(item, self.kb.regulations)
+        problems = check_item(item, self.service.regulations)
         if any(not article.article for article in item.articles):
             problems.append(_tr("an article line needs 'file | 第N条'"))
         if problems:
             self.rt.show(self.message.setText, "⚠ " + "; ".join(problems), key=self.message)
             return False
-        try:
-            changed = self.kb.catalog_store.update_item(item, self.actor, self.note.text().strip())
-        except CatalogError as exc:
-            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
-            return False
-        self.load(item.code)
-        self.say(QT_TRANSLATE_NOOP(CTX, "Saved.") if changed else QT_TRANSLATE_NOOP(CTX, "Nothing changed."))
-        if changed:
-            self.saved.emit(item.code)
-        return changed
+        self.pending, self._saving = self.service.save_item(item, self.actor, self.note.text().strip()), True
+        self.save_button.setEnabled(False)
+        return True

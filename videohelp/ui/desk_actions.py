@@ -96,7 +96,7 @@ class DeskActions:
             log.warning("next card preview failed: %s", exc)
             self.next_monitor.show_card(None)
             return
-        self.next_monitor.show_card(card, card_name("qa") + " · " + comment.text_masked)
+        self.next_monitor.show_card(card, lambda: card_name("qa") + " · " + comment.text_masked)
 
     def _select_in_queue(self: MainWindow, row: int) -> None:
         self.queue_view.selectRow(row)
@@ -282,11 +282,12 @@ class DeskActions:
 
     def open_review(self: MainWindow) -> QWidget:
         """Open the daily review for today (a window of its own, closed with the desk)."""
+        from videohelp.console.reports.job import report_jobs
         from videohelp.console.reports.letterhead import Letterhead
         from videohelp.core.show_time import show_zone
         from videohelp.ui.report_view import ReportDialog  # lazy: it brings in the PDF writer
 
-        dialog = ReportDialog(self.session.paths.database, parent=self,
+        dialog = ReportDialog(report_jobs(self.session.paths.database), parent=self,
                               letterhead=Letterhead.from_settings(self.session.settings),
                               zone=show_zone(self.session.settings["show.timezone"]))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

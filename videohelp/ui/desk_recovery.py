@@ -107,6 +107,7 @@ class DeskRecovery(QObject):
         self.answers.pinned_list.model().rowsInserted.connect(lambda *_: self._timer.start())
         self.session.recovered.connect(self.restore)
         self._saved: dict | None = None
+        self._waited = self._restored = False  # restore() once, after the knowledge base opened
         window.installEventFilter(self)  # closing: the last second of typing is saved too
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -123,6 +124,17 @@ class DeskRecovery(QObject):
 
     def restore(self, recovery: Recovery) -> None:
         """The last run's drafts and pins into the answer panel; its cards offered."""
+        knowledge = self.window.knowledge
+        if recovery.desk and not getattr(knowledge, "is_open", True) and not self._waited:
+            # A pin names its knowledge entry: read before the base is open it would come back
+            # as a free answer and lose its draft status (the officer's confirmation).
+            self._waited = True
+            knowledge.opened.connect(lambda: self.restore(recovery))
+            knowledge.unavailable.connect(lambda _why: self.restore(recovery))
+            return
+        if self._restored:
+            return
+        self._restored = True
         restored = self.answers.restore_work(recovery.desk) if recovery.desk else 0
         self._saved = self.answers.work()
         self.offer.offer([card for card in recovery.cards])

@@ -1,10 +1,13 @@
 """Editing one knowledge entry: its questions, answers and source, review and history.
 
 The cited article's text is shown beside the answer so that whoever reviews can
-check the answer against it. Saving goes through ``KnowledgeBase.save`` (a new
-version, and a reviewed entry whose words change becomes a draft again);
-"Mark reviewed" records the name in the "Your name" field and the time. A
-language change re-words the form and leaves what is being typed alone.
+check the answer against it. Saving asks the knowledge service (a new version, and a
+reviewed entry whose words change becomes a draft again); "Mark reviewed" records the
+name in the "Your name" field and the time. Every read and write is a request whose
+answer comes back by signal: the form shows an entry at once from what the table holds
+and completes it (history, airings, decision) when the service answers; an answer to
+an older request is dropped. A language change re-words the form and leaves what is
+being typed alone.
 """
 
 from __future__ import annotations
@@ -25,18 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.core.knowledge import (
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
+from videohelp.console.knowledge_work import EntryDetail
+from videohelp.core.kb_types import (
     AMENDED_MARK,
     EXPERT_SOURCE,
     RETIRED_ACTION,
     SHORT_ANSWER_MAX,
     Entry,
-    KnowledgeBase,
-    KnowledgeError,
+    check_entry,
 )
 from videohelp.core.regulations import CitationError
 from videohelp.ui.catalog_editor import HistoryTable, form_label
 from videohelp.ui.i18n import Retranslator
+from videohelp.ui.knowledge_model import failure_text
 
 CTX = "EntryEditor"
 
@@ -54,19 +59,28 @@ class EntryEditor(QWidget):
 
     saved = Signal(object)
 
-    def __init__(self, kb: KnowledgeBase, actor: str = "desk", parent: QWidget | None = None) -> None:
+    def __init__(self, service: KnowledgeService, actor: str = "desk", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.service = service
         self.entry: Entry | None = None
+        self.detail: EntryDetail | None = None
         self._is_new = False
+        # The latest request and what it was for (load, save, review, restore): any other
+        # answer is stale. A review asked with unsaved edits waits for their save.
+        self.pending: int | None = None
+        self._purpose = ""
+        self._review_after_save = False
+        service.entryLoaded.connect(self._answered)
+        service.failed.connect(self._failed)
         self.rt = Retranslator(CTX)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.item = QComboBox()
-        for item in kb.catalog_store.catalog().items.values():
-            self.item.addItem(f"{item.code} {item.name_zh}", item.code)
+        if service.catalog is not None:
+            for item in service.catalog.items.values():
+                self.item.addItem(f"{item.code} {item.name_zh}", item.code)
         self.questions = QPlainTextEdit()
         self.rt.bind(self.questions.setPlaceholderText,
                      QT_TRANSLATE_NOOP(CTX, "one question per line, as viewers ask it"))
@@ -76,8 +90,8 @@ class EntryEditor(QWidget):
         self.full_answer = QPlainTextEdit()
         self.source_file = QComboBox()
         self.source_file.setEditable(True)
-        if kb.regulations is not None:
-            self.source_file.addItems(kb.regulations.files)
+        if service.regulations is not None:
+            self.source_file.addItems(service.regulations.files)
         self.source_article = QLineEdit()
         self.source_article.setPlaceholderText("第二十五条")
         self.source_text = QPlainTextEdit()
@@ -162,7 +176,41 @@ class EntryEditor(QWidget):
         self.title.setText(f"<b>{self.entry.id}</b> · " + _tr("version {n}").format(n=self.entry.version)
                            + (" · " + _tr("new, not saved yet") if self._is_new else ""))
 
-    def load(self, entry: Entry, *, is_new: bool = False) -> None:
+    def open_entry(self, entry: Entry) -> int:
+        """Show ``entry`` now (as the table has it) and ask for the rest of it."""
+        self._review_after_save = False
+        self._fill(entry, is_new=False)
+        return self._ask("load", self.service.entry(entry.id))
+
+    def open_new(self, item: str) -> int:
+        """A blank entry for ``item`` under the next free id (shown when it arrives)."""
+        self._review_after_save = False
+        return self._ask("new", self.service.new_entry(item))
+
+    def load(self, detail: EntryDetail) -> None:
+        """Show an entry with its history, airings and standing decision."""
+        self.detail = detail
+        self._fill(detail.entry, is_new=detail.is_new)
+
+    @property
+    def busy(self) -> bool:
+        return self.pending is not None
+
+    def _ask(self, purpose: str, request: int) -> int:
+        self.pending, self._purpose = request, purpose
+        if purpose != "load":  # one write at a time; reading the rest leaves the form usable
+            self.save_button.setEnabled(False)
+            self.review_button.setEnabled(False)
+        return request
+
+    def _settled(self) -> None:
+        self.pending = None
+        self.save_button.setEnabled(True)
+        self.review_button.setEnabled(not self._is_new)
+
+    def _fill(self, entry: Entry, *, is_new: bool) -> None:
+        if self.detail is not None and self.detail.entry.id != entry.id:
+            self.detail = None
         self.entry, self._is_new = entry, is_new
         self._show_title()
         self.item.setCurrentIndex(max(0, self.item.findData(entry.item)))
@@ -176,12 +224,50 @@ class EntryEditor(QWidget):
         self.change_note.setCursorPosition(0)
         self.rt.show(self.message.setText, "", key=self.message)
         self._show_state(entry)
-        self.history.show_changes([] if is_new else self.kb.history(entry.id))
+        self.history.show_changes(self.detail.history if self.detail is not None else [])
         self.review_button.setEnabled(not is_new)
         self.setEnabled(True)
 
+    def _answered(self, request: int, detail: EntryDetail) -> None:
+        if request != self.pending:
+            return  # an older selection's answer, or another editor's
+        purpose = self._purpose
+        self._settled()
+        if purpose == "load":
+            unedited = self.entry is not None and self.edited_entry() == self.entry
+            self.detail = detail
+            if unedited:
+                self._fill(detail.entry, is_new=False)
+            else:  # the operator started typing: keep the words, complete the rest
+                self.entry = detail.entry
+                self._show_title()
+                self._show_state(detail.entry)
+                self.history.show_changes(detail.history)
+            return
+        self.load(detail)
+        if purpose == "new":
+            return
+        if purpose == "save":
+            self.say(QT_TRANSLATE_NOOP(CTX, "Saved as version {n}."), n=detail.entry.version)
+        elif purpose == "review":
+            self.say(QT_TRANSLATE_NOOP(CTX, "Marked reviewed by {name}."), name=detail.entry.reviewed_by)
+        elif purpose == "restore":
+            self.say(QT_TRANSLATE_NOOP(CTX, "Restored: suggested again."))
+        self.saved.emit(detail.entry)
+        if purpose == "save" and self._review_after_save:
+            self._review_after_save = False
+            self._ask("review", self.service.mark_reviewed(detail.entry.id, self.name.text()))
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request != self.pending:
+            return
+        self._settled()
+        self._review_after_save = False
+        self.rt.show(self.message.setText, failure_text(failure), key=self.message)
+
     def _show_state(self, entry: Entry) -> None:
-        aired = self.kb.on_air_counts().get(entry.id, 0)
+        detail = self.detail if self.detail is not None and self.detail.entry.id == entry.id else None
+        aired = detail.aired if detail is not None else 0
         if entry.is_draft:
             text = _tr("Draft: goes on air only with the officer's confirmation.")
             style = "color: #B26A00;"
@@ -189,7 +275,7 @@ class EntryEditor(QWidget):
             text = _tr("Reviewed by {name} at {time}.").format(name=entry.reviewed_by,
                                                                time=entry.reviewed_at)
             style = "color: #2E7D32;"
-        decision = self.kb.latest_actions().get(entry.id)
+        decision = detail.decision if detail is not None else None
         if decision == RETIRED_ACTION:
             text += " " + _tr("Retired: not suggested at the desk or found by its search.")
             style = "color: #757575;"
@@ -198,7 +284,8 @@ class EntryEditor(QWidget):
         self.restore_button.setVisible(decision == RETIRED_ACTION)
         if AMENDED_MARK in entry.change_note:
             text += " " + _tr("The rule has since changed (公安部令第172号): check before air.")
-        text += " " + _tr("On air {count} times.").format(count=aired)
+        if detail is not None:
+            text += " " + _tr("On air {count} times.").format(count=aired)
         self.state.setText(text)
         self.state.setStyleSheet(style)
 
@@ -208,7 +295,7 @@ class EntryEditor(QWidget):
         self.counter.setStyleSheet("color: #C62828; font-weight: bold;" if over else "")
 
     def _show_source(self, *_args: object) -> None:
-        regulations = self.kb.regulations
+        regulations = self.service.regulations
         if regulations is None:
             self.source_text.setPlainText(_tr("The regulation texts are not available on this machine."))
             return
@@ -236,52 +323,35 @@ class EntryEditor(QWidget):
                        source_article=self.source_article.text().strip(),
                        change_note=self.change_note.text().strip())
 
-    def save(self) -> Entry | None:
+    def save(self) -> int | None:
+        """Ask the service to store the edited entry; None if refused here (the message says
+        why). The stored version arrives by ``saved``."""
         if self.entry is None:
             return None
         name = self.name.text().strip()
         if not name:
             self.say(QT_TRANSLATE_NOOP(CTX, "Enter your name: every change records who made it."), warn=True)
             return None
-        try:
-            stored = self.kb.save(self.edited_entry(), actor=name)
-        except KnowledgeError as exc:
-            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
+        edited = self.edited_entry()
+        codes = self.service.catalog.items if self.service.catalog is not None else ()
+        problems = check_entry(edited, codes, self.service.regulations)
+        if problems:
+            self.rt.show(self.message.setText, f"⚠ {edited.id}: " + "; ".join(problems), key=self.message)
             return None
-        self.load(stored)
-        self.say(QT_TRANSLATE_NOOP(CTX, "Saved as version {n}."), n=stored.version)
-        self.saved.emit(stored)
-        return stored
+        return self._ask("save", self.service.save_entry(edited, name))
 
-    def restore(self) -> Entry | None:
+    def restore(self) -> int | None:
         """Undo a retirement (a history row by the name in "Your name")."""
-        from videohelp.console.kb_review import ReviewSession
-
         if self.entry is None:
             return None
-        try:
-            ReviewSession(self.kb, self.name.text()).restore(self.entry.id)
-        except KnowledgeError as exc:
-            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
-            return None
-        stored = self.kb.get(self.entry.id)
-        self.load(stored)
-        self.say(QT_TRANSLATE_NOOP(CTX, "Restored: suggested again."))
-        self.saved.emit(stored)
-        return stored
+        return self._ask("restore", self.service.restore(self.entry.id, self.name.text()))
 
-    def mark_reviewed(self) -> Entry | None:
+    def mark_reviewed(self) -> int | None:
         """Record the name in "Your name" as reviewer, now (unsaved edits are saved first)."""
         if self.entry is None:
             return None
-        if self.edited_entry() != self.entry and self.save() is None:
-            return None
-        try:
-            stored = self.kb.mark_reviewed(self.entry.id, self.name.text())
-        except KnowledgeError as exc:
-            self.rt.show(self.message.setText, f"⚠ {exc}", key=self.message)
-            return None
-        self.load(stored)
-        self.say(QT_TRANSLATE_NOOP(CTX, "Marked reviewed by {name}."), name=stored.reviewed_by)
-        self.saved.emit(stored)
-        return stored
+        if self.edited_entry() != self.entry:
+            request = self.save()
+            self._review_after_save = request is not None
+            return request
+        return self._ask("review", self.service.mark_reviewed(self.entry.id, self.name.text()))

@@ -1,22 +1,37 @@
 """Qt models over the knowledge base: the class/item tree and the entry table.
 
-The models read and write only through ``KnowledgeBase`` (console), never SQL.
-The table follows the base: it listens to it and updates the changed entry's row,
-or reloads after a bulk change such as an import. ``retranslate`` re-words headers
+The models ask the knowledge service (console/knowledge_service.py), never SQL: a
+request returns at once and its result arrives later by signal on the GUI thread. Each
+model keeps the id of its latest request and drops every other result, so a slow read
+for an old filter never replaces a newer one. The table follows the base: after a
+change made through the service it reads its filter again and updates the rows in
+place (a reset only when the rows themselves differ). ``retranslate`` re-words headers
 and labels after a language change without resetting (selections stay).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
-from videohelp.core.catalog import CLASSES
-from videohelp.core.knowledge import AMENDED_MARK, Entry, KnowledgeBase
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
+from videohelp.console.knowledge_work import EntryList, Tree
+from videohelp.core.catalog import CLASSES, Catalog
+from videohelp.core.kb_types import AMENDED_MARK, Entry
 
 CLASS_ROLE = Qt.ItemDataRole.UserRole + 1
+CHANGE_DELAY_MS = 150
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -27,18 +42,71 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("KnowledgeModel", text)
 
 
+def failure_text(failure: KnowledgeFailure) -> str:
+    """A failed request in the operator's words (an invalid input says what is wrong)."""
+    if failure.kind == "busy":
+        return "⚠ " + _tr("The knowledge base is busy (another program is writing to it): try again.")
+    if failure.kind in ("broken", "closed"):
+        return "⚠ " + _tr("The knowledge base cannot be read: {why}").format(why=failure.detail)
+    return f"⚠ {failure.detail}"
+
+
 class CatalogTreeModel(QStandardItemModel):
     """All items > class > item, each with its number of entries."""
 
-    def __init__(self, kb: KnowledgeBase, parent: Any = None) -> None:
+    reloaded = Signal()
+
+    def __init__(self, service: KnowledgeService, parent: Any = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.service = service
+        self.pending: int | None = None
+        service.treeLoaded.connect(self._loaded)
+        service.failed.connect(self._failed)
+        snapshot = service.snapshot  # shown at once; the fresh counts follow
+        self._build(service.catalog or Catalog({}), snapshot.counts if snapshot else {})
         self.reload()
 
     def reload(self) -> None:
+        """Read names and counts again (they arrive by ``treeLoaded``; then ``reloaded``)."""
+        self.pending = self.service.tree()
+
+    def _failed(self, request: int, _failure: KnowledgeFailure) -> None:
+        if request == self.pending:
+            self.pending = None
+
+    def _loaded(self, request: int, tree: Tree) -> None:
+        if request != self.pending:
+            return  # an older read, or another view's
+        self.pending = None
+        if self._codes() == [item.code for klass in CLASSES for item in tree.catalog.by_class(klass)]:
+            self._update(tree.catalog, tree.counts)  # in place: the selection stays
+        else:
+            self._build(tree.catalog, tree.counts)
+        self.reloaded.emit()
+
+    def _codes(self) -> list[str]:
+        root = self.item(0)
+        return [root.child(c).child(i).data(CODE_ROLE) for c in range(root.rowCount())
+                for i in range(root.child(c).rowCount())] if root is not None else []
+
+    def _update(self, catalog: Catalog, counts: dict[str, int]) -> None:
+        self._total = sum(counts.values())
+        root = self.item(0)
+        for c in range(root.rowCount()):
+            class_node = root.child(c)
+            klass = class_node.data(CLASS_ROLE)
+            total = 0
+            for i in range(class_node.rowCount()):
+                node = class_node.child(i)
+                item = catalog[node.data(CODE_ROLE)]
+                total += counts.get(item.code, 0)
+                node.setText(f"{item.code} {item.name_zh} ({counts.get(item.code, 0)})")
+                node.setToolTip(" / ".join(item.synonyms))
+            class_node.setText(f"{klass} ({total})")
+        self.retranslate()
+
+    def _build(self, catalog: Catalog, counts: dict[str, int]) -> None:
         self.clear()
-        catalog = self.kb.catalog_store.catalog()
-        counts = self.kb.entry_counts()
         self._total = sum(counts.values())
         root = QStandardItem()
         root.setEditable(False)
@@ -78,19 +146,31 @@ class KnowledgeTableModel(QAbstractTableModel):
     _AMENDED = QColor("#FFF3E0")
     _ON_CREAM = QColor("#2B2118")
 
-    def __init__(self, kb: KnowledgeBase, parent: Any = None) -> None:
+    loaded = Signal()  # the rows of the latest filter are shown
+    failedToLoad = Signal(str)  # what went wrong, in the operator's words
+
+    def __init__(self, service: KnowledgeService, parent: Any = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.service = service
         self.klass: str | None = None
         self.item: str | None = None
         self.query = ""
+        self.pending: int | None = None  # the latest request; any other result is stale
         self._entries: list[Entry] = []
         self._rows: dict[str, int] = {}
         self._counts: dict[str, int] = {}
         self._decisions: dict[str, str] = {}  # standing review decisions (retire, needs_expert)
         self._headers: dict[str, str] = {}
         self.retranslate()
-        kb.add_listener(self._on_changed)
+        # A change read once per burst: a review pass changes an entry every key, and a
+        # read of every row after each one doubled a decision's time behind the dialog.
+        self._change_timer = QTimer(self)
+        self._change_timer.setSingleShot(True)
+        self._change_timer.setInterval(CHANGE_DELAY_MS)
+        self._change_timer.timeout.connect(self.refresh)
+        service.entriesListed.connect(self._listed)
+        service.failed.connect(self._failed)
+        service.changed.connect(self._on_changed)
         self.refresh()
 
     def retranslate(self) -> None:
@@ -104,8 +184,13 @@ class KnowledgeTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, column), self.index(len(self._entries) - 1, column))
 
     def detach(self) -> None:
-        """Stop following the base (before the base or this model goes away)."""
-        self.kb.remove_listener(self._on_changed)
+        """Stop following the base (before this model goes away)."""
+        for signal, slot in ((self.service.entriesListed, self._listed), (self.service.failed, self._failed),
+                             (self.service.changed, self._on_changed)):
+            with contextlib.suppress(RuntimeError, TypeError):  # already gone
+                signal.disconnect(slot)
+        self._change_timer.stop()
+        self.pending = None
 
     # -- filter -------------------------------------------------------------------------
     def set_filter(self, *, klass: str | None = None, item: str | None = None,
@@ -117,29 +202,39 @@ class KnowledgeTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        self.beginResetModel()
-        if self.query.strip():
-            self._entries = self.kb.search(self.query, item=self.item, klass=self.klass,
-                                           include_retired=True)
-        else:
-            self._entries = self.kb.entries(item=self.item, klass=self.klass, include_retired=True)
-        self._rows = {entry.id: row for row, entry in enumerate(self._entries)}
-        self._counts = self.kb.on_air_counts()
-        self._decisions = self.kb.latest_actions()
-        self.endResetModel()
+        """Read the filter's entries again; they replace the rows when they arrive."""
+        self._change_timer.stop()
+        self.pending = self.service.entries(self.klass, self.item, self.query)
 
-    def _on_changed(self, entry_id: str | None) -> None:
-        if entry_id is None:
-            self.refresh()
-            return
-        self._counts = self.kb.on_air_counts()
-        self._decisions = self.kb.latest_actions()
-        row = self._rows.get(entry_id)
-        if row is None:  # a new entry: it may belong to what is shown
-            self.refresh()
-            return
-        self._entries[row] = self.kb.get(entry_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+    @property
+    def busy(self) -> bool:
+        """A read is under way or due (after a change)."""
+        return self.pending is not None or self._change_timer.isActive()
+
+    def _on_changed(self, _entry_id: str | None) -> None:
+        self._change_timer.start()  # a new entry may belong to what is shown; counts move
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request == self.pending:
+            self.pending = None
+            self.failedToLoad.emit(failure_text(failure))
+
+    def _listed(self, request: int, listed: EntryList) -> None:
+        if request != self.pending:
+            return  # stale: an older filter's rows (or another view's request)
+        self.pending = None
+        self._counts, self._decisions = listed.on_air, listed.decisions
+        if [e.id for e in listed.entries] == [e.id for e in self._entries]:
+            self._entries = listed.entries  # same rows: update in place, the selection stays
+            if self._entries:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._entries) - 1, len(self.COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self._entries = listed.entries
+            self._rows = {entry.id: row for row, entry in enumerate(self._entries)}
+            self.endResetModel()
+        self.loaded.emit()
 
     # -- access -------------------------------------------------------------------------
     def entry_at(self, row: int) -> Entry:

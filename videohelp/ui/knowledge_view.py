@@ -3,16 +3,17 @@
 Left, the 108 items by class with their entry counts; middle, the search box
 and the entries of the selection (status, how often on air, version); right, the
 selected entry's editor with its history, and the selected item's editor. Every
-read and write goes through ``KnowledgeBase`` (console); nothing here runs SQL.
-``KnowledgeDock`` puts the view in the desk's main window and opens the base the
-first time it is shown. A language change re-words the dock, the view, its models
-and editors in place: selections, searches and unsaved edits stay.
+read and write is a request to the knowledge service (console/knowledge_service.py),
+answered by signal on the GUI thread; nothing here runs SQL or waits for it.
+``KnowledgeDock`` puts the view in the desk's main window when it is first shown and
+the service has opened the base (or says why it could not). A language change
+re-words the dock, the view, its models and editors in place: selections, searches
+and unsaved edits stay.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -32,12 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.core.knowledge import Entry, KnowledgeBase
-from videohelp.core.regulations import load_regulations
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
+from videohelp.core.kb_types import Entry
 from videohelp.ui.catalog_editor import ItemEditor
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator
-from videohelp.ui.knowledge_model import CLASS_ROLE, CODE_ROLE, CatalogTreeModel, KnowledgeTableModel
+from videohelp.ui.knowledge_model import (
+    CLASS_ROLE,
+    CODE_ROLE,
+    CatalogTreeModel,
+    KnowledgeTableModel,
+)
 from videohelp.ui.review_dialog import ReviewDialog
 
 log = logging.getLogger(__name__)
@@ -64,12 +71,12 @@ class KnowledgeView(QWidget):
 
     entrySelected = Signal(object)
 
-    def __init__(self, kb: KnowledgeBase, actor: str = "desk", parent: QWidget | None = None) -> None:
+    def __init__(self, service: KnowledgeService, actor: str = "desk", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.kb = kb
+        self.service = service
         self.rt = Retranslator(CTX)
-        self.tree_model = CatalogTreeModel(kb, self)
-        self.model = KnowledgeTableModel(kb, self)
+        self.tree_model = CatalogTreeModel(service, self)
+        self.model = KnowledgeTableModel(service, self)
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
         self.tree.expand(self.tree_model.index(0, 0))
@@ -106,8 +113,10 @@ class KnowledgeView(QWidget):
                                     QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._entry_selected)
         self.model.modelReset.connect(self._reselect)
-        self.editor = EntryEditor(kb, actor)
-        self.item_editor = ItemEditor(kb)
+        self.model.failedToLoad.connect(self._say_failure)
+        self.tree_model.reloaded.connect(self._tree_reloaded)
+        self.editor = EntryEditor(service, actor)
+        self.item_editor = ItemEditor(service)
         self.item_editor.actor = actor
         self.editor.name.textChanged.connect(lambda name: setattr(self.item_editor, "actor", name.strip()))
         self.editor.saved.connect(self._entry_saved)
@@ -118,11 +127,8 @@ class KnowledgeView(QWidget):
         self.rt.bind(lambda text: self.tabs.setTabText(0, text), QT_TRANSLATE_NOOP(CTX, "Answer"))
         self.rt.bind(lambda text: self.tabs.setTabText(1, text), QT_TRANSLATE_NOOP(CTX, "Business item"))
         # Issue 19 hook: what the 24-hour service answered, with one-key "wrong answer".
-        from videohelp.queue.answering.review import AnswerReview
         from videohelp.ui.auto_answers import AutoAnswersPanel
-        self.auto_answers = AutoAnswersPanel(AnswerReview(kb.store),
-                                             lambda: self.editor.name.text().strip() or actor)
-        self.auto_answers.withdrawn.connect(kb.notify)
+        self.auto_answers = AutoAnswersPanel(service, lambda: self.editor.name.text().strip() or actor)
         self.tabs.addTab(self.auto_answers, "")
         self.rt.bind(lambda text: self.tabs.setTabText(2, text),
                      QT_TRANSLATE_NOOP(CTX, "Answered automatically"))
@@ -166,6 +172,15 @@ class KnowledgeView(QWidget):
         """Stop following the base (call before closing it)."""
         self.model.detach()
 
+    def idle(self) -> bool:
+        """No request of the view is waiting for its answer (tests wait for this)."""
+        parts = (self.tree_model, self.editor, self.item_editor, self.auto_answers)
+        return all(part.pending is None for part in parts) and not self.model.busy
+
+    def _say_failure(self, text: str) -> None:
+        self.rt.show(self.editor.message.setText, text, key=self.editor.message)
+        self.editor.setEnabled(True)
+
     _EDITING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
 
     def event(self, event: QEvent) -> bool:
@@ -205,7 +220,7 @@ class KnowledgeView(QWidget):
         if not rows:
             return
         entry = self.model.entry_at(min(rows))
-        self.editor.load(entry)
+        self.editor.open_entry(entry)
         self.tabs.setCurrentIndex(0)
         self.entrySelected.emit(entry)
 
@@ -222,7 +237,7 @@ class KnowledgeView(QWidget):
     def open_review(self) -> ReviewDialog:
         """The review mode, in its own window (one per view), reviewer from "Your name"."""
         if self.review is None:
-            self.review = ReviewDialog(self.kb, self.editor.name.text().strip() or "desk", self)
+            self.review = ReviewDialog(self.service, self.editor.name.text().strip() or "desk", self)
             self.review.decided.connect(lambda _id, _what: self._refresh_counts())
         else:
             self.review.reload()
@@ -230,8 +245,9 @@ class KnowledgeView(QWidget):
         self.review.activateWindow()
         return self.review
 
-    def new_entry(self) -> Entry | None:
-        """Open a blank entry for the selected item in the editor (saved with Save)."""
+    def new_entry(self) -> int | None:
+        """Open a blank entry for the selected item in the editor (saved with Save); it shows
+        when the service has found the next free id."""
         code = self.model.item
         if not code:
             self.editor.say(QT_TRANSLATE_NOOP("EntryEditor", "Select a business item on the left first."),
@@ -239,11 +255,9 @@ class KnowledgeView(QWidget):
             self.tabs.setCurrentIndex(0)
             self.editor.setEnabled(True)
             return None
-        entry = Entry(self.kb.next_id(code), code, (), "", "", "", "")
         self.table.clearSelection()
-        self.editor.load(entry, is_new=True)
         self.tabs.setCurrentIndex(0)
-        return entry
+        return self.editor.open_new(code)
 
     def _entry_saved(self, entry: Entry) -> None:
         self.select_entry(entry.id)
@@ -255,10 +269,15 @@ class KnowledgeView(QWidget):
             self.model.refresh()  # new viewer words may match the search now
 
     def _refresh_counts(self) -> None:
-        """Entry counts in the tree (names too), keeping the tree's selection."""
+        """Entry counts in the tree (names too); the tree's selection stays (updated in place)."""
+        self.tree_model.reload()
+
+    def _tree_reloaded(self) -> None:
+        """A rebuilt tree (the catalog's items changed): select the shown item again."""
+        if self.tree.currentIndex().isValid():
+            return
         code, klass = self.model.item, self.model.klass
         self.tree.selectionModel().blockSignals(True)
-        self.tree_model.reload()
         self.tree.expand(self.tree_model.index(0, 0))
         if code:
             index = self.tree_model.index_of_item(code)
@@ -279,17 +298,18 @@ class KnowledgeDock(QDockWidget):
 
     catalogSaved = Signal(str)
 
-    def __init__(self, database: Path, *, actor: str = "desk", regulations_dir: str = "",
-                 studio_regulations_dir: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, service: KnowledgeService, *, actor: str = "desk",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rt = Retranslator(CTX)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Knowledge base"))
         self.setObjectName("knowledgeDock")
-        self.database, self.actor, self.regulations_dir = database, actor, regulations_dir
-        self.studio_regulations_dir = studio_regulations_dir
-        self.kb: KnowledgeBase | None = None
+        self.service, self.actor = service, actor
         self.view: KnowledgeView | None = None
+        self.message: QLabel | None = None  # why the base cannot be shown, when it cannot
         self.visibilityChanged.connect(self._on_visible)
+        service.opened.connect(self._opened)
+        service.unavailable.connect(self._unavailable)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -300,18 +320,39 @@ class KnowledgeDock(QDockWidget):
         if visible and self.view is None:
             self.open_base()
 
-    def open_base(self) -> KnowledgeView:
+    def _opened(self) -> None:
+        if self.isVisible() and self.view is None:
+            self.open_base()
+
+    def _unavailable(self, failure: KnowledgeFailure) -> None:
+        if self.isVisible():
+            self.open_base()
+
+    def open_base(self) -> KnowledgeView | None:
+        """The view, once the service has opened the base (None until then, or if it cannot:
+        the dock then says why)."""
         if self.view is None:
-            regulations = load_regulations(self.regulations_dir or None, self.studio_regulations_dir or None)
-            self.kb = KnowledgeBase.open(self.database, regulations)
-            self.view = KnowledgeView(self.kb, self.actor, self)
+            if self.service.failure is not None:
+                self._say(self.service.failure)
+                return None
+            if not self.service.is_open:
+                return None  # built when ``opened`` arrives
+            self.view = KnowledgeView(self.service, self.actor, self)
             self.view.item_editor.saved.connect(self.catalogSaved)
             self.setWidget(self.view)
-            log.info("knowledge base opened in the desk (%s)", self.database)
+            log.info("knowledge base shown in the desk")
         return self.view
+
+    def _say(self, failure: KnowledgeFailure) -> None:
+        if self.message is None:
+            self.message = QLabel()
+            self.message.setObjectName("knowledgeUnavailable")
+            self.message.setWordWrap(True)
+            self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setWidget(self.message)
+        self.rt.bind(self.message.setText, QT_TRANSLATE_NOOP(
+            CTX, "The knowledge base cannot be opened: {why}"), why=failure.detail)
 
     def shutdown(self) -> None:
         if self.view is not None:
             self.view.shutdown()
-        if self.kb is not None:
-            self.kb.close()

@@ -136,7 +136,10 @@ class MainWindow(DeskActions, QMainWindow):
             self.queue_view.setColumnWidth(column, width)
         self.queue_view.setMinimumWidth(260)
         self.queue_view.doubleClicked.connect(lambda index: self._select_in_queue(index.row()))
-        self.answers = AnswerPanel(session.open_knowledge(), self.model.catalog)
+        # The knowledge base on its own thread at the studio (the answers and the knowledge
+        # dock ask it); on another machine, the suggestions the console sent.
+        self.knowledge = session.open_knowledge(self)
+        self.answers = AnswerPanel(self.knowledge, self.model.catalog)
         self.answers.pinnedTake.connect(self.take_pinned)
         self.next_monitor = NextMonitor()
         self.program_monitor = ProgramMonitor()
@@ -182,9 +185,7 @@ class MainWindow(DeskActions, QMainWindow):
             # sits above the expert group at the side, leaving the feed its height.
             self.splitDockWidget(self.docks["answers"], self.docks["preview"], Qt.Orientation.Vertical)
             self.splitDockWidget(self.docks["preview"], self.docks["answers"], Qt.Orientation.Vertical)
-        self.knowledge_dock = KnowledgeDock(session.paths.database, actor=session.options.actor,
-                                            regulations_dir=session.settings["kb.regulations_dir"],
-                                            studio_regulations_dir=session.settings["kb.studio_regulations_dir"],
+        self.knowledge_dock = KnowledgeDock(self.knowledge, actor=session.options.actor,
                                             parent=self) if session.studio else StudioOnlyDock(
             self, "knowledge")
         self.knowledge_dock.setObjectName("dock-knowledge")
@@ -483,8 +484,7 @@ class MainWindow(DeskActions, QMainWindow):
         if isinstance(self.knowledge_dock, KnowledgeDock):
             self.knowledge_dock.shutdown()
         self.return_monitor.shutdown()
-        if self.answers.kb is not None:
-            self.answers.kb.close()
+        self.knowledge.close()
         super().closeEvent(event)
 
 

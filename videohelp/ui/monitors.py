@@ -8,6 +8,8 @@ dropped frames and reconnects, from the program outputs' own signals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
@@ -112,17 +114,20 @@ class NextMonitor(_Monitor):
     def __init__(self, parent: QWidget | None = None) -> None:
         self.card = CardPreview()
         super().__init__(QT_TRANSLATE_NOOP(CTX, "Next (preview)"), self.card, parent)
-        self._what = ""
+        self._what: str | Callable[[], str] = ""
         self.retranslate()
 
-    def show_card(self, card: RenderedCard | None, what: str = "") -> None:
+    def show_card(self, card: RenderedCard | None, what: str | Callable[[], str] = "") -> None:
+        """``what``: the caption, or a function giving it in the current language (re-worded
+        on a language change)."""
         self.card.show_card(card)
         self._what = what
         self.retranslate()
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.line.setText(self._what or _tr("Select a question to see its card"))
+        what = self._what() if callable(self._what) else self._what
+        self.line.setText(what or _tr("Select a question to see its card"))
 
 
 class ProgramMonitor(_Monitor):

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from videohelp.console.reports import present
 from videohelp.console.reports.build import Report
 from videohelp.console.reports.export import write_followup, write_script
-from videohelp.console.reports.job import BackgroundJob, ReportJob
+from videohelp.console.reports.job import BackgroundJob, ReportJobs
 from videohelp.console.reports.letterhead import Letterhead
 from videohelp.console.reports.period import SHOW_TZ, DateRange, PeriodError, day_of_ms
 from videohelp.console.reports.raster import chart_image
@@ -93,10 +93,10 @@ def _table(headers: tuple[str, ...], rows: list[list[str]], rt: Retranslator) ->
 class ReportDialog(QDialog):
     """The daily review for a day or a range of days."""
 
-    def __init__(self, database: Path, day: date | None = None, parent: QWidget | None = None,
+    def __init__(self, jobs: ReportJobs, day: date | None = None, parent: QWidget | None = None,
                  letterhead: Letterhead | None = None, zone: tzinfo = SHOW_TZ) -> None:
         super().__init__(parent)
-        self.database = Path(database)
+        self.jobs = jobs  # a period's report job: all the window needs of the database
         self.zone = zone  # the show's time zone (show.timezone): where its days begin
         self.letterhead = letterhead or Letterhead()
         self.report: Report | None = None
@@ -188,7 +188,7 @@ class ReportDialog(QDialog):
         if self.job is not None:
             return
         self._say(QT_TRANSLATE_NOOP(CTX, "Computing the review for {days}…"), days=period.label())
-        self._start(ReportJob(self.database, period), self._on_finished)
+        self._start(self.jobs(period), self._on_finished)
 
     def _start(self, job: BackgroundJob, on_finished: Callable[[Any], None]) -> None:
         """Run ``job`` with the progress bar and the Cancel button."""

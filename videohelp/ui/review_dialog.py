@@ -6,9 +6,12 @@ the article does not hold, outdated words); right, the cited article's words fro
 regulation texts. Keys: A approve, E edit (Ctrl+S saves, Esc back), X needs expert,
 R retire, → or Space skip, ← back, Esc closes. Progress per class above.
 
-Everything is read and written through ``ReviewSession`` (console/kb_review.py), which
-goes through ``KnowledgeBase``; nothing here runs SQL. The dialog is its own window,
-so the desk's one-letter shortcuts (N, A, Q…) do not fire while it has the keyboard.
+Everything is read and written through the knowledge service, which runs the officer's
+``ReviewSession`` (console/kb_review.py) on its worker; nothing here runs SQL. Each
+decision is a request: the decision keys rest until its answer (the queue read again)
+arrives, so a key pressed twice never decides one entry twice. The dialog is its own
+window, so the desk's one-letter shortcuts (N, A, Q…) do not fire while it has the
+keyboard.
 """
 
 from __future__ import annotations
@@ -35,12 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from videohelp.console.kb_review import Finding, Progress, ReviewSession
-from videohelp.core.catalog import CLASSES
-from videohelp.core.knowledge import EXPERT_SOURCE, Entry, KnowledgeBase, KnowledgeError
+from videohelp.console.kb_review import Finding, Progress
+from videohelp.console.knowledge_service import KnowledgeFailure, KnowledgeService
+from videohelp.console.knowledge_work import ReviewSnapshot
+from videohelp.core.catalog import CLASSES, Catalog
+from videohelp.core.kb_types import EXPERT_SOURCE, Entry
 from videohelp.core.regulations import CitationError
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator
+from videohelp.ui.knowledge_model import failure_text
 
 log = logging.getLogger(__name__)
 CTX = "ReviewDialog"
@@ -67,20 +73,28 @@ class ReviewDialog(QDialog):
 
     decided = Signal(str, str)
 
-    def __init__(self, kb: KnowledgeBase, reviewer: str, parent: QWidget | None = None) -> None:
+    def __init__(self, service: KnowledgeService, reviewer: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
-        self.kb = kb
+        self.service = service
         self.rt = Retranslator(CTX)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Review answers"))
-        self.session = ReviewSession(kb, reviewer, top_items=TOP_ITEMS)
+        self.reviewer = reviewer
+        self.top_items: int | None = TOP_ITEMS
+        self.snapshot: ReviewSnapshot | None = None
+        # The latest request: a reload (keep this entry) or a decision (what to say after).
+        self.pending: int | None = None
+        self._after: tuple[str, str | None, str] = ("reload", None, "")
+        self._decision = ""
+        service.reviewLoaded.connect(self._answered)
+        service.failed.connect(self._failed)
         self.entries: list[Entry] = []
         self.current: Entry | None = None
         self._armed: tuple[str, int] | None = None  # the flagged entry a first A was pressed on
 
         self.name = QLineEdit(reviewer)
         self.name.setMaximumWidth(160)
-        self.name.textChanged.connect(lambda text: setattr(self.session, "reviewer", text))
+        self.name.textChanged.connect(lambda text: setattr(self, "reviewer", text))
         self.scope = QComboBox()
         self.scope.addItem("", TOP_ITEMS)
         self.scope.addItem("", None)
@@ -115,7 +129,7 @@ class ReviewDialog(QDialog):
         card_layout.addWidget(self.note)
         card_layout.addWidget(self.message)
         card_layout.addWidget(self.keys)
-        self.editor = EntryEditor(kb, reviewer)
+        self.editor = EntryEditor(service, reviewer)
         self.editor.saved.connect(self._edited)
         self.name.textChanged.connect(self.editor.name.setText)
         self.stack = QStackedWidget()
@@ -182,24 +196,73 @@ class ReviewDialog(QDialog):
 
     # -- the queue --------------------------------------------------------------------------
     def _scope_changed(self, _index: int) -> None:
-        self.session.top_items = self.scope.currentData()
+        self.top_items = self.scope.currentData()
         self.reload()
 
-    def reload(self, keep: str | None = None) -> None:
+    # What the last answer said (empty until the first one arrives).
+    @property
+    def progress(self) -> Progress:
+        if self.snapshot is not None:
+            return self.snapshot.progress
+        return Progress(*({klass: 0 for klass in CLASSES} for _ in range(4)))
+
+    @property
+    def asked(self) -> dict[str, int]:
+        return self.snapshot.asked if self.snapshot else {}
+
+    @property
+    def items_in_scope(self) -> list[str]:
+        return self.snapshot.scope if self.snapshot else []
+
+    @property
+    def catalog(self) -> Catalog:
+        if self.snapshot is not None:
+            return self.snapshot.catalog
+        return self.service.catalog or Catalog({})
+
+    def findings(self, entry: Entry) -> list[Finding]:
+        return self.snapshot.findings.get((entry.id, entry.version), []) if self.snapshot else []
+
+    @property
+    def busy(self) -> bool:
+        return self.pending is not None
+
+    def reload(self, keep: str | None = None, *, refresh: bool = False) -> int:
         """Read the queue and progress again; show ``keep`` (or the entry at the same place)."""
+        self._after = ("reload", keep, "")
+        self.pending = self.service.review(self.reviewer, self.top_items, refresh=refresh)
+        return self.pending
+
+    def _answered(self, request: int, snapshot: ReviewSnapshot) -> None:
+        if request != self.pending:
+            return  # an older read, or another dialog's
+        self.pending = None
+        what, keep, done = self._after
         row = max(0, self.queue.currentRow())
-        self.entries, progress = self.session.snapshot()
+        self.snapshot, self.entries = snapshot, snapshot.entries
+        if what == "decision" and keep is not None:
+            self.note.clear()
+            self._say(_tr(done).format(id=keep))
+            self.decided.emit(keep, self._decision)
+            keep = None
         self._fill_queue(keep=keep, row=row)
-        self._show_progress(progress)
+        self._show_progress()
+
+    def _failed(self, request: int, failure: KnowledgeFailure) -> None:
+        if request != self.pending:
+            return
+        self.pending = None
+        self._set_deciding(self.stack.currentIndex() == 0)
+        self._say(failure_text(failure).removeprefix("⚠ "), warn=True)
 
     def _fill_queue(self, keep: str | None = None, row: int = 0) -> None:
-        catalog = self.session.catalog
+        catalog = self.catalog
         self.queue.blockSignals(True)
         self.queue.clear()
         previous = None
         for entry in self.entries:
-            asked = self.session.asked.get(entry.item, 0)
-            flags = "⚠ " if self.session.findings(entry) else ""
+            asked = self.asked.get(entry.item, 0)
+            flags = "⚠ " if self.findings(entry) else ""
             name = catalog[entry.item].name_zh if entry.item in catalog else entry.item
             text = f"{flags}{entry.id} · {name}"
             if asked and entry.item != previous:  # once per item, so the rows stay narrow
@@ -217,7 +280,7 @@ class ReviewDialog(QDialog):
             self._show_row(-1)
 
     def _show_progress(self, progress: Progress | None = None) -> None:
-        progress = progress or self.session.progress()
+        progress = progress or self.progress
         parts = []
         for klass in CLASSES:
             decided = progress.reviewed[klass]
@@ -247,23 +310,22 @@ class ReviewDialog(QDialog):
             self.article_title.clear()
             self.article.clear()
             return
-        self.current = self.kb.get(self.entries[row].id)
+        self.current = self.entries[row]
         if self._armed and self._armed[0] != self.current.id:
             self._armed = None
         self.card.setHtml(self._card_html(self.current))
         self._show_article(self.current)
 
     def _card_html(self, entry: Entry) -> str:
-        catalog = self.session.catalog
-        item = catalog.items.get(entry.item)
+        item = self.catalog.items.get(entry.item)
         esc = html.escape
-        asked = self.session.asked.get(entry.item, 0)
+        asked = self.asked.get(entry.item, 0)
         head = f"<h3>{esc(entry.id)} · {esc(item.name_zh if item else entry.item)}</h3>"
         if asked:
             asked_text = _tr("Viewers asked this item {n} times.").format(n=asked)
             head += f"<p style='color:#555'>{esc(asked_text)}</p>"
         questions = "".join(f"<li>{esc(q)}</li>" for q in entry.questions)
-        findings = self.session.findings(entry)
+        findings = self.findings(entry)
         warn = "".join(f"<li>{esc(self._finding_text(f))}</li>" for f in findings)
         parts = [head]
         if warn:
@@ -282,7 +344,7 @@ class ReviewDialog(QDialog):
         return _tr(_FINDINGS[finding.kind]).format(text=finding.text, other=finding.other or "")
 
     def _show_article(self, entry: Entry) -> None:
-        regulations = self.kb.regulations
+        regulations = self.service.regulations
         citation = f"{entry.source_file} {entry.source_article}".strip()
         if regulations is None:
             self.article_title.setText(html.escape(citation))
@@ -313,23 +375,17 @@ class ReviewDialog(QDialog):
 
     def _decide(self, name: str, done: str) -> None:
         entry = self.current
-        if entry is None:
+        if entry is None or self.busy:
             return
-        try:
-            action = getattr(self.session, name)
-            action(entry.id, self.note.text().strip())
-        except KnowledgeError as exc:
-            self._say(str(exc), warn=True)
-            return
-        self.note.clear()
-        self._say(_tr(done).format(id=entry.id))
-        self.decided.emit(entry.id, name)
-        self.reload()
+        self._set_deciding(False)  # until the answer: one decision per entry
+        self._after, self._decision = ("decision", entry.id, done), name
+        self.pending = self.service.decide(name, entry.id, self.reviewer, self.note.text().strip(),
+                                           self.top_items)
 
     def approve(self) -> None:
         """Approve; an entry with something to check takes a second A (a look, then a decision)."""
         entry = self.current
-        if entry is not None and self.session.findings(entry) and self._armed != (entry.id, entry.version):
+        if entry is not None and self.findings(entry) and self._armed != (entry.id, entry.version):
             self._armed = (entry.id, entry.version)
             self._say(_tr("{id} has something to check (above): press A again to approve it anyway.")
                       .format(id=entry.id), warn=True)
@@ -357,7 +413,7 @@ class ReviewDialog(QDialog):
         if self.current is None:
             return
         self.editor.name.setText(self.name.text())
-        self.editor.load(self.current)
+        self.editor.open_entry(self.current)
         self.stack.setCurrentIndex(1)
         self._set_deciding(False)
         self.editor.short_answer.setFocus()
@@ -365,8 +421,7 @@ class ReviewDialog(QDialog):
     def _edited(self, entry: Entry) -> None:
         self.decided.emit(entry.id, "edit")
         self._say(_tr("{id} saved as version {n}: approve it with A.").format(id=entry.id, n=entry.version))
-        self.session.refresh_findings()
-        self.reload(keep=entry.id)
+        self.reload(keep=entry.id, refresh=True)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.stack.currentIndex() == 1:

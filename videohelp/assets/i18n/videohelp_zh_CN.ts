@@ -764,6 +764,14 @@
       <source>needs expert</source>
       <translation>待专家</translation>
     </message>
+    <message>
+      <source>The knowledge base is busy (another program is writing to it): try again.</source>
+      <translation>知识库正忙（另一个程序正在写入）：请稍后重试。</translation>
+    </message>
+    <message>
+      <source>The knowledge base cannot be read: {why}</source>
+      <translation>无法读取知识库：{why}</translation>
+    </message>
   </context>
   <context>
     <name>KnowledgeView</name>
@@ -802,6 +810,10 @@
     <message>
       <source>One draft at a time beside its article: approve, edit, send to the experts or retire</source>
       <translation>逐条对照法规条文审核草稿：通过、修改、提交专家或停用</translation>
+    </message>
+    <message>
+      <source>The knowledge base cannot be opened: {why}</source>
+      <translation>无法打开知识库：{why}</translation>
     </message>
   </context>
   <context>

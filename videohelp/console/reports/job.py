@@ -117,3 +117,12 @@ class ReportJob(BackgroundJob):
         self.database, self.period = Path(database), period
         super().__init__(lambda progress: build_report_from(self.database, period, progress=progress),
                          f"report for {period.label()}", parent)
+
+
+ReportJobs = Callable[[DateRange], BackgroundJob]
+
+
+def report_jobs(database: Path) -> ReportJobs:
+    """What the daily review window needs and no more: a job that builds a period's report
+    (each with its own connection, on its own thread). The window never sees the database."""
+    return lambda period: ReportJob(database, period)
