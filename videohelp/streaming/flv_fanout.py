@@ -249,6 +249,7 @@ _make_lock = threading.Lock()
 def fanout_of(encoder: SharedEncoder) -> FlvFanout:
     """The encoder's FLV fan-out, made on first use (a push connecting)."""
     with _make_lock:
-        if encoder.flv is None:
-            encoder.flv = FlvFanout(encoder)
-        return encoder.flv
+        fanout = encoder.flv
+        if not isinstance(fanout, FlvFanout):
+            fanout = encoder.flv = FlvFanout(encoder)
+        return fanout

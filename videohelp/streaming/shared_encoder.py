@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import av
 import numpy as np
@@ -49,7 +49,6 @@ from videohelp.streaming.encoder import (
 )
 
 if TYPE_CHECKING:
-    from videohelp.streaming.flv_fanout import FlvFanout
     from videohelp.streaming.layers import Layer
     from videohelp.streaming.profile_cards import ProfileCards
 
@@ -83,6 +82,14 @@ class StreamParams:
     settings: EncoderSettings
     video_extradata: bytes
     audio_extradata: bytes
+
+
+class Fanout(Protocol):
+    """What the encoder knows of its pushes' FLV fan-out (``flv_fanout.FlvFanout``)."""
+
+    def detach(self, sink: Any) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class PacketSink(Protocol):
@@ -123,7 +130,7 @@ class SharedEncoder:
         self.keyframes_forced = 0
         # The one FLV serialisation of this encoder's packets for every push
         # (``flv_fanout.fanout_of`` makes it when the first push connects).
-        self.flv: FlvFanout | None = None
+        self.flv: Fanout | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"encoder {settings.width}x{settings.height}")
