@@ -67,7 +67,7 @@ def _timed(step, frames: int, rounds: int) -> float:
 
 def bench(size: str, frames: int, rounds: int, theme: str = "studio") -> dict[str, float]:
     from videohelp.streaming.cards import CardRenderer
-    from videohelp.streaming.program import ProgramEngine
+    from videohelp.streaming.program import ProgramEngine, draw_layer
     from videohelp.streaming.sources import TestPatternSource
     from videohelp.streaming.theme import Theme
 
@@ -88,7 +88,7 @@ def bench(size: str, frames: int, rounds: int, theme: str = "studio") -> dict[st
     def compose(i: int) -> None:
         frame = sources[i % count]
         for layer in layers:
-            engine._draw(frame, layer, i, width, height)
+            draw_layer(frame, layer, i, engine.fps)
 
     fade = engine.transition("fade", 1.0)
     for name, data in CARDS.items():  # the same set, entering with a fade: every pixel blended
@@ -98,7 +98,7 @@ def bench(size: str, frames: int, rounds: int, theme: str = "studio") -> dict[st
     def compose_fading(i: int) -> None:
         frame = sources[i % count]
         for layer in fading:
-            engine._draw(frame, layer, layer.start_frame + 10, width, height)  # 1/3 of the way
+            draw_layer(frame, layer, layer.start_frame + 10, engine.fps)  # 1/3 of the way
 
     for step in (copy, compose, compose_fading):  # warm up code paths, not data
         _timed(step, 8, 1)

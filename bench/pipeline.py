@@ -29,7 +29,14 @@ Parts (each against a real nginx-rtmp on 127.0.0.1 where a stream is involved):
   nginx-rtmp) and an MP4 recording sharing one encode (``ProgramOutputs``).
   Cores of each (this process plus its pushers), their ratio, late program
   frames, drops; then, with the four outputs running, take -> card visible in
-  the frames ffmpeg decodes from each of the three platforms.
+  the frames ffmpeg decodes from each of the three platforms. Prints whether
+  each of issue 22's goals is met.
+- vertical: a 1080p30 push plus a ``720x1280 crop`` push (Douyin's profile,
+  its own encoder) with the full card set, alternating rounds: the vertical
+  output compositing cards laid out for its frame against cutting the
+  program's composite (the way before); the difference is what its own cards
+  cost. Also per frame: the crop window's copy (program thread), the
+  vertical composite (its encoder thread), and a card's render at 720x1280.
 """
 
 from __future__ import annotations
@@ -331,15 +338,39 @@ PLATFORMS = ("app", "zlb", "douyin")
 
 
 def measure_cores(app: QGuiApplication, outputs: list[Output], seconds: float
-                  ) -> tuple[float, float]:
-    """(cores of this process and the outputs' pushers, pushers' share) over ``seconds``."""
+                  ) -> tuple[float, float, dict[str, float]]:
+    """(cores of this process and the outputs' pushers, pushers' share, cores per thread
+    of this process by name) over ``seconds``."""
     pushers = [pid for output in outputs if (pid := output.pusher_pid) is not None]
+    threads0 = thread_cpu()
     cpu0, wall0 = time.process_time(), time.monotonic()
     pushers0 = sum(process_cpu(pid) for pid in pushers)
     pump(app, seconds)
     wall = time.monotonic() - wall0
     pusher_cpu = sum(process_cpu(pid) for pid in pushers) - pushers0
-    return (time.process_time() - cpu0 + pusher_cpu) / wall, pusher_cpu / wall
+    per_thread: dict[str, float] = {}
+    for tid, (name, cpu) in thread_cpu().items():
+        used = cpu - threads0.get(tid, (name, 0.0))[1]
+        per_thread[name] = per_thread.get(name, 0.0) + used / wall
+    return (time.process_time() - cpu0 + pusher_cpu) / wall, pusher_cpu / wall, per_thread
+
+
+def thread_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds of each thread of this process, by kernel thread id, named by its Python
+    thread (x264's and other native threads: "native", the main thread: "main")."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    main = threading.main_thread().native_id
+    found = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        tid = int(task.name)
+        name = "main" if tid == main else names.get(tid, "native")
+        # One name per kind: "output app" and "output zlb" stay apart, numbers do not matter.
+        found[tid] = (name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return found
 
 
 def wait_live(app: QGuiApplication, outputs: list[Output], timeout: float = 20) -> None:
@@ -368,9 +399,10 @@ def run_simulcast(app: QGuiApplication, work: Path, seconds: float, rounds: int,
                     late0, encoder = engine.late_frames, running[0].encoder
                     assert encoder is not None
                     frames0 = encoder.frames
-                    cores, pushers = measure_cores(app, running, seconds)
+                    cores, pushers, threads = measure_cores(app, running, seconds)
                     result[kind].append({
-                        "cores": cores, "pushers": pushers, "late": engine.late_frames - late0,
+                        "cores": cores, "pushers": pushers, "threads": threads,
+                        "late": engine.late_frames - late0,
                         "fps": (encoder.frames - frames0) / seconds,
                         "encoders": len(outputs.encoders()) if outputs else 1,
                         "status": outputs.status() if outputs else []})
@@ -451,7 +483,13 @@ def take_latency(app: QGuiApplication, engine: ProgramEngine, card: RenderedCard
     return seen
 
 
-def print_simulcast(result: dict, seconds: float) -> None:
+# Issue 22's goals for the side-by-side run.
+GOAL_RATIO = 1.15
+GOAL_P50_MS, GOAL_MAX_MS = 150.0, 250.0
+
+
+def print_simulcast(result: dict, seconds: float, threads: bool = False) -> bool:
+    """Print the figures and whether each goal is met; True if all are."""
     single = statistics.mean(r["cores"] for r in result["single"])
     shared = statistics.mean(r["cores"] for r in result["shared"])
     single_fps = statistics.mean(r["fps"] for r in result["single"])
@@ -464,17 +502,134 @@ def print_simulcast(result: dict, seconds: float) -> None:
         for r in result[kind]:
             print(f"  {label}: {r['cores']:.3f} cores (pushers {r['pushers']:.3f}), "
                   f"{r['fps']:.1f} fps encoded, {r['late']} late frames, {r['encoders']} encoder(s)")
-    print(f"  ratio {shared / single:.2f}x in cores, {per_frame:.2f}x in CPU per encoded frame "
+            if threads:
+                busy = sorted(r["threads"].items(), key=lambda item: -item[1])
+                print("    threads: " + ", ".join(f"{name} {cores:.3f}" for name, cores in busy
+                                                  if cores >= 0.0005))
+    ratio = shared / single
+    print(f"  ratio {ratio:.2f}x in cores, {per_frame:.2f}x in CPU per encoded frame "
           f"(one push {single:.3f}, four outputs {shared:.3f} cores)")
+    dropped = 0
     for status in result["shared"][-1]["status"]:
+        dropped += status["dropped_packets"]
         print(f"  {status['name']}: {status['kbps']} kbit/s, {status['fps']} fps, dropped "
               f"{status['dropped_packets']} packets / {status['dropped_frames']} frames")
     everything = [ms for values in result["latency"].values() for ms in values]
     for name, values in result["latency"].items():
         print(f"  take -> card decoded from {name}: {statistics.median(values):.0f} ms median, "
               f"{max(values):.0f} ms max over {len(values)} takes")
-    print(f"  take -> card, every platform: p50 {statistics.median(everything):.0f} ms, max "
-          f"{max(everything):.0f} ms")
+    p50, worst = statistics.median(everything), max(everything)
+    print(f"  take -> card, every platform: p50 {p50:.0f} ms, max {worst:.0f} ms")
+    late = sum(r["late"] for r in result["shared"])
+    late_single = sum(r["late"] for r in result["single"])
+    goals = [
+        (f"CPU of three pushes + recording <= {GOAL_RATIO:.2f}x one push", ratio <= GOAL_RATIO,
+         f"{ratio:.3f}x"),
+        ("0 late program frames with the four outputs", late == 0,
+         f"{late} in {len(result['shared']) * seconds:.0f} s (one push: {late_single})"),
+        (f"take -> card p50 <= {GOAL_P50_MS:.0f} ms and max <= {GOAL_MAX_MS:.0f} ms",
+         p50 <= GOAL_P50_MS and worst <= GOAL_MAX_MS, f"p50 {p50:.0f} ms, max {worst:.0f} ms"),
+        ("no packet dropped by a destination", dropped == 0, f"{dropped} dropped"),
+    ]
+    for text, met, figure in goals:
+        print(f"  goal {text}: {'met' if met else 'NOT MET'} ({figure})")
+    met_all = all(met for _text, met, _figure in goals)
+    print(f"  simulcast goals: {'all met' if met_all else 'NOT all met'} "
+          f"(load average {os.getloadavg()[0]:.1f} at the end)")
+    return met_all
+
+
+# -- vertical profile --------------------------------------------------------------------
+def run_vertical(app: QGuiApplication, work: Path, seconds: float, rounds: int) -> dict:
+    """A landscape push and a vertical push, the vertical with its own cards or cutting the
+    program's composite, alternating rounds; cores of each."""
+    settings = EncoderSettings(1920, 1080, 30, preset="ultrafast", video_bitrate=4_500_000)
+    server = NginxRtmp(work / "vertical", applications=("app", "douyin"))
+    server.start()
+    rendered = cards(1920, 1080)
+    result: dict = {"own": [], "cut": [], "loads": []}
+    try:
+        for index in range(rounds):
+            for kind in ("own", "cut"):
+                ProgramOutputs.OWN_CARDS = kind == "own"
+                engine = ProgramEngine(TestPatternSource(1920, 1080), fps=30)
+                for name, card in rendered.items():
+                    engine.take(name, card)
+                engine.start()
+                outputs = ProgramOutputs(engine, settings, profiles={
+                    "vertical": "720x1280 crop 2000k"}, destinations={
+                    "app": server.url(f"app-{kind}{index}", "app"),
+                    "douyin": server.url(f"dy-{kind}{index}", "douyin") + " profile=vertical"})
+                try:
+                    outputs.start("app")
+                    outputs.start("douyin")
+                    wait_live(app, outputs.outputs())
+                    pump(app, 3.0)
+                    late0 = engine.late_frames
+                    cores, pushers, threads = measure_cores(app, outputs.outputs(), seconds)
+                    tall = next(e for e in outputs.encoders() if e.settings.height == 1280)
+                    result[kind].append({"cores": cores, "pushers": pushers, "threads": threads,
+                                         "late": engine.late_frames - late0,
+                                         "rendered": tall.cards.rendered if tall.cards else 0})
+                    result["loads"].append(os.getloadavg()[0])
+                finally:
+                    outputs.stop_all()
+                    engine.stop()
+    finally:
+        ProgramOutputs.OWN_CARDS = True
+        server.stop()
+    result["steps"] = vertical_steps(rendered)
+    return result
+
+
+def vertical_steps(rendered: dict[str, RenderedCard]) -> dict[str, float]:
+    """Per frame: the crop window's copy, the vertical composite with the full card set; and
+    the renderings at 720x1280 (ms)."""
+    from videohelp.streaming.layers import CUT, new_layer
+    from videohelp.streaming.profile_cards import ProfileCards
+
+    tall = EncoderSettings(720, 1280, 30, preset="ultrafast", crop=True)
+    profile = ProfileCards(tall, 30)
+    program = TestPatternSource(1920, 1080).read()
+    layers = tuple(new_layer(name, card, z, 1, enter=CUT, leave=CUT, duration_frames=None)
+                   for z, (name, card) in enumerate(rendered.items()))
+    started = time.perf_counter()
+    profile.compose(profile.window(program), layers, 2)  # renders every card once
+    first = (time.perf_counter() - started) * 1000
+
+    def timed(func, count: int = 60) -> float:
+        func()
+        start = time.perf_counter()
+        for _ in range(count):
+            func()
+        return (time.perf_counter() - start) / count * 1000
+
+    window = profile.window(program)
+    return {"copy_ms": timed(lambda: profile.window(program)),
+            "compose_ms": timed(lambda: profile.compose(window, layers, 3)),
+            "scale_ms": timed(lambda: program_frames.resize(window, 720, 1280)),
+            "cut_ms": timed(lambda: program_frames.crop_resize(program, 720, 1280)),
+            "first_ms": first, "cards": len(layers)}
+
+
+def print_vertical(result: dict, seconds: float) -> None:
+    own = statistics.mean(r["cores"] for r in result["own"])
+    cut = statistics.mean(r["cores"] for r in result["cut"])
+    loads = result["loads"]
+    print(f"vertical profile 720x1280 crop beside a 1080p30 push, full card set, "
+          f"{len(result['own'])} alternating rounds of {seconds:.0f} s, load average "
+          f"{min(loads):.1f}-{max(loads):.1f}:")
+    for kind, label in (("own", "cards laid out for 720x1280"), ("cut", "program's cards cut")):
+        for r in result[kind]:
+            print(f"  {label}: {r['cores']:.3f} cores (pushers {r['pushers']:.3f}), "
+                  f"{r['late']} late frames, {r['rendered']} cards rendered at 720x1280")
+    print(f"  its own cards cost {own - cut:+.3f} cores ({own:.3f} against {cut:.3f})")
+    steps = result["steps"]
+    print(f"  per frame: crop window copy {steps['copy_ms']:.2f} ms (program thread); on its "
+          f"encoder thread scale + {steps['cards']} cards {steps['compose_ms']:.2f} ms (the "
+          f"scale alone {steps['scale_ms']:.2f} ms) against {steps['cut_ms']:.2f} ms to cut "
+          f"and scale the composited program; first frame with the cards (rendering them) "
+          f"{steps['first_ms']:.0f} ms")
 
 
 def main() -> int:
@@ -483,9 +638,12 @@ def main() -> int:
     parser.add_argument("--versus-seconds", type=int, default=10, help="length of the input file")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the side-by-side run")
     parser.add_argument("--takes", type=int, default=10, help="takes for the latency figures")
-    parser.add_argument("--only", choices=("pipeline", "versus", "latency", "simulcast"))
+    parser.add_argument("--only", choices=("pipeline", "versus", "latency", "simulcast",
+                                           "vertical"))
     parser.add_argument("--simulcast-seconds", type=float, default=20.0,
                         help="length of each side of the simulcast run")
+    parser.add_argument("--threads", action="store_true",
+                        help="simulcast: also print each thread's cores (which costs what)")
     parser.add_argument("--size", action="append", choices=("1080p", "720p"),
                         help="pipeline runs to make (default: both)")
     args = parser.parse_args()
@@ -536,9 +694,12 @@ def main() -> int:
                 print(f"take -> card decoded by ffmpeg from RTMP: "
                       f"{statistics.median(result['stream_ms']):.0f} ms median, "
                       f"{max(result['stream_ms']):.0f} ms max over {len(result['stream_ms'])} takes")
+            if args.only in (None, "vertical"):
+                print_vertical(run_vertical(app, work, args.simulcast_seconds, args.rounds),
+                               args.simulcast_seconds)
             if args.only in (None, "simulcast"):
                 print_simulcast(run_simulcast(app, work, args.simulcast_seconds, args.rounds,
-                                              args.takes), args.simulcast_seconds)
+                                              args.takes), args.simulcast_seconds, args.threads)
         finally:
             server.stop()
     return 0

@@ -125,7 +125,8 @@ class Console:
         self.program = ProgramEngine(TestPatternSource(width, height), fps=fps)
         self.outputs = ProgramOutputs(self.program, settings_for(width, height, fps, options.x264_preset),
                                       profiles=settings["outputs.profiles"],
-                                      destinations=settings["outputs.destinations"])
+                                      destinations=settings["outputs.destinations"],
+                                      renderer=self.renderer)
         # The browser-source page /overlay (OBS, vMix) mirrors the program's cards; live
         # cards (the clock) refresh themselves.
         self.graphics = ProgramGraphics(self.program, self.renderer)

@@ -114,11 +114,11 @@ class FrameQueue:
 
     def __init__(self, maxlen: int = 8) -> None:
         self.maxlen = maxlen
-        self._items: deque[tuple[np.ndarray, float]] = deque()
+        self._items: deque[tuple[Any, float]] = deque()  # a frame (or what stands for one)
         self._cond = threading.Condition()
         self.dropped = 0
 
-    def put(self, frame: np.ndarray, at: float, block: bool = False) -> bool:
+    def put(self, frame: Any, at: float, block: bool = False) -> bool:
         """Queue ``frame`` stamped ``at``; True if the oldest frame was dropped for it."""
         dropped = False
         with self._cond:
@@ -133,7 +133,7 @@ class FrameQueue:
             self._cond.notify_all()
         return dropped
 
-    def get(self, timeout: float) -> tuple[np.ndarray, float] | None:
+    def get(self, timeout: float) -> tuple[Any, float] | None:
         """The oldest entry, waiting up to ``timeout`` s for one; None if none came."""
         with self._cond:
             if not self._items and not self._cond.wait_for(lambda: bool(self._items), timeout):

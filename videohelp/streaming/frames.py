@@ -86,14 +86,30 @@ def resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
+def crop_box(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int, int, int]:
+    """(x, y, w, h) of the middle of a ``src_w`` x ``src_h`` frame with the shape of
+    ``width`` x ``height``, all even (chroma is half size)."""
+    check_size(width, height)
+    crop_w = min(src_w, round(src_h * width / height / 2) * 2)
+    crop_h = min(src_h, round(src_w * height / width / 2) * 2)
+    return (src_w - crop_w) // 4 * 2, (src_h - crop_h) // 4 * 2, crop_w, crop_h
+
+
+def crop(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A copy of the middle of the frame with the shape of ``width`` x ``height``, not
+    scaled (the 608x1080 middle of a 1080p program for a 720x1280 output)."""
+    x0, y0, crop_w, crop_h = crop_box(*frame_size(frame), width, height)
+    out = np.empty((crop_h * 3 // 2, crop_w), np.uint8)
+    for index, (source, target) in enumerate(zip(planes(frame), planes(out), strict=True)):
+        shift = 0 if index == 0 else 1
+        target[:] = source[y0 >> shift:(y0 + crop_h) >> shift, x0 >> shift:(x0 + crop_w) >> shift]
+    return out
+
+
 def crop_resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     """The middle of the frame with the shape of ``width`` x ``height``, scaled to that size
     (a vertical 720x1280 from a 1920x1080 program: its middle 608x1080)."""
-    check_size(width, height)
-    src_w, src_h = frame_size(frame)
-    crop_w = min(src_w, round(src_h * width / height / 2) * 2)
-    crop_h = min(src_h, round(src_w * height / width / 2) * 2)
-    x0, y0 = (src_w - crop_w) // 4 * 2, (src_h - crop_h) // 4 * 2  # even: chroma is half size
+    x0, y0, crop_w, crop_h = crop_box(*frame_size(frame), width, height)
     out = np.empty((height * 3 // 2, width), np.uint8)
     for index, (source, target) in enumerate(zip(planes(frame), planes(out), strict=True)):
         shift = 0 if index == 0 else 1

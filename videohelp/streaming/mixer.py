@@ -65,6 +65,12 @@ def limit(samples: np.ndarray, threshold: float = LIMIT_THRESHOLD) -> np.ndarray
     Continuous and with a continuous slope at the threshold, so a signal just
     over it is not audibly distorted; NaN (a broken decode) becomes silence.
     """
+    magnitude = np.abs(samples)
+    peak = magnitude.max() if magnitude.size else 0.0
+    if peak <= threshold:  # the usual case, and silence: nothing to do (NaN is not <=)
+        return samples
+    # Measured in the encoder's thread: nan_to_num and the rest on every read cost ~150 us
+    # per AAC frame (0.007 cores at 47 reads a second); one abs and one max do not.
     np.nan_to_num(samples, copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
     magnitude = np.abs(samples)
     over = magnitude > threshold

@@ -35,9 +35,9 @@ class OutputTarget:
 
 
 @functools.cache
-def output_protocols() -> frozenset[str] | None:
-    """The output protocols of PyAV's bundled FFmpeg (``avio_enum_protocols``), or None
-    where its library cannot be found (a frozen build): then nothing is refused early."""
+def libavformat() -> ctypes.CDLL | None:
+    """PyAV's bundled libavformat, for what PyAV does not wrap; None where it cannot be
+    found (a frozen build)."""
     import av
 
     found = glob.glob(os.path.join(os.path.dirname(av.__file__), "..", "av.libs",
@@ -45,8 +45,17 @@ def output_protocols() -> frozenset[str] | None:
     if not found:
         return None
     try:
-        library = ctypes.CDLL(found[0])
+        return ctypes.CDLL(found[0])
     except OSError:
+        return None
+
+
+@functools.cache
+def output_protocols() -> frozenset[str] | None:
+    """The output protocols of PyAV's bundled FFmpeg (``avio_enum_protocols``), or None
+    where its library cannot be found (a frozen build): then nothing is refused early."""
+    library = libavformat()
+    if library is None:
         return None
     enum = library.avio_enum_protocols
     enum.restype, enum.argtypes = ctypes.c_char_p, [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int]

@@ -8,14 +8,16 @@
 
 The encoding is not here: a ``SharedEncoder`` (``shared_encoder``) encodes the
 program once for every destination with the same settings and puts each
-packet into each destination's ``PacketQueue`` (bounded, drops to the next
-keyframe when full: a slow destination never holds up the others). This
-thread takes the packets and muxes them. A (re)connection asks the encoder
+frame's packets into each destination's ``PacketQueue`` (bounded, drops to the
+next keyframe when full: a slow destination never holds up the others). This
+thread takes what is queued and writes it. A (re)connection asks the encoder
 for a keyframe and starts there, with its timestamps from zero.
 
-A recording writes its file from this thread. A network push writes FLV into
-a pipe to a pusher process (``videohelp.streaming.pusher``), which holds the
-connection: PyAV opens and closes network outputs while holding the GIL, so a
+A recording muxes the packets into its file from this thread. A network push
+writes FLV into a pipe to a pusher process (``videohelp.streaming.pusher``):
+the FLV tags are muxed once for every push of the encoder (``flv_fanout``)
+and this thread writes them, a frame's at a time, with its own timestamps.
+The pusher holds the connection: PyAV opens and closes network outputs while holding the GIL, so a
 slow or silent server would otherwise freeze the whole console. The pusher
 reports ``live`` once connected; when it dies the pipe breaks and the session
 ends. Network outputs retry with exponential backoff for as long as they run;
@@ -35,16 +37,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import av
 
 from videohelp.core.backoff import Backoff
 from videohelp.streaming import pusher, workers
 from videohelp.streaming.audio import SAMPLE_RATE
+from videohelp.streaming.flv_fanout import FlvTag, end_of_sequence, fanout_of, write_all, write_tags
 from videohelp.streaming.output_targets import OutputTarget
 from videohelp.streaming.packet_queue import PacketQueue
 from videohelp.streaming.pusher_link import (
-    Pipe,
     PusherReport,
     PushError,
     address,
@@ -101,7 +104,8 @@ class OutputWorker:
                  backoff: Backoff | None = None) -> None:
         self.target, self.encoder = target, encoder
         self._on_state, self._on_stats = on_state, on_stats
-        self.queue = PacketQueue(max_queue_s, on_wait=self._waiting)
+        # Encoded packets for a recording, FLV tags for a push.
+        self.queue: PacketQueue[Any] = PacketQueue(max_queue_s, on_wait=self._waiting)
         self.backoff = backoff or Backoff()
         self.state = OutputState.STOPPED
         self.frames = 0
@@ -135,7 +139,7 @@ class OutputWorker:
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop, muxing what is queued; False if the thread had to be abandoned."""
         self._stop.set()
-        self.encoder.detach(self.queue)
+        self._detach()
         self.queue.close()
         process = self._pusher
         if process is not None and self.state is not OutputState.LIVE:
@@ -150,6 +154,12 @@ class OutputWorker:
             self._set_state(OutputState.STOPPED, "abandoned: its file or pipe did not close")
             return False
         return True
+
+    def _detach(self) -> None:
+        """Take no more packets or tags (either way: which one is attached does not matter)."""
+        if self.encoder.flv is not None:
+            self.encoder.flv.detach(self.queue)
+        self.encoder.detach(self.queue)
 
     def _waiting(self, joining: bool) -> None:
         """The queue threw a picture away waiting for a keyframe (the encoder thread). A
@@ -245,11 +255,7 @@ class OutputWorker:
         watchdog.daemon = True
         watchdog.start()
         try:
-            # flush_packets: each packet goes into the pipe at once, not when 32 KB collected.
-            container = av.open(Pipe(process.stdin), "w", format="flv",
-                                container_options={"flvflags": "no_duration_filesize",
-                                                   "flush_packets": "1"})
-            self._mux(container)
+            self._write_flv(process.stdin.fileno())
             process.stdin.close()
             process.wait(self.PUSHER_EXIT_S)
         except Exception as exc:
@@ -277,6 +283,22 @@ class OutputWorker:
             raise PushError(self.encoder.error or "the encoder failed", permanent=True)
         return self.encoder.params
 
+    def _write_flv(self, fd: int) -> None:
+        """The encoder's FLV tags into the pusher's pipe, from a keyframe, until stopped."""
+        self._params()
+        fanout = fanout_of(self.encoder)
+        self.queue.restart()  # from the next keyframe, which we ask for
+        try:
+            write_all(fd, [fanout.attach(self.queue)])  # the header: the pusher starts on it
+            writer = _TagWriter(fd)
+            self._pump(writer.write)
+            fanout.detach(self.queue)
+            self.bytes += writer.write(self.queue.drain())  # what was made before the stop
+            write_all(fd, [end_of_sequence(writer.last)])
+        finally:
+            fanout.detach(self.queue)
+            self.queue.close()
+
     def _mux(self, container: av.container.OutputContainer,
              on_open: Callable[[], None] | None = None) -> None:
         clean = False
@@ -284,14 +306,13 @@ class OutputWorker:
             video, audio = add_streams(container, self._params())
             self.queue.restart()  # from the next keyframe, which we ask for:
             self.encoder.attach(self.queue)
-            container.start_encoding()  # creates the file or writes the FLV header to the pipe
+            container.start_encoding()  # creates the file
             if on_open is not None:
                 on_open()
             muxer = _Muxer(container, video, audio)
-            self._mux_until_stopped(muxer)
+            self._pump(muxer.mux_all)
             self.encoder.detach(self.queue)
-            for packet in self.queue.drain():  # what was encoded before the stop goes out
-                self.bytes += muxer.mux(packet)
+            self.bytes += muxer.mux_all(self.queue.drain())  # encoded before the stop: kept
             clean = True
         finally:
             self.encoder.detach(self.queue)
@@ -303,15 +324,16 @@ class OutputWorker:
                     raise  # the trailer of a recording failed: the file may be broken
                 log.debug("closing a failed container", exc_info=True)
 
-    def _mux_until_stopped(self, muxer: _Muxer) -> None:
+    def _pump(self, write: Callable[[list[Any]], int]) -> None:
+        """Write what the queue gets until stopped, a frame's worth at a time; stats."""
         window_at, window_frames, window_bytes = time.monotonic(), 0, self.bytes
         while not self._stop.is_set():
-            packet = self.queue.get(timeout=0.2)
-            if packet is not None:
-                self.bytes += muxer.mux(packet)
-                if packet.video:
-                    self.frames += 1
-                    window_frames += 1
+            batch = self.queue.get_many(timeout=0.2)
+            if batch:
+                self.bytes += write(batch)
+                pictures = sum(1 for packet in batch if packet.video)
+                self.frames += pictures
+                window_frames += pictures
             now = time.monotonic()
             if now - window_at >= self.STATS_INTERVAL_S:
                 elapsed = now - window_at
@@ -322,6 +344,25 @@ class OutputWorker:
                     dropped_packets=self.queue.dropped)
                 self._on_stats(self.last_stats)
                 window_at, window_frames, window_bytes = now, 0, self.bytes
+
+
+class _TagWriter:
+    """A push's FLV tags into its pipe, timestamps from its first keyframe at 0."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.offset: int | None = None
+        self.last = 0  # the time of the last tag written (ms, this stream's)
+
+    def write(self, tags: list[FlvTag]) -> int:
+        if not tags:
+            return 0
+        if self.offset is None:
+            assert tags[0].video and tags[0].keyframe, "a session starts at a keyframe"
+            self.offset = tags[0].ms
+        written, last = write_tags(self.fd, tags, self.offset)
+        self.last = max(self.last, last)
+        return written
 
 
 class _Muxer:
@@ -339,6 +380,9 @@ class _Muxer:
         self.container, self.video, self.audio = container, video, audio
         self._video_offset: int | None = None
         self._audio_offset = 0
+
+    def mux_all(self, packets: list[EncodedPacket]) -> int:
+        return sum(self.mux(packet) for packet in packets)
 
     def mux(self, encoded: EncodedPacket) -> int:
         if self._video_offset is None:

@@ -42,6 +42,10 @@ from videohelp.streaming.workers import LoopThread
 log = logging.getLogger(__name__)
 
 FrameSink = Callable[[np.ndarray, int], None]
+# Called with the source's frame before the cards go on it, the layers about to be
+# composited and the frame's number: an output with cards of its own (a vertical
+# crop, ``profile_cards``) takes its copy here. It must not write to the frame.
+CleanTap = Callable[[np.ndarray, tuple[Layer, ...], int], None]
 
 __all__ = ["LayerError", "ProgramEngine", "ProgramEvent", "Transition"]
 
@@ -98,6 +102,7 @@ class ProgramEngine(QObject):
         self._latest: np.ndarray | None = None
         self._frame_no = 0
         self._sinks: list[FrameSink] = []
+        self._clean_taps: list[CleanTap] = []
         self._listeners: list[Listener] = []
         self.late_frames = 0
 
@@ -201,6 +206,14 @@ class ProgramEngine(QObject):
         if sink in self._sinks:
             self._sinks.remove(sink)
 
+    def add_clean_tap(self, tap: CleanTap) -> None:
+        """Call ``tap(frame, layers, frame_no)`` on the worker thread with every frame before
+        its cards are composited (see ``CleanTap``)."""
+        self._clean_taps = [*self._clean_taps, tap]
+
+    def remove_clean_tap(self, tap: CleanTap) -> None:
+        self._clean_taps = [each for each in self._clean_taps if each != tap]
+
     def _find(self, name: str) -> Layer | None:
         return next((layer for layer in self._layers if layer.name == name), None)
 
@@ -251,26 +264,16 @@ class ProgramEngine(QObject):
             # compositing them again would double them. Capture sources show their own
             # NO SIGNAL slate; only a source that raises lands here.
             frame = frames.blank(source.width, source.height)
-        width, height = frames.frame_size(frame)
+        for tap in self._clean_taps:
+            try:
+                tap(frame, layers, frame_no)
+            except Exception:
+                log.exception("clean frame tap failed; removing it")
+                self.remove_clean_tap(tap)
         for layer in layers:
-            self._draw(frame, layer, frame_no, width, height)
+            draw_layer(frame, layer, frame_no, self.fps)
         self._latest = frame
         return frame
-
-    def _draw(self, frame: np.ndarray, layer: Layer, frame_no: int, width: int, height: int) -> None:
-        look = layer.look(frame_no, width, height)
-        if look.opacity <= 0.0:
-            return
-        composite(frame, layer.prepared, dx=look.dx, dy=look.dy, opacity=look.opacity)
-        crawl, strip = layer.card.crawl, layer.strip
-        if crawl is None or strip is None:
-            return
-        start = crawl.window_start(layer.travelled(frame_no, self.fps))
-        # The strip was cropped to its pixels when prepared: shift the window by the crop.
-        left = strip.x - (layer.card.x + crawl.x)
-        top = strip.y - (layer.card.y + crawl.y)
-        composite(frame, strip, dx=look.dx - start, dy=look.dy, opacity=look.opacity,
-                  clip=(start - left, -top, start + crawl.width - left, strip.size[1]))
 
     def latest_frame(self) -> np.ndarray | None:
         return self._latest
@@ -300,3 +303,21 @@ class ProgramEngine(QObject):
                 deadline = time.monotonic()  # don't try to catch up with a burst
             elif self._worker.stopping.wait(delay):
                 break
+
+
+def draw_layer(frame: np.ndarray, layer: Layer, frame_no: int, fps: int) -> None:
+    """Composite ``layer`` as it looks at ``frame_no`` (transition, crawl) onto ``frame``."""
+    width, height = frames.frame_size(frame)
+    look = layer.look(frame_no, width, height)
+    if look.opacity <= 0.0:
+        return
+    composite(frame, layer.prepared, dx=look.dx, dy=look.dy, opacity=look.opacity)
+    crawl, strip = layer.card.crawl, layer.strip
+    if crawl is None or strip is None:
+        return
+    start = crawl.window_start(layer.travelled(frame_no, fps))
+    # The strip was cropped to its pixels when prepared: shift the window by the crop.
+    left = strip.x - (layer.card.x + crawl.x)
+    top = strip.y - (layer.card.y + crawl.y)
+    composite(frame, strip, dx=look.dx - start, dy=look.dy, opacity=look.opacity,
+              clip=(start - left, -top, start + crawl.width - left, strip.size[1]))

@@ -7,7 +7,10 @@ thing everywhere. Outputs with equal encoder settings share one encoder
 (``SharedEncoder``): three platforms and a recording cost one x264 encode.
 An output whose destination asks for another profile (``output_config``: a
 vertical crop, a lower bitrate) gets an encoder of its own, shared in turn
-with any other output of the same profile.
+with any other output of the same profile. A profile of another shape than
+the program (a vertical crop) composites cards laid out for its own frame
+(``profile_cards``), on its own encoder thread: the program's 16:9 cards would
+be cut.
 
 ``status()`` is a snapshot of every output (state, bitrate, drops,
 reconnects, which encoder) for the desk, the seats and ``serve``'s status
@@ -31,6 +34,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from videohelp.core.backoff import Backoff
 from videohelp.streaming.audio import AudioError, AudioInput, SilentAudio, open_audio
+from videohelp.streaming.cards import CardRenderer
 from videohelp.streaming.encoder import EncoderSettings
 from videohelp.streaming.mixer import ProgramAudio, source_audio_of
 from videohelp.streaming.output_config import (
@@ -40,6 +44,7 @@ from videohelp.streaming.output_config import (
     resolve_target,
 )
 from videohelp.streaming.outputs import Output, OutputError, parse_target
+from videohelp.streaming.profile_cards import ProfileCards, needs_own_cards
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.shared_encoder import SharedEncoder
 from videohelp.streaming.sources import Source, SourceError, open_source
@@ -77,13 +82,20 @@ class ProgramOutputs(QObject):
     outputStatsChanged = Signal(str, object)
 
     STATUS_LOG_S = 10.0
+    # Profiles of another shape composite their own cards (``profile_cards``). False cuts the
+    # program's composite instead, the way before: for comparing the cost (bench/pipeline.py).
+    OWN_CARDS = True
 
     def __init__(self, engine: ProgramEngine, settings: EncoderSettings,
                  parent: QObject | None = None, *, profiles: Mapping[str, str] | None = None,
-                 destinations: Mapping[str, str] | None = None) -> None:
+                 destinations: Mapping[str, str] | None = None,
+                 renderer: CardRenderer | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.settings = settings
+        # The program's card renderer: a profile of another shape renders its cards with its
+        # theme and catalog (``profile_cards``); without one, the default theme and catalog.
+        self.renderer = renderer
         self.audio: AudioInput | SilentAudio = SilentAudio()  # the microphone or line input
         self.mixer = ProgramAudio(self.audio)  # what every output takes its sound from
         self.source: Source | None = None  # set by start_from_args; closed by stop_all
@@ -169,16 +181,24 @@ class ProgramOutputs(QObject):
     def _encoder_for(self, settings: EncoderSettings) -> SharedEncoder:
         encoder = self._encoders.get(settings)
         if encoder is None:
-            encoder = self._encoders[settings] = SharedEncoder(settings, self.mixer)
+            own_cards = self.OWN_CARDS and needs_own_cards(settings, self.settings.width,
+                                                           self.settings.height)
+            cards = ProfileCards(settings, self.engine.fps, self.renderer) if own_cards else None
+            encoder = self._encoders[settings] = SharedEncoder(settings, self.mixer, cards=cards)
             encoder.start()
-            self.engine.add_sink(encoder.submit)
-            log.info("encoder %s started", encoder.label)
+            if cards is not None:  # the frame before the program's cards, its own on it
+                self.engine.add_clean_tap(encoder.submit_clean)
+            else:
+                self.engine.add_sink(encoder.submit)
+            log.info("encoder %s started%s", encoder.label,
+                     " with cards laid out for its frame" if own_cards else "")
         return encoder
 
     def _release(self, encoder: SharedEncoder | None) -> None:
         if encoder is None or any(o.encoder is encoder for o in self._outputs):
             return
         self.engine.remove_sink(encoder.submit)
+        self.engine.remove_clean_tap(encoder.submit_clean)
         self._encoders.pop(encoder.settings, None)
         encoder.stop()
         log.info("encoder %s stopped", encoder.label)

@@ -6,8 +6,11 @@ console's process that would freeze the program thread, the other outputs and
 the desk for as long as the server takes to answer — for ever, if it accepts
 TCP and never speaks RTMP (``rtmps://`` to a plain RTMP port). So a network
 output encodes in the console's process and writes FLV into a pipe; this
-process demuxes it and muxes the same packets (no re-encoding) to the URL. A
-stuck connection only ever stalls this process, which the console kills.
+process sends it to the URL: for RTMP and RTMPS the bytes as they are,
+FFmpeg's RTMP protocol taking FLV (``flv_relay``); otherwise (MPEG-TS over UDP
+or SRT, or where the relay cannot be used) it demuxes the FLV and muxes the
+same packets, no re-encoding. A stuck connection only ever stalls this
+process, which the console kills.
 
 Protocol with the parent: the URL comes in the environment variable
 ``VIDEOHELP_PUSH_URL`` (not argv: other local users can read any process's
@@ -28,6 +31,7 @@ import sys
 from collections.abc import Sequence
 
 URL_VARIABLE = "VIDEOHELP_PUSH_URL"
+_CHUNK = 1 << 16  # a read returns what the pipe holds, up to this (a frame: ~20 KB)
 
 
 def command() -> list[str]:
@@ -69,7 +73,36 @@ def _fail(exc: BaseException, url: str) -> int:
     return 1
 
 
+def relay(url: str) -> int:
+    """FLV from stdin copied to ``url`` as bytes (``flv_relay``: RTMP and RTMPS)."""
+    from videohelp.streaming.flv_relay import AvioWriter
+
+    # The console starts the next pusher while it waits to reconnect: nothing is sent, and
+    # the server not called, until the stream's first bytes arrive.
+    data = os.read(0, _CHUNK)
+    if not data:
+        return 0
+    try:
+        writer = AvioWriter(url)  # connects: this process may block here, no other
+    except Exception as exc:  # tell the parent why, without the key
+        return _fail(exc, url)
+    _say("live")
+    try:
+        while data:
+            writer.write(data)
+            data = os.read(0, _CHUNK)  # what has arrived: a frame's tags, written together
+        writer.close()
+    except Exception as exc:
+        return _fail(exc, url)
+    return 0
+
+
 def run(fmt: str, url: str) -> int:
+    if fmt == "flv" and url.split("://", 1)[0].lower() in ("rtmp", "rtmps"):
+        from videohelp.streaming.flv_relay import available
+
+        if available():
+            return relay(url)
     import av
 
     options = {"flvflags": "no_duration_filesize"} if fmt == "flv" else {}

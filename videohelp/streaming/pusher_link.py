@@ -1,7 +1,7 @@
 """The console's side of a pusher process (``videohelp.streaming.pusher``): the pipe it
 reads, the status line it writes, and what its failures mean.
 
-``OutputWorker`` writes FLV into ``Pipe`` (the pusher's stdin), reads the
+``OutputWorker`` writes FLV into the pusher's stdin (``flv_fanout.write_tags``), reads the
 pusher's one status line with ``PusherReport`` on a thread of its own, and
 classifies what went wrong (``is_permanent``: retrying cannot help) without
 ever showing the URL (``describe``).
@@ -10,7 +10,6 @@ ever showing the URL (``describe``).
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import threading
 from collections.abc import Callable
@@ -27,19 +26,6 @@ class PushError(RuntimeError):
     def __init__(self, message: str, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
-
-
-class Pipe:
-    """The pusher's stdin as PyAV's output file: unbuffered, whole writes, no seeking."""
-
-    def __init__(self, pipe: IO[bytes]) -> None:
-        self._fd = pipe.fileno()
-
-    def write(self, data: bytes) -> int:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]  # releases the GIL while the pipe is full
-        return len(data)
 
 
 class PusherReport:

@@ -16,9 +16,11 @@ are never restarted.
 
 Threads: ``submit`` (program thread) only appends to a bounded ``FrameQueue``
 that drops the oldest frame when full; the encoder thread encodes and calls
-``sink.put`` on every sink, which never blocks. So neither a slow encoder nor
-a slow destination ever delays the program, and a slow destination never
-delays the encoder or the other destinations.
+``sink.put_many`` with each frame's packets on every sink, which never
+blocks. So neither a slow encoder nor a slow destination ever delays the
+program, and a slow destination never delays the encoder or the other
+destinations. The pushes of an encoder are one sink together, its FLV
+fan-out (``flv_fanout``): the packets are muxed to FLV once for all of them.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import av
 import numpy as np
@@ -46,6 +48,10 @@ from videohelp.streaming.encoder import (
     FrameQueue,
 )
 
+if TYPE_CHECKING:
+    from videohelp.streaming.layers import Layer
+    from videohelp.streaming.profile_cards import ProfileCards
+
 log = logging.getLogger(__name__)
 
 AUDIO_TIME_BASE = Fraction(1, SAMPLE_RATE)
@@ -53,7 +59,7 @@ AUDIO_TIME_BASE = Fraction(1, SAMPLE_RATE)
 
 @dataclass(frozen=True)
 class EncodedPacket:
-    """One encoded packet, immutable: every destination builds its own ``av.Packet``."""
+    """One encoded packet, immutable: a recording builds its own ``av.Packet`` from it."""
 
     video: bool
     data: bytes
@@ -61,10 +67,12 @@ class EncodedPacket:
     dts: int
     time_base: Fraction
     keyframe: bool
+    # pts in seconds, computed once: every destination's queue reads it for every packet.
+    seconds: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def seconds(self) -> float:
-        return float(self.pts * self.time_base)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seconds",
+                           self.pts * self.time_base.numerator / self.time_base.denominator)
 
 
 @dataclass(frozen=True)
@@ -76,9 +84,18 @@ class StreamParams:
     audio_extradata: bytes
 
 
+class Fanout(Protocol):
+    """What the encoder knows of its pushes' FLV fan-out (``flv_fanout.FlvFanout``)."""
+
+    def detach(self, sink: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class PacketSink(Protocol):
-    def put(self, packet: EncodedPacket) -> None:
-        """Take ``packet`` (called on the encoder thread; must never block)."""
+    def put_many(self, packets: list[EncodedPacket]) -> None:
+        """Take a frame's packets, in order (called on the encoder thread; must never
+        block; must not change the list)."""
 
 
 def fit(frame: np.ndarray, settings: EncoderSettings) -> np.ndarray:
@@ -94,8 +111,11 @@ def fit(frame: np.ndarray, settings: EncoderSettings) -> np.ndarray:
 class SharedEncoder:
     """H.264 + AAC of the program at one ``EncoderSettings``, for any number of sinks."""
 
-    def __init__(self, settings: EncoderSettings, audio: AudioFeed, *, queue_len: int = 8) -> None:
+    def __init__(self, settings: EncoderSettings, audio: AudioFeed, *, queue_len: int = 8,
+                 cards: ProfileCards | None = None) -> None:
         self.settings = settings
+        # Cards of its own (another shape than the program): fed by ``submit_clean``.
+        self.cards = cards
         self._audio_feed = audio
         self._tap: AudioTap | None = None
         self.queue = FrameQueue(queue_len)
@@ -108,6 +128,9 @@ class SharedEncoder:
         self.dropped = 0  # program frames thrown away because this encoder fell behind
         self.frames = 0
         self.keyframes_forced = 0
+        # The one FLV serialisation of this encoder's packets for every push
+        # (``flv_fanout.fanout_of`` makes it when the first push connects).
+        self.flv: Fanout | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"encoder {settings.width}x{settings.height}")
@@ -127,6 +150,13 @@ class SharedEncoder:
     def submit(self, frame: np.ndarray, frame_no: int = 0) -> None:
         """A program frame (the program thread; never blocks, never copies)."""
         if self.queue.put(frame, time.monotonic()):
+            self.dropped += 1
+
+    def submit_clean(self, frame: np.ndarray, layers: tuple[Layer, ...], frame_no: int) -> None:
+        """A program frame before its cards (the engine's clean tap, program thread): with
+        ``cards``, this encoder copies its window and composites its own cards later."""
+        assert self.cards is not None
+        if self.queue.put((self.cards.window(frame), layers, frame_no), time.monotonic()):
             self.dropped += 1
 
     def attach(self, sink: PacketSink) -> None:
@@ -161,6 +191,8 @@ class SharedEncoder:
         if self._tap is not None:
             self._audio_feed.untap(self._tap)
             self._tap = None
+        if self.flv is not None and not self._thread.is_alive():
+            self.flv.close()
 
     def stop_for_exit(self) -> threading.Thread:
         self._stop.set()
@@ -197,13 +229,16 @@ class SharedEncoder:
             first_at = at if first_at is None else first_at
             pts = max(last_pts + 1, round((at - first_at) * fps))
             last_pts = pts
-            frame = av.VideoFrame.from_numpy_buffer(fit(picture, self.settings), format="yuv420p")
+            fitted = (self.cards.compose(*picture) if self.cards is not None
+                      else fit(picture, self.settings))
+            frame = av.VideoFrame.from_numpy_buffer(fitted, format="yuv420p")
             frame.pts, frame.time_base = pts, time_base
             if self._keyframe.is_set():
                 self._keyframe.clear()
                 frame.pict_type = PictureType.I
                 self.keyframes_forced += 1
-            self._fan_out(video.encode(frame), True)
+            batch: list[EncodedPacket] = []
+            self._wrap(video.encode(frame), True, batch)
             self.frames += 1
             # Audio up to this frame's end and AUDIO_LEAD_S beyond (see encoder.AUDIO_LEAD_S).
             until = ((pts + 1) / fps + AUDIO_LEAD_S) * SAMPLE_RATE
@@ -215,7 +250,12 @@ class SharedEncoder:
                 audio_frame.sample_rate = SAMPLE_RATE
                 audio_frame.pts, audio_frame.time_base = samples, AUDIO_TIME_BASE
                 samples += AAC_FRAME
-                self._fan_out(sound.encode(audio_frame), False)
+                self._wrap(sound.encode(audio_frame), False, batch)
+            # A frame's packets go out together: each destination wakes once per frame, not
+            # once per packet (the AAC frames take well under a millisecond to encode).
+            if batch:
+                for sink in self._sinks:  # a copy-on-write list: attach/detach replace it
+                    sink.put_many(batch)
 
     def _open(self) -> tuple[av.VideoCodecContext, av.AudioCodecContext]:
         s = self.settings
@@ -241,17 +281,15 @@ class SharedEncoder:
                                    bytes(sound.extradata or b""))
         return video, sound
 
-    def _fan_out(self, packets: list[av.Packet], video: bool) -> None:
+    def _wrap(self, packets: list[av.Packet], video: bool, into: list[EncodedPacket]) -> None:
         for packet in packets:
             if packet.pts is None:
                 continue
-            encoded = EncodedPacket(video, bytes(packet), packet.pts,
-                                    packet.pts if packet.dts is None else packet.dts,
-                                    packet.time_base or (Fraction(1, self.settings.fps) if video
-                                                         else AUDIO_TIME_BASE),
-                                    packet.is_keyframe if video else True)
-            for sink in self._sinks:  # a copy-on-write list: attach/detach replace it
-                sink.put(encoded)
+            into.append(EncodedPacket(video, bytes(packet), packet.pts,
+                                      packet.pts if packet.dts is None else packet.dts,
+                                      packet.time_base or (Fraction(1, self.settings.fps)
+                                                           if video else AUDIO_TIME_BASE),
+                                      packet.is_keyframe if video else True))
 
 
 def add_streams(container: av.container.OutputContainer, params: StreamParams
