@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEAT_PATH = "/seat"
+ADDED_BATCH_S = 0.1  # new comments to the seats at most this often (one event per batch)
 EventListener = Callable[[Event], None]
 
 
@@ -86,6 +87,11 @@ class SeatHub:
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
         self._running = False
+        # New comments go out as one comment.added per ADDED_BATCH_S, not one per commit
+        # (on an idle machine each commit holds a comment or two: issue 15); any other event
+        # sends them first, so the order seats see is the order things happened.
+        self._added: list[StoredComment] = []
+        self._added_timer: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
@@ -118,6 +124,7 @@ class SeatHub:
         self._running = True
 
     async def stop(self) -> None:
+        self._flush_added()
         self._running = False
         self.actions.remove_listener(self._show_event)
         for connection in list(self._connections):
@@ -161,6 +168,8 @@ class SeatHub:
     def publish(self, event: Event | list[Event] | None) -> None:
         if event is None:
             return
+        if self._added:
+            self._flush_added()
         if isinstance(event, list):
             for each in event:
                 self.publish(each)
@@ -180,7 +189,18 @@ class SeatHub:
 
     def _stored(self, comments: list[StoredComment]) -> None:
         if self._running:
-            self.publish(self.state.comments_added(comments))
+            self._added.extend(comments)
+            if self._added_timer is None:
+                self._added_timer = asyncio.get_running_loop().call_later(ADDED_BATCH_S,
+                                                                          self._flush_added)
+
+    def _flush_added(self) -> None:
+        if self._added_timer is not None:
+            self._added_timer.cancel()
+            self._added_timer = None
+        batch, self._added = self._added, []
+        if batch and self._running:
+            self.publish(self.state.comments_added(batch))
 
     def comments_triaged(self, comments: list[StoredComment]) -> None:
         """Triage filed a batch (connect the console's triage to this)."""

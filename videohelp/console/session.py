@@ -106,6 +106,7 @@ class ShowSession(QObject):
         self.renderer, self.graphics, self.outputs = console.renderer, console.graphics, console.outputs
         self.actions, self.hub = console.actions, console.hub
         self.feed = CommentFeed(parent=self)
+        self.feed.repeatsAdded.connect(self.repeatsAdded)  # counted in the feed's batches
         # Through a weak reference: a bound method would make session <-> pipeline a
         # cycle, and a cycle may be collected on the writer thread, where Qt cannot
         # destroy the session's timers.
@@ -230,7 +231,7 @@ class ShowSession(QObject):
             for comment in comments:
                 if comment.repeat_of is not None:
                     counts[comment.repeat_of] = counts.get(comment.repeat_of, 0) + 1
-            self.repeatsAdded.emit(counts)
+            self.feed.push_repeats(counts)  # -> repeatsAdded with the feed's next batch
 
     def _show_event(self, event: ShowEvent) -> None:
         """What the show's actions did (the desk's, a seat's, the program's own) as signals."""
