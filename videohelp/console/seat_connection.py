@@ -39,6 +39,9 @@ class HubLimits:
     # The kernel's send buffer per seat: small enough that a seat not reading shows up in its
     # queue (not megabytes hidden in the kernel), large enough for a remote expert's link.
     socket_send_buffer: int = 256 * 1024
+    # New comments go to the seats as one comment.added event per this many seconds, not one
+    # per commit (issue 15: on a fast disk a commit holds a comment or two).
+    added_batch_s: float = 0.1
 
 
 class _Hub(Protocol):

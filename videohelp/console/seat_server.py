@@ -68,7 +68,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEAT_PATH = "/seat"
-ADDED_BATCH_S = 0.1  # new comments to the seats at most this often (one event per batch)
 EventListener = Callable[[Event], None]
 
 
@@ -87,8 +86,8 @@ class SeatHub:
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
         self._running = False
-        # New comments go out as one comment.added per ADDED_BATCH_S, not one per commit
-        # (on an idle machine each commit holds a comment or two: issue 15); any other event
+        # New comments go out as one comment.added per ``limits.added_batch_s``, not one per
+        # commit (on an idle machine a commit holds a comment or two: issue 15); any other event
         # sends them first, so the order seats see is the order things happened.
         self._added: list[StoredComment] = []
         self._added_timer: asyncio.TimerHandle | None = None
@@ -191,8 +190,8 @@ class SeatHub:
         if self._running:
             self._added.extend(comments)
             if self._added_timer is None:
-                self._added_timer = asyncio.get_running_loop().call_later(ADDED_BATCH_S,
-                                                                          self._flush_added)
+                self._added_timer = asyncio.get_running_loop().call_later(
+                    self.limits.added_batch_s, self._flush_added)
 
     def _flush_added(self) -> None:
         if self._added_timer is not None:
