@@ -42,6 +42,9 @@ class HubLimits:
     # New comments go to the seats as one comment.added event per this many seconds, not one
     # per commit (issue 15: on a fast disk a commit holds a comment or two).
     added_batch_s: float = 0.1
+    # After the last seat left, events are kept for resuming this long, then no longer
+    # encoded until a seat connects (it gets a snapshot): no JSON per comment for nobody.
+    replay_grace_s: float = 300.0
 
 
 class _Hub(Protocol):

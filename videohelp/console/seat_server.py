@@ -91,6 +91,7 @@ class SeatHub:
         # sends them first, so the order seats see is the order things happened.
         self._added: list[StoredComment] = []
         self._added_timer: asyncio.TimerHandle | None = None
+        self._unrecord_timer: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
@@ -121,10 +122,15 @@ class SeatHub:
         self.actions.pipeline.add_listener(self._stored)
         self.actions.add_listener(self._show_event)
         self._running = True
+        if not self._connections:  # no seat of this run can resume yet: nothing to keep
+            self.state.log.stop_recording()
 
     async def stop(self) -> None:
         self._flush_added()
         self._running = False
+        if self._unrecord_timer is not None:
+            self._unrecord_timer.cancel()
+            self._unrecord_timer = None
         self.actions.remove_listener(self._show_event)
         for connection in list(self._connections):
             connection.drop(1001, "console stopping")
@@ -158,6 +164,16 @@ class SeatHub:
 
     def discard(self, connection: SeatConnection) -> None:
         self._connections.discard(connection)
+        if not self._connections and self._running and self._unrecord_timer is None:
+            # The replay log is for seats that come back: kept for a while after the last
+            # one left, then no longer encoded (a seat returning later gets a snapshot).
+            self._unrecord_timer = asyncio.get_running_loop().call_later(
+                self.limits.replay_grace_s, self._stop_recording)
+
+    def _stop_recording(self) -> None:
+        self._unrecord_timer = None
+        if not self._connections:
+            self.state.log.stop_recording()
 
     # -- events ----------------------------------------------------------------------------------
     def add_listener(self, listener: EventListener) -> None:
@@ -259,6 +275,10 @@ class SeatHub:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.limits.socket_send_buffer)
         connection = SeatConnection(self, ws, seat)
+        self.state.log.recording = True  # a seat: from now on it may need to resume
+        if self._unrecord_timer is not None:
+            self._unrecord_timer.cancel()
+            self._unrecord_timer = None
         since, epoch = _resume_point(ws.request.path if ws.request else "")
         self._greet(connection, since, epoch)
         self._connections.add(connection)
