@@ -211,7 +211,9 @@ class CommentListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A view asks each visible cell for a dozen roles on every repaint: the ones this
+        # model never answers (font, alignment, decoration...) go back at once.
+        if role not in _ROLES or not index.isValid():
             return None
         comment = self.comment_at(index.row())
         column = self.COLUMNS[index.column()]
@@ -261,6 +263,11 @@ class CommentListModel(QAbstractTableModel):
             count = self.askers(comment.id)
             return _tr("{n} asked").format(n=count) if count > 1 else ""
         return state_label(comment.state)
+
+
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, CommentRole,
+                    ChatterRole})
 
 
 class FeedFilter(QSortFilterProxyModel):
