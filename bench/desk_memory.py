@@ -69,7 +69,11 @@ def run(args: argparse.Namespace) -> dict:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     data = Path(tempfile.mkdtemp(prefix="desk-memory-"))
-    session = ShowSession(data_paths(data), Settings(), SessionOptions(
+    settings = Settings()
+    if args.repeat_window is not None:  # the ingest's repeat memory: 10 minutes of comments
+        settings.set("ingest.repeat_window_s", args.repeat_window)
+        settings.set("ingest.same_text_window_s", min(args.repeat_window, 120.0))
+    session = ShowSession(data_paths(data), settings, SessionOptions(
         listen=True, host="127.0.0.1", port=0, ingest_tokens={"douyin": TOKENS["douyin"]}))
     window = MainWindow(session, show_personal=True)
     window.resize(1920, 1080)
@@ -113,6 +117,8 @@ def run(args: argparse.Namespace) -> dict:
             "seat hub comments": len(session.hub.state.comments),
             "seat replay events": len(session.hub.state.log._events),
             "triage decisions": len(session.triage._decisions) if session.triage else 0,
+            "triage repeat roots": len(session.triage.grouper._by_id) if session.triage else 0,
+            "ingest repeat tracker": len(session.pipeline.writer._tracker or ()),
             "status arrivals": len(window.status._arrivals),
         }
         await session.stop()
@@ -192,11 +198,18 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_080_000)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--every", type=int, default=20_000, help="sample RSS this often")
-    parser.add_argument("--warm-up", type=int, default=60_000,
-                        help="comments before RSS should be flat")
+    parser.add_argument("--warm-up", type=int, default=None,
+                        help="comments before RSS should be flat (default: the ingest's repeat"
+                             " window at --rate, which it fills first, plus 20,000)")
+    parser.add_argument("--repeat-window", type=float, default=None,
+                        help="the ingest's repeat window in seconds (shipped: 600); a short one"
+                             " lets a short run show the desk's own trend")
     parser.add_argument("--flat", type=float, default=FLAT_MB_PER_100K,
                         help="MB per 100,000 comments that still counts as flat")
     args = parser.parse_args()
+    if args.warm_up is None:
+        window = args.repeat_window if args.repeat_window is not None else 600.0
+        args.warm_up = int(window * args.rate) + 20_000
     figures = run(args)
     print(json.dumps({k: v for k, v in figures.items() if k != "samples"}, indent=1,
                      ensure_ascii=False))
