@@ -136,7 +136,9 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
             name: round((th3[name] - th2.get(name, 0.0)) / (t3 - t2) - idle_by_thread.get(name, 0.0), 3)
             for name in th3 if th3[name] - th2.get(name, 0.0) > 0.01 * (t3 - t2)}
         figures["load_cores"] = (c3 - c2) / (t3 - t2)
-        figures["comments"] = json.loads(out)["acked"]
+        bridge = json.loads(out)
+        figures["comments"] = bridge["acked"]
+        figures["ack_p50_ms"], figures["ack_p99_ms"] = bridge["ack_p50_ms"], bridge["ack_p99_ms"]
         figures["rss_after_mb"] = rss_mb()
         deadline = time.monotonic() + (30 if session.triage is not None else 0)
         while time.monotonic() < deadline and _untriaged(window) > 0:
@@ -168,8 +170,10 @@ def _untriaged(window) -> int:
 
 
 def load(url: str, rate: float, seconds: float) -> None:
-    latencies = asyncio.run(paced(url, ("douyin",), rate, seconds, f"c{time.time_ns()}"))
-    print(json.dumps({"acked": len(latencies)}))
+    latencies = sorted(asyncio.run(paced(url, ("douyin",), rate, seconds, f"c{time.time_ns()}")))
+    print(json.dumps({"acked": len(latencies),
+                      "ack_p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
+                      "ack_p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)], 1)}))
 
 
 def main() -> None:
