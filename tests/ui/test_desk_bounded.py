@@ -73,3 +73,30 @@ def test_the_queue_keeps_the_most_asked_and_never_drops_the_presenters_questions
     # A closed question leaves both the queue and the model's comments.
     model.comment_changed(replace(questions[199], state=State.ANSWERED))
     assert 200 not in model.queue.questions and 200 not in model.comments
+
+
+def test_the_status_bar_counts_comments_per_minute_in_a_minute_of_counters(qtbot) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QStatusBar
+
+    from videohelp.queue.feed import CommentFeed
+    from videohelp.ui.status_panel import StatusPanel
+
+    class Outputs(QObject):
+        outputStateChanged = Signal(str, str, str)
+
+    feed, outputs = CommentFeed(), Outputs()
+    session = SimpleNamespace(feed=feed, outputs=outputs, ingest=SimpleNamespace(stats={}),
+                              options=SimpleNamespace(demo=False))
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    panel = StatusPanel(session, bar)
+    for start in range(0, 3000, 300):  # 3,000 comments in ten batches
+        feed.commentsAdded.emit([_comment(cid) for cid in range(start, start + 300)])
+    assert panel.comments_per_minute() == 3000
+    assert len(panel._arrivals) <= 2  # counters per second, not one entry per comment
+    panel._arrivals[0][0] -= 61  # a minute later those are gone
+    panel._arrivals[-1][0] -= 61
+    assert panel.comments_per_minute() == 0
