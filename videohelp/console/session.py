@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 # The desk cuts its question cards in and out: the operator sees at once what is on air.
 DESK_MOTION = {"transition": "cut", "out": "cut"}
+# The desk commits comments at most every 10 ms (IngestPipeline.linger_s): on an idle machine
+# a bridge sending single comments otherwise gets a commit, and a round of listeners, per comment.
+DESK_COMMIT_LINGER_S = 0.01
 _STATE_ACTIONS = {State.QUEUED: Action.QUEUE, State.DISMISSED: Action.DISMISS,
                   State.ANSWERED: Action.MARK_ANSWERED}
 
@@ -99,7 +102,8 @@ class ShowSession(QObject):
         self.console = build_console(paths, settings, ConsoleOptions(
             listen=self.options.listen, host=self.options.host, port=self.options.port,
             tls=self.options.tls, ingest_tokens=self.options.ingest_tokens,
-            triage=self.options.triage, show_by=self.options.actor))
+            triage=self.options.triage, show_by=self.options.actor,
+            pipeline_options={"linger_s": DESK_COMMIT_LINGER_S}))
         console = self.console
         self.writer, self.pipeline, self.server = console.writer, console.pipeline, console.server
         self.ingest, self.triage, self.program = console.ingest, console.triage, console.program
