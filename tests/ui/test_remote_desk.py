@@ -106,7 +106,9 @@ def test_the_remote_officer_takes_the_core_path_with_the_local_desks_keys(qloop,
         qtbot.keyClick(desk.queue_view, Qt.Key.Key_Return)
         spin_until(qloop, lambda: "qa" in desk.session.program.on_air())
         local_card = desk.session.program.on_air()["qa"].data
-        assert _state(desk, second) == State.ON_AIR.value
+        # The card is on program before the state is committed (actions.py: take, then move),
+        # and the writer may be busy with a commit or a triage batch: wait, as for the first.
+        spin_until(qloop, lambda: _state(desk, second) == State.ON_AIR.value)
         assert set(local_card) == set(remote_card) and local_card["viewer"] == remote_card["viewer"]
         # ... and the remote desk sees it, and pulls everything off with F12.
         spin_until(qloop, lambda: "qa" in remote.show_state.on_air, timeout=10)
