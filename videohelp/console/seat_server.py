@@ -255,6 +255,7 @@ class SeatHub:
                rid: str | None = None) -> None:
         """Queue the snapshot, or the events after ``since``; synchronous, so nothing interleaves."""
         role = connection.seat.role
+        self._flush_added()  # comments still batching belong in the snapshot (or the resume)
         missed = self.state.log.since(since, epoch) if since is not None else None
         if rid is not None:
             connection.push(encode(ok(rid, resumed=missed is not None)), greeting=True)
