@@ -437,7 +437,9 @@ SLOW_SEAT_BOUND_S = 0.25  # docs/protocol.md: other seats' events while one seat
 
 @pytest.mark.asyncio
 async def test_a_seat_that_stops_reading_does_not_delay_the_others(qapp, tmp_path) -> None:
-    limits = HubLimits(queue_events=50, send_timeout_s=5.0, poll_s=0.2, socket_send_buffer=16 * 1024)
+    # One comment.added per commit (added_batch_s=0): 80 events to overflow the stuck seat.
+    limits = HubLimits(queue_events=50, send_timeout_s=5.0, poll_s=0.2, socket_send_buffer=16 * 1024,
+                       added_batch_s=0.0)
     console = await start_console(tmp_path, limits=limits)
     published: dict[int, float] = {}
     console.hub.add_listener(lambda event: published.setdefault(event.seq, time.monotonic()))

@@ -39,6 +39,12 @@ class HubLimits:
     # The kernel's send buffer per seat: small enough that a seat not reading shows up in its
     # queue (not megabytes hidden in the kernel), large enough for a remote expert's link.
     socket_send_buffer: int = 256 * 1024
+    # New comments go to the seats as one comment.added event per this many seconds, not one
+    # per commit (issue 15: on a fast disk a commit holds a comment or two).
+    added_batch_s: float = 0.1
+    # After the last seat left, events are kept for resuming this long, then no longer
+    # encoded until a seat connects (it gets a snapshot): no JSON per comment for nobody.
+    replay_grace_s: float = 300.0
 
 
 class _Hub(Protocol):

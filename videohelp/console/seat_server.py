@@ -86,6 +86,12 @@ class SeatHub:
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
         self._running = False
+        # New comments go out as one comment.added per ``limits.added_batch_s``, not one per
+        # commit (on an idle machine a commit holds a comment or two: issue 15); any other event
+        # sends them first, so the order seats see is the order things happened.
+        self._added: list[StoredComment] = []
+        self._added_timer: asyncio.TimerHandle | None = None
+        self._unrecord_timer: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def install(self, server: ConsoleServer, path: str = SEAT_PATH) -> None:
@@ -116,9 +122,15 @@ class SeatHub:
         self.actions.pipeline.add_listener(self._stored)
         self.actions.add_listener(self._show_event)
         self._running = True
+        if not self._connections:  # no seat of this run can resume yet: nothing to keep
+            self.state.log.stop_recording()
 
     async def stop(self) -> None:
+        self._flush_added()
         self._running = False
+        if self._unrecord_timer is not None:
+            self._unrecord_timer.cancel()
+            self._unrecord_timer = None
         self.actions.remove_listener(self._show_event)
         for connection in list(self._connections):
             connection.drop(1001, "console stopping")
@@ -152,6 +164,16 @@ class SeatHub:
 
     def discard(self, connection: SeatConnection) -> None:
         self._connections.discard(connection)
+        if not self._connections and self._running and self._unrecord_timer is None:
+            # The replay log is for seats that come back: kept for a while after the last
+            # one left, then no longer encoded (a seat returning later gets a snapshot).
+            self._unrecord_timer = asyncio.get_running_loop().call_later(
+                self.limits.replay_grace_s, self._stop_recording)
+
+    def _stop_recording(self) -> None:
+        self._unrecord_timer = None
+        if not self._connections:
+            self.state.log.stop_recording()
 
     # -- events ----------------------------------------------------------------------------------
     def add_listener(self, listener: EventListener) -> None:
@@ -161,6 +183,8 @@ class SeatHub:
     def publish(self, event: Event | list[Event] | None) -> None:
         if event is None:
             return
+        if self._added:
+            self._flush_added()
         if isinstance(event, list):
             for each in event:
                 self.publish(each)
@@ -180,7 +204,18 @@ class SeatHub:
 
     def _stored(self, comments: list[StoredComment]) -> None:
         if self._running:
-            self.publish(self.state.comments_added(comments))
+            self._added.extend(comments)
+            if self._added_timer is None:
+                self._added_timer = asyncio.get_running_loop().call_later(
+                    self.limits.added_batch_s, self._flush_added)
+
+    def _flush_added(self) -> None:
+        if self._added_timer is not None:
+            self._added_timer.cancel()
+            self._added_timer = None
+        batch, self._added = self._added, []
+        if batch and self._running:
+            self.publish(self.state.comments_added(batch))
 
     def comments_triaged(self, comments: list[StoredComment]) -> None:
         """Triage filed a batch (connect the console's triage to this)."""
@@ -224,6 +259,7 @@ class SeatHub:
                rid: str | None = None) -> None:
         """Queue the snapshot, or the events after ``since``; synchronous, so nothing interleaves."""
         role = connection.seat.role
+        self._flush_added()  # comments still batching belong in the snapshot (or the resume)
         missed = self.state.log.since(since, epoch) if since is not None else None
         if rid is not None:
             connection.push(encode(ok(rid, resumed=missed is not None)), greeting=True)
@@ -244,6 +280,10 @@ class SeatHub:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.limits.socket_send_buffer)
         connection = SeatConnection(self, ws, seat)
+        self.state.log.recording = True  # a seat: from now on it may need to resume
+        if self._unrecord_timer is not None:
+            self._unrecord_timer.cancel()
+            self._unrecord_timer = None
         since, epoch = _resume_point(ws.request.path if ws.request else "")
         self._greet(connection, since, epoch)
         self._connections.add(connection)

@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 
 # The desk cuts its question cards in and out: the operator sees at once what is on air.
 DESK_MOTION = {"transition": "cut", "out": "cut"}
+# The desk commits comments at most every 10 ms (IngestPipeline.linger_s): on an idle machine
+# a bridge sending single comments otherwise gets a commit, and a round of listeners, per comment.
+DESK_COMMIT_LINGER_S = 0.01
 _STATE_ACTIONS = {State.QUEUED: Action.QUEUE, State.DISMISSED: Action.DISMISS,
                   State.ANSWERED: Action.MARK_ANSWERED}
 
@@ -115,13 +118,15 @@ class ShowSession(QObject):
         self.console = build_console(paths, settings, ConsoleOptions(
             listen=self.options.listen, host=self.options.host, port=self.options.port,
             tls=self.options.tls, ingest_tokens=self.options.ingest_tokens,
-            triage=self.options.triage, show_by=self.options.actor))
+            triage=self.options.triage, show_by=self.options.actor,
+            pipeline_options={"linger_s": DESK_COMMIT_LINGER_S}))
         console = self.console
         self.writer, self.pipeline, self.server = console.writer, console.pipeline, console.server
         self.ingest, self.triage, self.program = console.ingest, console.triage, console.program
         self.renderer, self.graphics, self.outputs = console.renderer, console.graphics, console.outputs
         self.actions, self.hub = console.actions, console.hub
         self.feed = CommentFeed(parent=self)
+        self.feed.repeatsAdded.connect(self.repeatsAdded)  # counted in the feed's batches
         # Through a weak reference: a bound method would make session <-> pipeline a
         # cycle, and a cycle may be collected on the writer thread, where Qt cannot
         # destroy the session's timers.
@@ -299,7 +304,7 @@ class ShowSession(QObject):
             for comment in comments:
                 if comment.repeat_of is not None:
                     counts[comment.repeat_of] = counts.get(comment.repeat_of, 0) + 1
-            self.repeatsAdded.emit(counts)
+            self.feed.push_repeats(counts)  # -> repeatsAdded with the feed's next batch
 
     def _show_event(self, event: ShowEvent) -> None:
         """What the show's actions did (the desk's, a seat's, the program's own) as signals."""

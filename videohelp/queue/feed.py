@@ -16,13 +16,17 @@ class CommentFeed(QObject):
 
     Signals:
         commentsAdded(list): a batch of ``StoredComment``, oldest first.
+        repeatsAdded(object): comment id -> how many more viewers repeated it (after the
+            batch that may hold its row).
     """
 
     commentsAdded = Signal(list)
+    repeatsAdded = Signal(object)  # dict[int, int]: comment id -> more viewers asked it
 
     def __init__(self, interval_ms: int = 40, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: list[StoredComment] = []
+        self._repeats: dict[int, int] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
@@ -38,7 +42,18 @@ class CommentFeed(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def push_repeats(self, counts: dict[int, int]) -> None:
+        """Repeats collapsed at ingest (comment id -> how many more): counted with the next
+        batch, after its rows, so the views change once per batch, not once per commit."""
+        for comment_id, count in counts.items():
+            self._repeats[comment_id] = self._repeats.get(comment_id, 0) + count
+        if not self._timer.isActive():
+            self._timer.start()
+
     def flush(self) -> None:
         if self._pending:
             batch, self._pending = self._pending, []
             self.commentsAdded.emit(batch)
+        if self._repeats:
+            counts, self._repeats = self._repeats, {}
+            self.repeatsAdded.emit(counts)

@@ -93,10 +93,16 @@ class IngestPipeline:
     """Group-committing front of the comment writer. Runs on one asyncio loop."""
 
     def __init__(self, writer: CommentWriter, *, max_pending: int = 256,
-                 max_batch_rows: int = 500, checkpoint_interval_s: float | None = 0.5) -> None:
+                 max_batch_rows: int = 500, checkpoint_interval_s: float | None = 0.5,
+                 linger_s: float = 0.0) -> None:
         self.writer = writer
         self.max_pending = max_pending
         self.max_batch_rows = max_batch_rows
+        # Wait this long after the first submission before a commit, so that one commit
+        # (and one round of listeners) carries what trickles in meanwhile: on a fast disk a
+        # bridge sending single comments otherwise gets one commit per comment (the desk:
+        # issue 15). Every ack waits up to this much longer.
+        self.linger_s = linger_s
         self._sources: OrderedDict[Hashable, deque[_Submission]] = OrderedDict()
         self._slots = asyncio.Semaphore(max_pending)
         self._ready = asyncio.Event()
@@ -252,6 +258,8 @@ class IngestPipeline:
     async def _run(self) -> None:
         while True:
             await self._ready.wait()
+            if self.linger_s:
+                await asyncio.sleep(self.linger_s)
             batch = self._take_round()
             if not self._sources:
                 self._ready.clear()

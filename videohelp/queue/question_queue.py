@@ -7,6 +7,8 @@ list is the presenter's own order and is never re-sorted behind their back.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 # Weights: one extra asker counts like two minutes of waiting; a flag like ten askers.
@@ -60,6 +62,26 @@ class QuestionQueue:
             self.next_up.remove(comment_id)
         if self.on_air == comment_id:
             self.on_air = None
+
+    def trim(self, limit: int, keep: Collection[int] = ()) -> list[int]:
+        """Keep at most ``limit`` waiting questions; return the ids let go.
+
+        A three-hour show at 100 comments/s files tens of thousands of questions; a
+        presenter works a few dozen. Let go first are those the fewest viewers asked,
+        the oldest of them first (they stay in the store and the feed). Never let go: the
+        next-up list, the one on air, flagged questions and ``keep`` (the selected one).
+        """
+        excess = len(self.questions) - limit
+        if excess <= 0:
+            return []
+        protected = {*self.next_up, self.on_air, *keep}
+        candidates = (q for q in self.questions.values()
+                      if not q.flagged and q.comment_id not in protected)
+        gone = [q.comment_id for q in heapq.nsmallest(
+            excess, candidates, key=lambda q: (q.askers, q.arrived_ms))]
+        for comment_id in gone:
+            del self.questions[comment_id]
+        return gone
 
     def by_priority(self, now_ms: int) -> list[QueuedQuestion]:
         """Waiting questions not yet in next-up, highest priority first (ties: oldest)."""

@@ -168,10 +168,22 @@ class EventLog:
         self._events: deque[LoggedEvent] = deque()
         self.bytes = 0
         self.last_seq = 0
+        # Off while no seat could resume (none connected for a while, see SeatHub): events are
+        # numbered but neither encoded nor kept, and a seat that comes back gets a snapshot.
+        # Encoding every comment twice for nobody was the desk's largest cost per comment.
+        self.recording = True
+
+    def stop_recording(self) -> None:
+        """Keep nothing from now on (until ``recording`` is set again): resumes need a snapshot."""
+        self.recording = False
+        self._events.clear()
+        self.bytes = 0
 
     def append(self, name: str, personal: dict[str, Any], masked: dict[str, Any] | None = None) -> Event:
         self.last_seq += 1
         event = Event(self.last_seq, name, personal, personal if masked is None else masked)
+        if not self.recording:
+            return event  # encoded only if someone asks for its text
         personal_text = event.text(True)
         # Encoded once here; the same strings go to every connected seat (Event caches them).
         masked_text = personal_text if masked is None else event.text(False)

@@ -58,6 +58,7 @@ class CommentListModel(QAbstractTableModel):
         # Triage may file a comment before the feed's batch brings its row (the feed
         # waits up to 40 ms, triage takes a few): such results wait here for their row.
         self._early: dict[int, StoredComment] = {}
+        self._early_askers: dict[int, int] = {}  # repeats counted before their row came
         self.selected_id: int | None = None
         self.on_air_id: int | None = None
 
@@ -69,11 +70,15 @@ class CommentListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), 0, len(comments) - 1)
         early = self._early
         asked: list[int] = []
+        early_askers = self._early_askers
         for comment in comments:
             self._index_of[comment.id] = self._offset + len(self._rows)
+            if early_askers and comment.id in early_askers:
+                self._askers[comment.id] = self._askers.get(comment.id, 1) + early_askers.pop(
+                    comment.id)
             if early and comment.id in early:
                 comment = early.pop(comment.id)
-                if comment.repeat_of is not None:
+                if comment.repeat_of is not None and comment.repeat_of in self._index_of:
                     self._askers[comment.repeat_of] = self._askers.get(comment.repeat_of, 1) + 1
                     asked.append(comment.repeat_of)
             self._rows.append(comment)
@@ -128,18 +133,33 @@ class CommentListModel(QAbstractTableModel):
 
     def _asked_again(self, comment_id: int) -> list[int]:
         """Triage found another viewer asking what ``comment_id`` asked: "N asked" goes up."""
-        self._askers[comment_id] = self._askers.get(comment_id, 1) + 1
-        return [self.row_of(comment_id)] if comment_id in self._index_of else []
+        return [self.row_of(comment_id)] if self._count_asker(comment_id, 1) else []
 
     def add_askers(self, counts: dict[int, int]) -> None:
         """More viewers asked the same as these comments (repeats collapsed)."""
         rows = []
         for comment_id, count in counts.items():
-            self._askers[comment_id] = self._askers.get(comment_id, 1) + count
-            if comment_id in self._index_of:
+            if self._count_asker(comment_id, count):
                 rows.append(self.row_of(comment_id))
         column = self.COLUMNS.index("asked")
         self._changed_runs(rows, column, column)
+
+    def _count_asker(self, comment_id: int, count: int) -> bool:
+        """Count ``count`` more askers of ``comment_id``; True if it is a row now.
+
+        Only rows are counted, and comments whose row is still to come (their batch waits
+        in the feed): a repeat of a comment that left the window long ago (the ingest
+        links repeats over ten minutes, 180,000 comments at 300/s) is not kept, so the
+        counts stay bounded by the window (issue 15: a three-hour show).
+        """
+        if comment_id in self._index_of:
+            self._askers[comment_id] = self._askers.get(comment_id, 1) + count
+            return True
+        if not self._rows or comment_id > self._rows[-1].id:
+            self._early_askers[comment_id] = self._early_askers.get(comment_id, 0) + count
+            if len(self._early_askers) > self.MAX_EARLY:
+                del self._early_askers[next(iter(self._early_askers))]
+        return False
 
     def set_marks(self, selected_id: int | None, on_air_id: int | None) -> None:
         """Highlight the question the desk has selected and the one on air."""
@@ -191,7 +211,9 @@ class CommentListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A view asks each visible cell for a dozen roles on every repaint: the ones this
+        # model never answers (font, alignment, decoration...) go back at once.
+        if role not in _ROLES or not index.isValid():
             return None
         comment = self.comment_at(index.row())
         column = self.COLUMNS[index.column()]
@@ -241,6 +263,11 @@ class CommentListModel(QAbstractTableModel):
             count = self.askers(comment.id)
             return _tr("{n} asked").format(n=count) if count > 1 else ""
         return state_label(comment.state)
+
+
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, CommentRole,
+                    ChatterRole})
 
 
 class FeedFilter(QSortFilterProxyModel):

@@ -43,6 +43,11 @@ class QuestionQueueModel(QAbstractTableModel):
     """Rows: next-up first (in the presenter's order), then by priority."""
 
     COLUMNS = ("order", "question", "item", "asked", "waited")
+    # Waiting questions kept (a three-hour show files tens of thousands): beyond it, those
+    # the fewest viewers asked go first, oldest first (``QuestionQueue.trim``); trimmed in
+    # steps of ``TRIM_STEP`` so the cost is not paid per question.
+    MAX_QUESTIONS = 1_000
+    TRIM_STEP = 100
 
     def __init__(self, catalog: Catalog | None = None, refresh_ms: int = 5000,
                  parent=None) -> None:
@@ -86,6 +91,10 @@ class QuestionQueueModel(QAbstractTableModel):
                                           flagged=comment.state == State.FLAGGED))
             added = True
         if added:
+            if len(self.queue.questions) > self.MAX_QUESTIONS + self.TRIM_STEP:
+                keep = () if self.selected_id is None else (self.selected_id,)
+                for gone in self.queue.trim(self.MAX_QUESTIONS, keep):
+                    self.comments.pop(gone, None)
             self.changed_soon()
 
     def add_askers(self, counts: dict[int, int]) -> None:
@@ -102,6 +111,7 @@ class QuestionQueueModel(QAbstractTableModel):
         self.comments[comment.id] = comment
         if comment.state in _CLOSED:
             self.queue.remove(comment.id)
+            self.comments.pop(comment.id, None)
         else:
             self.queue.set_flagged(comment.id, comment.state == State.FLAGGED)
             self.queue.on_air = comment.id if comment.state == State.ON_AIR else (

@@ -35,7 +35,9 @@ class StatusPanel:
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(90)
             bar.addPermanentWidget(label, 1)
-        self._arrivals: deque[float] = deque()
+        # (second, comments that arrived in it) over the last minute: 60 entries, not one per
+        # comment (18,000 at 300/s).
+        self._arrivals: deque[list[int]] = deque()
         self._since_refresh = 0
         self._acked: dict[str, int] = {}
         self._output_states: dict[str, str] = {}
@@ -49,8 +51,11 @@ class StatusPanel:
         self.refresh()
 
     def _count(self, comments: list[StoredComment]) -> None:
-        now = time.monotonic()
-        self._arrivals.extend([now] * len(comments))
+        second = int(time.monotonic())
+        if self._arrivals and self._arrivals[-1][0] == second:
+            self._arrivals[-1][1] += len(comments)
+        else:
+            self._arrivals.append([second, len(comments)])
         self._since_refresh += len(comments)
 
     def _output_state(self, name: str, state: str, _detail: str) -> None:
@@ -58,9 +63,9 @@ class StatusPanel:
 
     def comments_per_minute(self) -> int:
         horizon = time.monotonic() - 60
-        while self._arrivals and self._arrivals[0] < horizon:
+        while self._arrivals and self._arrivals[0][0] < horizon:
             self._arrivals.popleft()
-        return len(self._arrivals)
+        return sum(count for _, count in self._arrivals)
 
     def refresh(self) -> None:
         parts = []

@@ -51,6 +51,10 @@ EngineFactory = Callable[[Path], TriageEngine]
 _CLOSED = frozenset({State.ANSWERED, State.DISMISSED, State.BLOCKED})
 
 
+# Live comments are triaged in batches at most this often (the desk shows new rows every
+# 200 ms): one transaction and one signal per batch, not per comment.
+LIVE_BATCH_INTERVAL_S = 0.2
+
 _built: dict[str, TriageEngine] = {}
 _built_lock = threading.Lock()
 
@@ -117,7 +121,8 @@ class TriageService(QObject):
     retrained = Signal(float)  # a fresh engine replaced a stale one; seconds it took
 
     def __init__(self, pipeline: IngestPipeline, db_path: Path, *, batch_size: int = 500,
-                 max_pending: int = 20_000, factory: EngineFactory = build_engine,
+                 max_pending: int = 20_000, interval_s: float = LIVE_BATCH_INTERVAL_S,
+                 factory: EngineFactory = build_engine,
                  retrain: EngineFactory = retrain_engine,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +130,8 @@ class TriageService(QObject):
         self.db_path = db_path
         self.batch_size = batch_size
         self.max_pending = max_pending
+        self.interval_s = interval_s
+        self._live_at = 0.0  # loop time of the last live batch
         self._factory = factory
         self._retrain = retrain
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="triage")
@@ -273,6 +280,13 @@ class TriageService(QObject):
                         log.info("triage: %d comments left untriaged earlier are triaged",
                                  self.backlog_triaged)
             if self._pending:
+                # Live batches at most every ``interval_s`` unless a full one waits: on an
+                # idle machine comments would otherwise go one at a time, each its own
+                # transaction and signal (issue 15: the desk's cost per comment).
+                wait = self._live_at + self.interval_s - loop.time()
+                if wait > 0 and len(self._pending) < self.batch_size:
+                    await asyncio.sleep(wait)
+                self._live_at = loop.time()
                 batch, self._pending = (self._pending[:self.batch_size],
                                         self._pending[self.batch_size:])
                 # Backlog comments still to come are no older than the last one read.

@@ -1,0 +1,40 @@
+"""Issue 15: a pipeline that lingers gathers single comments that trickle in into one commit
+(the desk: one round of listeners per commit, not per comment); without it, each commits alone."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from videohelp.queue.comments import IncomingComment
+from videohelp.queue.persist import CommentWriter, now_ms
+from videohelp.queue.pipeline import IngestPipeline
+
+pytestmark = pytest.mark.asyncio
+
+
+async def _trickle(pipeline: IngestPipeline, n: int) -> list[int]:
+    rounds: list[int] = []
+    pipeline.add_listener(lambda stored: rounds.append(len(stored)))
+    await pipeline.start()
+    acks = []
+    for i in range(n):  # one comment every 2 ms, each its own submission, as a bridge sends
+        acks.append(await pipeline.enqueue([IncomingComment("douyin", f"m{i}", f"u{i}", "王",
+                                                            f"驾照到期了怎么换 {i}", now_ms())]))
+        await asyncio.sleep(0.002)
+    results = await asyncio.gather(*acks)
+    await pipeline.stop()
+    assert [len(r.stored) for r in results] == [1] * n  # every ack names its own comment
+    return rounds
+
+
+async def test_a_lingering_pipeline_commits_trickling_comments_together(tmp_path: Path) -> None:
+    rounds = await _trickle(IngestPipeline(CommentWriter(tmp_path / "a.sqlite3"), linger_s=1.0), 10)
+    assert rounds == [10]
+
+
+async def test_without_linger_the_first_comment_commits_at_once(tmp_path: Path) -> None:
+    rounds = await _trickle(IngestPipeline(CommentWriter(tmp_path / "b.sqlite3")), 10)
+    assert sum(rounds) == 10 and rounds[0] == 1
