@@ -57,6 +57,7 @@ EXPECTED = {
     "producer": {"flag", "triage", "queue", "dismiss", "mark_answered", "panic"},
     "expert": {"answer"},
     "automation": {"take", "update", "clear", "panic"},
+    "answering": {"mark_answered", "flag"},
 }
 
 

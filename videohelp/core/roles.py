@@ -7,7 +7,9 @@ tests read the same truth. The rules of the show behind it: an expert
 answers but never puts anything on air; the officer and the presenter put
 things on air; a producer screens (triage, queue, dismiss, flag) and, like
 everyone in the studio, may pull everything off air at once; automation (a
-stream deck, a script: the ``serve --control-token``) drives the cards only.
+stream deck, a script: the ``serve --control-token``) drives the cards only;
+the 24-hour answering service (issue 19) closes the questions it answered and
+passes the others to the experts, nothing else.
 Only the officer sees viewers' personal data.
 """
 
@@ -22,6 +24,7 @@ class Role(StrEnum):
     PRODUCER = "producer"
     EXPERT = "expert"
     AUTOMATION = "automation"
+    ANSWERING = "answering"  # the 24-hour answering service (queue/answering), not a person
 
 
 class Action(StrEnum):
@@ -54,6 +57,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.PRODUCER: _SCREEN | {Action.PANIC},
     Role.EXPERT: frozenset({Action.ANSWER}),
     Role.AUTOMATION: _CARDS,
+    # What the answering service decides by itself: an automatic answer closes the question,
+    # a question it cannot answer goes to the experts. Never a card, never a re-filing.
+    Role.ANSWERING: frozenset({Action.MARK_ANSWERED, Action.FLAG}),
 }
 
 # Event families a role receives. Experts work on flagged questions only: they
@@ -64,6 +70,7 @@ EVENT_FAMILIES: dict[Role, frozenset[str]] = {
     Role.PRODUCER: frozenset({"comment", "question", "card", "seat", "output"}),
     Role.EXPERT: frozenset({"question", "card", "seat"}),
     Role.AUTOMATION: frozenset({"comment", "question", "card", "seat", "output"}),
+    Role.ANSWERING: frozenset({"comment", "question"}),
 }
 
 
