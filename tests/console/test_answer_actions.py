@@ -80,3 +80,43 @@ async def test_an_answer_and_a_pass_on_are_audited_actions_that_reach_the_seats(
         await expert.close()
         await hook.stop()
         await console.stop()
+
+
+async def test_a_batch_refuses_what_the_studio_changed_and_audits_every_refusal(
+        tmp_path: Path) -> None:
+    from videohelp.console.answer_actions import ANSWERING_ACTOR
+    from videohelp.console.show_events import Actor
+    from videohelp.core.roles import Action
+    from videohelp.queue.seat_protocol import ErrorCode, ProtocolError, Request
+
+    console = await start_console(tmp_path)
+    try:
+        waiting, dismissed = await console.submit("驾照到期了怎么换", "二手车过户要带什么")
+        await console.actions.perform(Actor.of("主持人", "presenter"),
+                                      Request(Action.DISMISS, "d1", comment=dismissed.id))
+        outcomes = await console.actions.perform_many(ANSWERING_ACTOR, [
+            Request(Action.MARK_ANSWERED, "a1", comment=waiting.id, note="answered automatically"),
+            Request(Action.FLAG, "a2", comment=dismissed.id, note="转演播室"),
+            Request(Action.MARK_ANSWERED, "a3", comment=999_999)])
+        first, refused, missing = outcomes
+        assert not isinstance(first, ProtocolError) and first.comment is not None
+        assert first.comment.state.value == "answered"
+        assert isinstance(refused, ProtocolError) and refused.code == ErrorCode.BAD_STATE
+        assert isinstance(missing, ProtocolError) and missing.code == ErrorCode.NOT_FOUND
+        # Any actor's role is checked the same way: an expert may not flag.
+        (forbidden,) = await console.actions.perform_many(
+            Actor.of("专家", "expert"), [Request(Action.FLAG, "x1", comment=waiting.id)])
+        assert isinstance(forbidden, ProtocolError) and forbidden.code == ErrorCode.FORBIDDEN
+        with pytest.raises(ValueError):  # cards and the rest go through perform, one by one
+            await console.actions.perform_many(ANSWERING_ACTOR, [Request(Action.TAKE, "t1",
+                                                                         comment=waiting.id)])
+        db = sqlite3.connect(console.database)
+        audit = db.execute("SELECT seat, action, rid, outcome FROM audit_log WHERE rid != 'd1'"
+                           " ORDER BY id").fetchall()
+        db.close()
+        assert audit == [("auto-answer", "mark_answered", "a1", "ok"),
+                         ("auto-answer", "flag", "a2", "bad_state"),
+                         ("auto-answer", "mark_answered", "a3", "not_found"),
+                         ("专家", "flag", "x1", "forbidden")]
+    finally:
+        await console.stop()

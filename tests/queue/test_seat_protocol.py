@@ -57,8 +57,12 @@ EXPECTED = {
     "producer": {"flag", "triage", "queue", "dismiss", "mark_answered", "panic"},
     "expert": {"answer"},
     "automation": {"take", "update", "clear", "panic"},
-    "answering": {"mark_answered", "flag"},
 }
+
+
+def test_the_answering_service_may_close_and_pass_on_and_nothing_else() -> None:
+    assert "answering" not in ROLES  # its own actor, never a seat
+    assert set(allowed_actions("answering")) == {"mark_answered", "flag"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -41,7 +41,9 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # confirm a draft knowledge-base answer for air (``confirm`` on a take)
 
 
-ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+# The roles a seat may be given (the seats table checks the same list): ``answering`` is
+# the answering service's own actor, never a seat.
+ROLES: tuple[str, ...] = tuple(role.value for role in Role if role is not Role.ANSWERING)
 ACTIONS: tuple[str, ...] = tuple(action.value for action in Action)
 
 _SCREEN = frozenset({Action.TRIAGE, Action.QUEUE, Action.DISMISS, Action.FLAG,
@@ -107,8 +109,9 @@ def receives(role: Role | str, event_name: str) -> bool:
 
 def matrix_markdown() -> str:
     """The matrix as a Markdown table (docs/protocol.md is checked against it)."""
-    header = "| action | " + " | ".join(ROLES) + " |"
-    rule = "|---" * (len(ROLES) + 1) + "|"
-    rows = [f"| `{action}` | " + " | ".join("yes" if allowed(role, action) else "—" for role in ROLES)
+    roles = [role.value for role in Role]
+    header = "| action | " + " | ".join(roles) + " |"
+    rule = "|---" * (len(roles) + 1) + "|"
+    rows = [f"| `{action}` | " + " | ".join("yes" if allowed(role, action) else "—" for role in roles)
             + " |" for action in ACTIONS]
     return "\n".join([header, rule, *rows])
