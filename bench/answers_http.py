@@ -48,6 +48,8 @@ def rss_mb(pid: int) -> float:
 
 # -- the console -------------------------------------------------------------------------
 async def console(data: Path, client_rate: float, repeat_window_s: float | None) -> None:
+    from videohelp.console.answer_actions import answer_actions
+    from videohelp.console.wiring import standalone_actions
     from videohelp.core.knowledge import KnowledgeBase
     from videohelp.core.paths import DataPaths
     from videohelp.core.server import ConsoleServer
@@ -70,7 +72,9 @@ async def console(data: Path, client_rate: float, repeat_window_s: float | None)
     pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     server = ConsoleServer("127.0.0.1", 0, max_connections=512)
     ingest = build_ingest(server, pipeline, IngestConfig(tokens={"douyin": TOKEN}))
-    hook = install_answers(server, pipeline, paths, settings, ingest=ingest)
+    actions = standalone_actions(pipeline, settings)
+    hook = install_answers(server, pipeline, paths, settings, ingest=ingest,
+                           act=answer_actions(actions))
     assert hook is not None
     await pipeline.start()
     await hook.start()
@@ -86,6 +90,7 @@ async def console(data: Path, client_rate: float, repeat_window_s: float | None)
              "handler_p50_ms": pct(0.5), "handler_p99_ms": pct(0.99)}
     await server.stop()
     await hook.stop()
+    await actions.stop()
     await pipeline.stop()
     print(json.dumps(stats), flush=True)
 

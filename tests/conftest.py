@@ -48,6 +48,15 @@ def _refuse_reads_beside_the_checkout(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_reads_beside_the_checkout)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """The run's one QApplication, made before any test: code under test that needs a GUI app
+    (``wiring.ensure_gui_app``: the card renderer's fonts, e.g. ``videohelp answer serve``
+    built in-process) finds it, instead of making a QGuiApplication that the widget tests
+    after it could not use (pytest-qt refuses it)."""
+    return qapp
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A fresh data directory."""

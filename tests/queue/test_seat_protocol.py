@@ -62,6 +62,11 @@ EXPECTED = {
 }
 
 
+def test_the_answering_service_may_close_and_pass_on_and_nothing_else() -> None:
+    assert "answering" not in ROLES  # its own actor, never a seat
+    assert set(allowed_actions("answering")) == {"mark_answered", "flag"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_role_and_action_is_parsed_or_refused_by_the_matrix(role: str, action: str) -> None:

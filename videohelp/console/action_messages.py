@@ -38,6 +38,7 @@ _ROLES: dict[str, str] = {
     "producer": QT_TRANSLATE_NOOP(CTX, "producer"),
     "expert": QT_TRANSLATE_NOOP(CTX, "expert"),
     "automation": QT_TRANSLATE_NOOP(CTX, "automation"),
+    "answering": QT_TRANSLATE_NOOP(CTX, "answering service"),
 }
 _ACTIONS: dict[str, str] = {
     "flag": QT_TRANSLATE_NOOP(CTX, "send to the experts"),

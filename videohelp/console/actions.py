@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -81,8 +81,7 @@ log = logging.getLogger(__name__)
 Listener = Callable[[ShowEvent], None]
 Suggest = Callable[..., list[dict[str, Any]]]
 MOTION_FIELDS = ("transition", "out", "seconds", "duration_s")  # passed through to CardControl
-_STATE_ACTIONS = {Action.QUEUE: State.QUEUED, Action.DISMISS: State.DISMISSED,
-                  Action.MARK_ANSWERED: State.ANSWERED}
+_STATE_ACTIONS = {Action.QUEUE: State.QUEUED, Action.DISMISS: State.DISMISSED}
 
 
 def card_view(card: RenderedCard | None) -> dict[str, Any] | None:
@@ -194,6 +193,49 @@ class ShowActions:
                          outcome.before, outcome.after)
         return outcome
 
+    async def perform_many(self, actor: Actor, requests: Sequence[Request]
+                           ) -> list[Outcome | ProtocolError]:
+        """``perform`` for many ``mark_answered`` and ``flag`` requests of one actor, their
+        writes and audit rows in one transaction: automation acting at volume (the answering
+        service, hundreds a second) pays one commit per batch instead of two or three per
+        action (1.4 ms each here, fsync). Each is checked by the role table and the state
+        machine, audited and reported as ``perform`` does; a refused one changes nothing and
+        comes back as its ``ProtocolError``."""
+        results: list[Outcome | ProtocolError | None] = []
+        allowed_now: list[Request] = []
+        for r in requests:
+            if r.action not in (Action.MARK_ANSWERED, Action.FLAG) or r.comment is None:
+                raise ValueError(f"perform_many does comment actions only, not {r.action.value}")
+            try:
+                self.check(actor, r)
+            except ProtocolError as exc:
+                await self.audit(actor, r.action.value, r.rid, str(r.comment), exc.code.value)
+                results.append(exc)
+                continue
+            allowed_now.append(r)
+            results.append(None)
+        done = await self.pipeline.run_in_writer(show_store.comment_actions, actor.name,
+                                                 actor.role.value, allowed_now, self.suggest)
+        outcomes = iter(zip(allowed_now, done, strict=True))
+        for i, result in enumerate(results):
+            if result is not None:
+                continue
+            r, one = next(outcomes)
+            if isinstance(one, Exception):
+                code = ErrorCode.NOT_FOUND if isinstance(one, KeyError) else ErrorCode.BAD_STATE
+                results[i] = ProtocolError(code, str(one).strip("'\""), r.rid)
+                continue
+            self._changed(one.after, actor.name)
+            after: dict[str, Any] = {"state": one.after.state.value}
+            if one.flag is not None:
+                self._publish(QuestionFlagged(Question(one.after, r.note, actor.name,
+                                                       one.flag.flagged_ms, one.item,
+                                                       one.suggestions), actor.name))
+                after.update(note=r.note, flag=one.flag.id)
+            results[i] = Outcome(str(r.comment), {"state": one.before.state.value}, after,
+                                 comment=one.after)
+        return [result for result in results if result is not None]
+
     def panic(self, actor: Actor, rid: str = "panic") -> None:
         """Everything off air now, synchronously (the screen is empty before any await);
         the comments shown count as answered and the audit follows in the background."""
@@ -304,7 +346,17 @@ class ShowActions:
         return Outcome(str(r.comment), {"state": before.state.value}, {"state": after.state.value},
                        comment=after)
 
-    _do_queue = _do_dismiss = _do_mark_answered = _set_state
+    _do_queue = _do_dismiss = _set_state
+
+    async def _do_mark_answered(self, actor: Actor, r: Request) -> Outcome:
+        """Closed without airing it, also straight from the feed (the answering service's
+        automatic answers); ``note`` goes to the comment's history (which entry answered)."""
+        assert r.comment is not None
+        before, after = await self._writer(show_store.close_answered, r.comment, actor.name,
+                                           r.note)
+        self._changed(after, actor.name)
+        return Outcome(str(r.comment), {"state": before.state.value}, {"state": after.state.value},
+                       comment=after)
 
     async def _do_confirm(self, actor: Actor, r: Request) -> Outcome:
         """The officer confirms a draft answer for air: the take, confirmed."""

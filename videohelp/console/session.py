@@ -147,12 +147,14 @@ class ShowSession(QObject):
         if self.triage is not None:
             self.triage.commentsTriaged.connect(self.commentsTriaged)
         # Issue 19: 24-hour answers (POST /api/v1/ask, /ask) when the server listens and triage
-        # runs (the answers use its engine). They settle their own questions (answered, or
-        # flagged to the experts) and tell the desk through this session's signals.
+        # runs (the answers use its engine). Their questions are answered or flagged to the
+        # experts through this console's actions (as ``auto-answer``), so the desk sees them.
+        from videohelp.console.answer_actions import answer_actions
         from videohelp.console.pocket.answer_clips import answer_clips
         from videohelp.queue.answering.install import install_answers
 
-        self.answers = (install_answers(self.server, self.pipeline, paths, settings, session=self,
+        self.answers = (install_answers(self.server, self.pipeline, paths, settings,
+                                        act=answer_actions(self.actions), session=self,
                                         ingest=self.ingest,
                                         clips=answer_clips(paths.database, settings))
                         if self.options.listen and self.options.triage else None)

@@ -30,6 +30,7 @@ import logging
 import os
 import ssl
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +53,10 @@ from videohelp.queue.ingest import IngestConfig, IngestHandler, build_ingest, wr
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.pipeline import IngestPipeline
 from videohelp.queue.seat_events import EventLog, SeatState
+from videohelp.queue.triage.engine import Correction
 from videohelp.queue.triage.service import TriageService
 from videohelp.streaming.cards import CardRenderer
+from videohelp.streaming.control import CardControl
 from videohelp.streaming.graphics import ProgramGraphics
 from videohelp.streaming.program import ProgramEngine
 from videohelp.streaming.program_outputs import ProgramOutputs, settings_for
@@ -135,11 +138,9 @@ class Console:
         if options.triage:
             self.triage = TriageService(self.pipeline, paths.database)
             self.pipeline.add_listener(self.triage.submit)
-        self.actions = ShowActions(
-            self.pipeline, self.graphics.control,
-            learn=self.triage.learn if self.triage is not None else None,
-            suggest=kb_suggestions if options.suggestions else None,
-            qa_duration_s=settings["cards.default_duration_s"])
+        self.actions = show_actions(self.pipeline, self.graphics.control, settings,
+                                    learn=self.triage.learn if self.triage is not None else None,
+                                    suggestions=options.suggestions)
         # The ``source`` action cuts the program to a camera, file, stream (or WHIP, see serve).
         self.sources = ProgramSource(self.outputs, width, height, fps)
         self.actions.sources = self.sources
@@ -251,6 +252,27 @@ class Console:
             return False
         self.catalog = self.renderer.catalog = catalog
         return True
+
+
+def show_actions(pipeline: IngestPipeline, cards: CardControl, settings: Settings, *,
+                 learn: Callable[[Correction], Any] | None = None,
+                 suggestions: bool = True) -> ShowActions:
+    """The show's action service on ``cards``, as every console has it."""
+    return ShowActions(pipeline, cards, learn=learn,
+                       suggest=kb_suggestions if suggestions else None,
+                       qa_duration_s=settings["cards.default_duration_s"])
+
+
+def standalone_actions(pipeline: IngestPipeline, settings: Settings) -> ShowActions:
+    """The same action service for a console without a program (``videohelp answer serve``):
+    its program is built but never started, so nothing is drawn or sent; comment actions
+    (the answering service's) are checked, audited and reported as on a full console."""
+    ensure_gui_app()  # the card renderer's fonts
+    width, height, fps = settings["program.width"], settings["program.height"], settings["program.fps"]
+    renderer = CardRenderer(width, height, catalog=default_catalog(),
+                            clock=show_clock(settings["show.timezone"]))
+    program = ProgramEngine(TestPatternSource(width, height), fps=fps)
+    return show_actions(pipeline, CardControl(program, renderer), settings)
 
 
 def build_console(paths: DataPaths, settings: Settings, options: ConsoleOptions | None = None,

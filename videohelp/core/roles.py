@@ -11,7 +11,9 @@ stream deck, a script: the ``serve --control-token``) drives the cards and the
 source. The picture is cut by the producer (制片, in the gallery: the vision
 mixer's seat), the presenter (who runs a show alone) or a stream deck; not by
 the officer, whose hands stay on the questions and answers (one cut from two
-desks at once would fight). Only the officer sees viewers' personal data.
+desks at once would fight). The 24-hour answering service (issue 19) closes the
+questions it answered and passes the others to the experts, nothing else.
+Only the officer sees viewers' personal data.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Role(StrEnum):
     PRODUCER = "producer"
     EXPERT = "expert"
     AUTOMATION = "automation"
+    ANSWERING = "answering"  # the 24-hour answering service (queue/answering), not a person
 
 
 class Action(StrEnum):
@@ -42,7 +45,9 @@ class Action(StrEnum):
     SOURCE = "source"    # cut the program to another source (test pattern, camera, file, stream)
 
 
-ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+# The roles a seat may be given (the seats table checks the same list): ``answering`` is
+# the answering service's own actor, never a seat.
+ROLES: tuple[str, ...] = tuple(role.value for role in Role if role is not Role.ANSWERING)
 ACTIONS: tuple[str, ...] = tuple(action.value for action in Action)
 
 _SCREEN = frozenset({Action.TRIAGE, Action.QUEUE, Action.DISMISS, Action.FLAG,
@@ -60,6 +65,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.EXPERT: frozenset({Action.ANSWER}),
     # A stream deck's camera buttons switch sources too.
     Role.AUTOMATION: _CARDS | {Action.SOURCE},
+    # What the answering service decides by itself: an automatic answer closes the question,
+    # a question it cannot answer goes to the experts. Never a card, never a re-filing.
+    Role.ANSWERING: frozenset({Action.MARK_ANSWERED, Action.FLAG}),
 }
 
 # Event families a role receives. Experts work on flagged questions only: they
@@ -70,6 +78,7 @@ EVENT_FAMILIES: dict[Role, frozenset[str]] = {
     Role.PRODUCER: frozenset({"comment", "question", "card", "seat", "output"}),
     Role.EXPERT: frozenset({"question", "card", "seat"}),
     Role.AUTOMATION: frozenset({"comment", "question", "card", "seat", "output"}),
+    Role.ANSWERING: frozenset({"comment", "question"}),
 }
 
 
@@ -106,8 +115,9 @@ def receives(role: Role | str, event_name: str) -> bool:
 
 def matrix_markdown() -> str:
     """The matrix as a Markdown table (docs/protocol.md is checked against it)."""
-    header = "| action | " + " | ".join(ROLES) + " |"
-    rule = "|---" * (len(ROLES) + 1) + "|"
-    rows = [f"| `{action}` | " + " | ".join("yes" if allowed(role, action) else "—" for role in ROLES)
+    roles = [role.value for role in Role]
+    header = "| action | " + " | ".join(roles) + " |"
+    rule = "|---" * (len(roles) + 1) + "|"
+    rows = [f"| `{action}` | " + " | ".join("yes" if allowed(role, action) else "—" for role in roles)
             + " |" for action in ACTIONS]
     return "\n".join([header, rule, *rows])

@@ -50,13 +50,19 @@ def flag_question(store: Store, comment_id: int, note: str, actor: str
                   ) -> tuple[StoredComment, StoredComment, Flag, str | None]:
     """Send a comment to the experts; return (before, after, flag, item)."""
     with store.transaction() as conn:
-        before, after = change_state(conn, comment_id, State.FLAGGED, actor, note)
-        stamp = now_ms()
-        cursor = conn.execute(
-            "INSERT INTO expert_flags (comment_id, note, flagged_by, flagged_ms) VALUES (?, ?, ?, ?)",
-            (comment_id, note, actor, stamp))
-        flag = Flag(int(cursor.lastrowid or 0), comment_id, note, actor, stamp)
-        item = conn.execute("SELECT item FROM comments WHERE id = ?", (comment_id,)).fetchone()[0]
+        return flag_in(conn, comment_id, note, actor)
+
+
+def flag_in(conn: sqlite3.Connection, comment_id: int, note: str, actor: str
+            ) -> tuple[StoredComment, StoredComment, Flag, str | None]:
+    """``flag_question`` inside the caller's transaction."""
+    before, after = change_state(conn, comment_id, State.FLAGGED, actor, note)
+    stamp = now_ms()
+    cursor = conn.execute(
+        "INSERT INTO expert_flags (comment_id, note, flagged_by, flagged_ms) VALUES (?, ?, ?, ?)",
+        (comment_id, note, actor, stamp))
+    flag = Flag(int(cursor.lastrowid or 0), comment_id, note, actor, stamp)
+    item = conn.execute("SELECT item FROM comments WHERE id = ?", (comment_id,)).fetchone()[0]
     return before, after, flag, item
 
 

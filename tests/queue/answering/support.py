@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from videohelp.console.answer_actions import answer_actions
+from videohelp.console.wiring import standalone_actions
 from videohelp.core.knowledge import KnowledgeBase
 from videohelp.core.paths import DataPaths
 from videohelp.core.server import ConsoleServer
@@ -133,7 +135,9 @@ async def running_service(paths: DataPaths, clips: Any = None,
     pipeline = IngestPipeline(writer_from_settings(paths.database, settings))
     server = ConsoleServer("127.0.0.1", 0)
     settled: list[Any] = []
+    actions = standalone_actions(pipeline, settings)  # as `videohelp answer serve` has it
     hook = install_answers(server, pipeline, paths, settings, clients=clients,
+                           act=answer_actions(actions),
                            **({"clips": clips} if clips is not None else {}))
     assert hook is not None
     hook.service.on_settled = settled.extend
@@ -145,4 +149,5 @@ async def running_service(paths: DataPaths, clips: Any = None,
     finally:
         await server.stop()
         await hook.stop()
+        await actions.stop()
         await pipeline.stop()

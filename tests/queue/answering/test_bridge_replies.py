@@ -9,6 +9,8 @@ import pytest
 
 from tests.queue.answering.support import ANSWERED_QUESTION, DRAFT_QUESTION, poll, prepare
 from tests.queue.ingest_support import comment
+from videohelp.console.answer_actions import answer_actions
+from videohelp.console.wiring import standalone_actions
 from videohelp.core.server import ConsoleServer
 from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import ClientRegistry
@@ -28,6 +30,7 @@ async def test_only_an_opted_in_bridge_gets_replies_and_only_off_air(tmp_path: P
     server = ConsoleServer("127.0.0.1", 0)
     ingest = build_ingest(server, pipeline, IngestConfig(tokens=TOKENS))
     hook = install_answers(server, pipeline, paths, settings, ingest=ingest,
+                           act=answer_actions(standalone_actions(pipeline, settings)),
                            clients=ClientRegistry(None))
     assert hook is not None and hook.replies is not None
     await pipeline.start()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.queue.answering.support import DRAFT_ITEM, DRAFT_QUESTION, prepare, request
 from tests.queue.seat_support import recv, recv_until, start_console
+from videohelp.console.answer_actions import answer_actions
 from videohelp.core.settings import Settings
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry, add_client
 from videohelp.queue.answering.install import install_answers
@@ -22,7 +23,8 @@ async def test_a_passed_on_question_is_flagged_to_connected_experts(tmp_path: Pa
     console = await start_console(tmp_path)
     token = add_client(paths.root / FILE_NAME, "app")
     hook = install_answers(console.server, console.pipeline, paths, Settings(None),
-                           hub=console.hub, clients=ClientRegistry(paths.root / FILE_NAME))
+                           act=answer_actions(console.actions),
+                           clients=ClientRegistry(paths.root / FILE_NAME))
     assert hook is not None
     await hook.start()
     expert = await console.connect(console.add_seat("李专家", "expert"))

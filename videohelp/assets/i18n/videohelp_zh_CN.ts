@@ -1714,6 +1714,10 @@
       <translation>自动化</translation>
     </message>
     <message>
+      <source>answering service</source>
+      <translation>智能问答</translation>
+    </message>
+    <message>
       <source>send to the experts</source>
       <translation>提交专家</translation>
     </message>

@@ -108,6 +108,8 @@ async def _ask(question: str, paths: DataPaths, settings: Settings) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
+    from videohelp.console.answer_actions import answer_actions
+    from videohelp.console.wiring import standalone_actions
     from videohelp.core.knowledge import KnowledgeBase
     from videohelp.core.server import ConsoleServer
     from videohelp.core.tls import TlsError, server_tls
@@ -127,7 +129,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     server = ConsoleServer(host, port, max_connections=settings["server.max_connections"],
                            ssl=tls_context)
     # Here the service is the point: it runs whatever answers.enabled says.
-    hook = install_answers(server, pipeline, paths, settings, force=True)
+    # Its questions are answered or passed on through the show's action service, as on the
+    # console (audited as ``auto-answer``); there is no desk or seat here to tell.
+    actions = standalone_actions(pipeline, settings)
+    hook = install_answers(server, pipeline, paths, settings, act=answer_actions(actions),
+                           force=True)
     assert hook is not None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -148,5 +154,6 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
     finally:
         await server.stop()
         await hook.stop()
+        await actions.stop()
         await pipeline.stop()
     return 0

@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) -> int:
+    from videohelp.console.answer_actions import answer_actions
     from videohelp.console.pocket.answer_clips import answer_clips
     from videohelp.console.wiring import ConsoleOptions, build_console
     from videohelp.core.client_limits import ClientLimits
@@ -134,10 +135,11 @@ async def serve(args: argparse.Namespace, paths: DataPaths, settings: Settings) 
         host=args.host, port=args.port, tls=tls_context, ingest_tokens=dict(args.ingest_token),
         control_token=args.control_token, x264_preset=args.x264_preset, show_by="serve",
         limits=limits))
-    # Issue 19: 24-hour answers (POST /api/v1/ask, /ask); passed-on questions reach the
-    # expert seats through the hub.
-    answers = install_answers(console.server, console.pipeline, paths, settings, hub=console.hub,
-                              ingest=console.ingest, clips=answer_clips(paths.database, settings))
+    # Issue 19: 24-hour answers (POST /api/v1/ask, /ask); their questions are answered or
+    # passed on to the experts through the console's actions, so the seats see them.
+    answers = install_answers(console.server, console.pipeline, paths, settings,
+                              act=answer_actions(console.actions), ingest=console.ingest,
+                              clips=answer_clips(paths.database, settings))
     try:  # every option is checked before any output starts
         apply_output_args(args, console.outputs, settings["program.width"],
                           settings["program.height"], settings["program.fps"])

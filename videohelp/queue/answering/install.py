@@ -2,15 +2,13 @@
 
 ``install_answers`` adds ``POST /api/v1/ask``, ``/api/v1/openapi.json`` and
 ``/ask`` to a ``ConsoleServer`` and returns an ``AnswerHook`` to start and stop
-with it. What a settled question does next depends on the console:
-
-- the desk (``session=``): the comment goes through ``commentChanged`` like a
-  desk action, so its queue shows a passed-on question (flagged) and drops an
-  answered one, and the desk's seat hub sends the flag to the experts; at
-  start, questions passed on while the desk was closed go into the queue
-  (``commentsTriaged``), which is how they reach the next show;
-- ``serve`` (``hub=``): the seat hub publishes the flag to the expert seats;
-- ``videohelp answer serve`` (neither): stored, nothing live to tell.
+with it. What a settled question does next (marked answered, or flagged to the
+experts) goes through the console's show actions: ``act`` is
+``console.answer_actions.answer_actions(console.actions)`` on every console (the
+desk, ``serve``, ``videohelp answer serve``), so the desk, the seats and the
+audit log see it like any other action. With ``session=`` (the desk), questions
+passed on while the desk was closed go into its queue at start
+(``commentsTriaged``), which is how they reach the next show.
 """
 
 from __future__ import annotations
@@ -25,25 +23,20 @@ from videohelp.queue.answering.answerer import ClipSource, no_clips
 from videohelp.queue.answering.bridge_replies import BridgeReplies
 from videohelp.queue.answering.clients import FILE_NAME, ClientRegistry
 from videohelp.queue.answering.http import AskApi
-from videohelp.queue.answering.log import ACTOR, PASS_ON_NOTE
-from videohelp.queue.answering.service import AnswerConfig, AnsweringService
+from videohelp.queue.answering.service import Act, AnswerConfig, AnsweringService
 from videohelp.queue.bridges.replies import ReplyRouter
-from videohelp.queue.comments import State, StoredComment
-from videohelp.queue.persist import now_ms
 
 log = logging.getLogger(__name__)
 
 
 class AnswerHook:
     def __init__(self, service: AnsweringService, api: AskApi, session: Any = None,
-                 hub: Any = None, replies: BridgeReplies | None = None) -> None:
+                 replies: BridgeReplies | None = None) -> None:
         self.service = service
         self.api = api
         self.replies = replies
         self.session = session
-        self.hub = hub
         self._tasks: set[asyncio.Future] = set()
-        service.on_settled = self._settled
 
     async def start(self, *, wait: bool = True) -> None:
         """Build the engine now (``wait=True``), or at the first question (``wait=False``:
@@ -75,23 +68,9 @@ class AnswerHook:
                      len(comments))
             self.session.commentsTriaged.emit(comments)
 
-    def _settled(self, comments: list[StoredComment]) -> None:
-        if self.session is not None:
-            for comment in comments:
-                self.session.commentChanged.emit(comment)
-        elif self.hub is not None:
-            from videohelp.queue.seat_events import Question
-
-            for comment in comments:
-                if comment.state == State.FLAGGED:
-                    self.hub.publish(self.hub.state.flagged(Question(
-                        comment, PASS_ON_NOTE, ACTOR, now_ms(), comment.item)))
-                else:
-                    self.hub.publish(self.hub.state.comment_changed(comment))
-
 
 def install_answers(server: ConsoleServer, pipeline: Any, paths: DataPaths, settings: Any, *,
-                    session: Any = None, hub: Any = None, clips: ClipSource = no_clips,
+                    act: Act, session: Any = None, clips: ClipSource = no_clips,
                     clients: ClientRegistry | None = None, force: bool = False,
                     ingest: Any = None) -> AnswerHook | None:
     """Add the answering routes to ``server``; None when the setting turns them off.
@@ -105,7 +84,7 @@ def install_answers(server: ConsoleServer, pipeline: Any, paths: DataPaths, sett
         return None
     config = AnswerConfig.from_settings(settings)
     registry = clients or ClientRegistry.from_environment(paths.root / FILE_NAME)
-    service = AnsweringService(paths.database, pipeline, config, clips=clips)
+    service = AnsweringService(paths.database, pipeline, config, clips=clips, act=act)
     api = AskApi(service, registry)
     api.install(server)
     replies = None
@@ -114,4 +93,4 @@ def install_answers(server: ConsoleServer, pipeline: Any, paths: DataPaths, sett
         ingest.replies = router
         replies = BridgeReplies(service, router)
         pipeline.add_listener(replies.submit)
-    return AnswerHook(service, api, session=session, hub=hub, replies=replies)
+    return AnswerHook(service, api, session=session, replies=replies)

@@ -2,10 +2,13 @@
 
 Every question becomes a comment through the ingest pipeline; once it is
 committed, ``settle`` writes, in one transaction per batch, the log row and
-the comment's fate: answered automatically (``queued`` -> ``answered`` by
-``auto-answer``), or passed on (a business question goes to the experts as an
-open flag, so it also waits in the next show's queue; chatter stays as it is).
-Triage's columns are set from the same decision unless triage wrote them first.
+decides the comment's ``Fate``: answered automatically (mark it answered), or
+passed on (a business question goes to the experts as an open flag, so it also
+waits in the next show's queue; chatter stays as it is). The fate is not done
+here: the console's show actions do it as the actor ``auto-answer`` of role
+``answering`` (``console/answer_actions.py``), audited and reported like any
+action. Triage's columns are set from the same decision unless triage wrote
+them first.
 
 Functions take a ``Store`` first (``pipeline.run_in_writer(settle, rows)``).
 """
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 
 from videohelp.core.store import Store
 from videohelp.queue.comments import State, StoredComment
-from videohelp.queue.experts import change_state
 from videohelp.queue.persist import now_ms
 
 ACTOR = "auto-answer"
@@ -44,9 +46,24 @@ class LogRow:
     at_ms: int = 0
 
 
-def settle(store: Store, rows: Sequence[LogRow]) -> list[StoredComment]:
-    """Log ``rows`` and move their comments on; return the comments changed."""
-    changed: list[StoredComment] = []
+@dataclass(frozen=True)
+class Fate:
+    """What the service decided for a question's comment: ``answered`` (with ``entry_id``)
+    or passed on to the experts. ``note`` goes with the action (history, the flag)."""
+
+    comment_id: int
+    answered: bool
+    entry_id: str | None = None
+
+    @property
+    def note(self) -> str:
+        return f"answered automatically: {self.entry_id}" if self.answered else PASS_ON_NOTE
+
+
+def settle(store: Store, rows: Sequence[LogRow]) -> list[Fate]:
+    """Log ``rows``; return what should happen to their comments (nothing for chatter passed
+    on, or for a comment the studio has taken up meanwhile)."""
+    fates: list[Fate] = []
     with store.transaction() as conn:
         for row in rows:
             conn.execute(
@@ -60,29 +77,26 @@ def settle(store: Store, rows: Sequence[LogRow]) -> list[StoredComment]:
                          " WHERE id = ? AND is_question IS NULL",
                          (int(row.is_question), row.item if row.is_question else None,
                           row.confidence, row.comment_id))
-            comment = _move_on(conn, row)
-            if comment is not None:
-                changed.append(comment)
-    return changed
+            fate = _fate(conn, row)
+            if fate is not None:
+                fates.append(fate)
+    return fates
 
 
-def _move_on(conn: sqlite3.Connection, row: LogRow) -> StoredComment | None:
+def _fate(conn: sqlite3.Connection, row: LogRow) -> Fate | None:
     state_row = conn.execute("SELECT state FROM comments WHERE id = ?", (row.comment_id,)).fetchone()
     if state_row is None:
         return None
     state = State(state_row["state"])
     if row.answered:
-        if state in (State.NEW, State.TRIAGED):
-            change_state(conn, row.comment_id, State.QUEUED, ACTOR, "answered automatically")
-        _, after = change_state(conn, row.comment_id, State.ANSWERED, ACTOR,
-                                f"answered automatically: {row.entry_id}")
-        return after
+        # Still waiting (the desk may have queued it): answered. On air, flagged or closed by
+        # someone in the studio meanwhile: theirs stands.
+        if state in (State.NEW, State.TRIAGED, State.QUEUED):
+            return Fate(row.comment_id, True, row.entry_id)
+        return None
     if not row.is_question or state not in (State.NEW, State.TRIAGED):
         return None
-    _, after = change_state(conn, row.comment_id, State.FLAGGED, ACTOR, PASS_ON_NOTE)
-    conn.execute("INSERT INTO expert_flags (comment_id, note, flagged_by, flagged_ms)"
-                 " VALUES (?, ?, ?, ?)", (row.comment_id, PASS_ON_NOTE, ACTOR, now_ms()))
-    return after
+    return Fate(row.comment_id, False)
 
 
 def open_passed_on(store: Store, limit: int = 500) -> list[StoredComment]:

@@ -7,10 +7,12 @@ reviewed entries if so, so that an expert answer saved and reviewed at the
 desk is given out from the next question on (within ``refresh_s``).
 
 Every question is stored as a comment through the ingest pipeline (masked
-text, the viewer as a digest), and once committed its fate is written by
-``log.settle`` in the writer thread, in batches. The HTTP answer does not wait
-for that commit: a question's answer costs a classification (~1 ms), not a
-group commit (10-50 ms under a flood of comments).
+text, the viewer as a digest), and once committed it is logged and its fate
+decided by ``log.settle`` in the writer thread, in batches; ``act`` (the
+console's show actions, ``console/answer_actions.py``) then does the fate:
+marks it answered or flags it to the experts, audited and reported. The HTTP
+answer does not wait for that commit: a question's answer costs a
+classification (~1 ms), not a group commit (10-50 ms under a flood of comments).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ from videohelp.core.catalog import studio_catalog
 from videohelp.core.knowledge import Entry
 from videohelp.core.store import Store
 from videohelp.queue.answering.answerer import Answerer, ClipSource, Withdrawal, no_clips, usable
-from videohelp.queue.answering.log import LogRow, open_passed_on, settle, withdrawals
+from videohelp.queue.answering.log import Fate, LogRow, open_passed_on, settle, withdrawals
 from videohelp.queue.answering.policy import DEFAULT_THRESHOLD, Answer, AnswerPolicy
 from videohelp.queue.comments import IncomingComment, StoredComment
 from videohelp.queue.masking import mask_text
@@ -45,7 +47,13 @@ from videohelp.queue.triage.service import build_engine
 log = logging.getLogger(__name__)
 
 Settled = Callable[[list[StoredComment]], None]
+# Does the fates through the show's actions; returns the comments as they left them.
+Act = Callable[[list[Fate]], Awaitable[list[StoredComment]]]
 MAX_STORING = 2000  # questions waiting for room in the pipeline before callers wait too
+# Questions stored but not yet moved on by the show's actions (two or three commits each on
+# the writer thread the ingest shares): past this, callers wait too, so a writer slower than
+# the questions holds the answers back instead of piling rows up in memory.
+MAX_UNSETTLED = 4000
 
 
 class NotReadyError(RuntimeError):
@@ -102,12 +110,13 @@ class AnsweringService:
     def __init__(self, db_path: Path | str, pipeline: IngestPipeline | None,
                  config: AnswerConfig | None = None, *, clips: ClipSource = no_clips,
                  engine_factory: Callable[[Path], TriageEngine] = build_engine,
-                 on_settled: Settled | None = None) -> None:
+                 on_settled: Settled | None = None, act: Act | None = None) -> None:
         self.db_path = Path(db_path)
         self.pipeline = pipeline
         self.config = config or AnswerConfig()
         self.clips = clips
         self.on_settled = on_settled
+        self.act = act  # None: questions are logged, their comments left as they are
         self._factory = engine_factory
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="answers")
         self._answerer: Answerer | None = None
@@ -116,6 +125,9 @@ class AnsweringService:
         self._checked = 0.0
         self._build: asyncio.Future[None] | None = None
         self._to_settle: list[LogRow] = []
+        self._unsettled = 0  # rows in _to_settle plus those being settled now
+        self._room = asyncio.Event()  # set while _unsettled < MAX_UNSETTLED
+        self._room.set()
         self._flush: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Future] = set()
         self.answered = self.passed_on = 0
@@ -274,6 +286,8 @@ class AnsweringService:
         else:
             self.passed_on += 1
         if self.pipeline is not None:
+            if not self._room.is_set():
+                await self._room.wait()
             if len(self._storing) < MAX_STORING:
                 # Queued for storing without making the viewer wait for room in the
                 # pipeline (a flood of comments fills it); bounded, then callers wait.
@@ -308,7 +322,7 @@ class AnsweringService:
                           "cancelled" if done.cancelled() else done.exception())
                 return
             for stored in done.result().stored:
-                self._to_settle.append(_with_comment(row, stored.id))
+                self._queue_settle(_with_comment(row, stored.id))
             if self._flush is None or self._flush.done():
                 self._flush = asyncio.get_running_loop().create_task(self._settle_now())
 
@@ -319,15 +333,38 @@ class AnsweringService:
         while self._to_settle:
             rows, self._to_settle = self._to_settle, []
             try:
-                changed = await self.pipeline.run_in_writer(settle, rows)
-            except Exception:
-                log.exception("%d answered questions not logged", len(rows))
-                continue
+                changed = await self._settle_rows(rows)
+            finally:
+                self._unsettled -= len(rows)
+                if self._unsettled < MAX_UNSETTLED:
+                    self._room.set()
             if changed and self.on_settled is not None:
                 try:
                     self.on_settled(changed)
                 except Exception:
                     log.exception("answers: settled listener failed")
+
+    def _queue_settle(self, row: LogRow) -> None:
+        self._to_settle.append(row)
+        self._unsettled += 1
+        if self._unsettled >= MAX_UNSETTLED:
+            self._room.clear()
+
+    async def _settle_rows(self, rows: list[LogRow]) -> list[StoredComment]:
+        """Log ``rows`` and move their comments on (``act``); the comments changed."""
+        assert self.pipeline is not None
+        try:
+            fates = await self.pipeline.run_in_writer(settle, rows)
+        except Exception:
+            log.exception("%d answered questions not logged", len(rows))
+            return []
+        if not fates or self.act is None:
+            return []
+        try:
+            return await self.act(fates)
+        except Exception:
+            log.exception("answers: %d questions logged but not moved on", len(fates))
+            return []
 
     async def answer_stored(self, comment: StoredComment, client: str) -> Answer | None:
         """Answer a comment a bridge delivered (already stored), by the same rules, when
@@ -339,7 +376,7 @@ class AnsweringService:
             self._executor, self._answer_off_air, comment.text)
         if answer is None:
             return None
-        self._to_settle.append(LogRow(
+        self._queue_settle(LogRow(
             comment.id, client, comment.platform, "", comment.user_id, comment.text_masked,
             answer.answered, answer.reason.value,
             answer.item if answer.answered else answer.triaged_item,
