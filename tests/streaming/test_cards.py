@@ -16,7 +16,7 @@ from tests.conftest import REPO
 from tests.streaming.conftest import SAMPLES
 from videohelp.streaming.cards import TITLE_SAFE, CardError, CardRenderer, templates
 
-SIZES = ((1280, 720), (1920, 1080), (3840, 2160))
+SIZES = ((1280, 720), (1920, 1080), (3840, 2160), (720, 1280), (1080, 1920))  # and vertical
 
 
 def test_every_shipped_template_has_a_sample() -> None:
@@ -63,6 +63,36 @@ def test_cards_stay_inside_the_title_safe_area(qapp, name, width, height) -> Non
         assert card.x >= margin_x - 0.5 and card.y >= margin_y - 0.5, (name, card.x, card.y)
         assert card.x + card_w <= width - margin_x + 0.5, (name, card.x, card_w)
         assert card.y + card_h <= height - margin_y + 0.5, (name, card.y, card_h)
+
+
+# A full card set at once: the question (or the expert's card, in the same place), the QR card,
+# the lower third, the ticker, the clip title and the clock never cover each other.
+FULL_SETS = (("qa", "qr", "lower_third", "ticker", "clip_title", "clock"),
+             ("expert", "qr", "lower_third", "ticker", "clip_title", "clock"))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("names", FULL_SETS)
+def test_a_full_card_set_never_overlaps_landscape_or_vertical(qapp, names, width, height) -> None:
+    renderer = CardRenderer(width, height)
+    boxes = []
+    for name in names:
+        card = renderer.render(name, _longest(name))
+        alpha = card.rgba[:, :, 3] > 0  # the card's painted pixels, not its transparent corners
+        boxes.append((name, np.zeros((height, width), bool)))
+        boxes[-1][1][card.y:card.y + alpha.shape[0], card.x:card.x + alpha.shape[1]] = alpha
+    for i, (a, mask_a) in enumerate(boxes):
+        for b, mask_b in boxes[i + 1:]:
+            assert not (mask_a & mask_b).any(), f"{a} covers {b} at {width}x{height}"
+
+
+def test_a_vertical_frame_gives_the_question_the_whole_width(qapp) -> None:
+    vertical, landscape = CardRenderer(720, 1280), CardRenderer(1280, 720)
+    qa = vertical.render("qa", SAMPLES["qa"])
+    assert qa.size[0] == round(vertical.safe.width())  # the whole safe width, not 62 % of it
+    assert vertical.unit == landscape.unit == 720 / 1080  # design pixels: the short side
+    qr = vertical.render("qr", SAMPLES["qr"])
+    assert qr.y + qr.size[1] <= qa.y  # stacked above the question, not beside it
 
 
 def test_cards_scale_with_the_program_size(qapp) -> None:

@@ -220,7 +220,10 @@ class CardRenderer:
         margin_x = round(width * (1 - TITLE_SAFE) / 2)
         margin_y = round(height * (1 - TITLE_SAFE) / 2)
         self.safe = QRectF(margin_x, margin_y, width - 2 * margin_x, height - 2 * margin_y)
-        self.unit = height / 1080  # layouts are designed at 1080p
+        # Layouts are designed at 1080p: a design pixel is the short side / 1080, so a vertical
+        # frame (720x1280 for Douyin) scales by its width, as a landscape one by its height.
+        self.unit = min(width, height) / 1080
+        self.portrait = height > width  # templates/layout.py: cards stacked, full width
         self.templates = templates()
 
     def render(self, name: str, data: dict[str, Any]) -> RenderedCard:

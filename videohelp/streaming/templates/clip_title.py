@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRectF
 
 from videohelp.streaming.cards import CardRenderer, Field, RenderedCard, template
+from videohelp.streaming.templates.layout import share
 
 
 @template("clip_title", (
@@ -17,7 +18,7 @@ from videohelp.streaming.cards import CardRenderer, Field, RenderedCard, templat
 ), "锦囊口袋 clip title, top left.")
 def draw(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
     theme = r.theme
-    width = r.safe.width() * 0.46
+    width = share(r, 0.46, 0.56)  # vertical: beside the clock (400 design px) at top right
     height = r.px(170 if "subtitle" in data else 124)
     image, painter = r.canvas(width, height)
     tag_h = r.px(44)

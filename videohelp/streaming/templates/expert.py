@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRectF
 
 from videohelp.streaming.cards import CardRenderer, Field, RenderedCard, template
-from videohelp.streaming.templates.layout import above_lower_third
+from videohelp.streaming.templates.layout import above_lower_third, share
 
 
 @template("expert", (
@@ -20,7 +20,7 @@ from videohelp.streaming.templates.layout import above_lower_third
 ), "Expert-answer card, bottom left above the lower third (in place of the Q&A card).")
 def draw(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
     theme = r.theme
-    width = r.safe.width() * 0.70
+    width = share(r, 0.70)
     height = r.px(400 if "question" in data else 340)
     image, painter = r.canvas(width, height)
     r.panel(painter, QRectF(0, 0, width, height), theme.panel, r.px(18))

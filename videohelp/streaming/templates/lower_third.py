@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from videohelp.streaming.cards import CardRenderer, Field, RenderedCard, template
-from videohelp.streaming.templates.layout import LOWER_THIRD_H, lower_third_top
+from videohelp.streaming.templates.layout import LOWER_THIRD_H, lower_third_top, share
 
 
 @template("lower_third", (
@@ -18,7 +18,7 @@ from videohelp.streaming.templates.layout import LOWER_THIRD_H, lower_third_top
 ), "The host's lower third: name, rank and unit, bottom left above the ticker.")
 def draw(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
     theme = r.theme
-    width, height = r.safe.width() * 0.42, r.px(LOWER_THIRD_H)
+    width, height = share(r, 0.42, 0.75), r.px(LOWER_THIRD_H)
     image, painter = r.canvas(width, height)
     r.panel(painter, QRectF(0, 0, width, height), theme.primary, r.px(12))
     painter.fillRect(QRectF(0, 0, r.px(12), height), theme.accent)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt
 
 from videohelp.streaming.cards import CardRenderer, Field, RenderedCard, template
-from videohelp.streaming.templates.layout import above_lower_third
+from videohelp.streaming.templates.layout import above_lower_third, share
 
 
 @template("qa", (
@@ -18,7 +18,7 @@ from videohelp.streaming.templates.layout import above_lower_third
 ), "Question-and-answer card, bottom left above the lower third.")
 def draw(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
     theme = r.theme
-    width = r.safe.width() * 0.62
+    width = share(r, 0.62)
     height = r.px(300 if "answer" in data else 190)
     image, painter = r.canvas(width, height)
     r.panel(painter, QRectF(0, 0, width, height), theme.panel, r.px(18))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
 from videohelp.streaming.cards import CardError, CardRenderer, Field, RenderedCard, template
-from videohelp.streaming.templates.layout import GAP, ticker_top
+from videohelp.streaming.templates.layout import qr_top
 
 QUIET_ZONE = 4
 
@@ -69,5 +69,5 @@ def draw(r: CardRenderer, data: dict[str, Any]) -> RenderedCard:
     r.text(painter, QRectF(pad, top + side + r.px(6), width - 2 * pad, caption_h - r.px(6)), caption,
            28, theme.text, bold=True, min_px=16, align=Qt.AlignmentFlag.AlignCenter)
     x = r.safe.right() - width
-    y = ticker_top(r) - r.px(GAP) - height  # beside the lower third, above the ticker
+    y = qr_top(r, height)  # beside the lower third (vertical frame: above the question)
     return r.finish("qr", data, image, painter, x, y, enter_from="right")
