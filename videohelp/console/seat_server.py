@@ -86,6 +86,7 @@ class SeatHub:
         self._listeners: list[EventListener] = []
         self._tasks: set[asyncio.Future] = set()
         self._running = False
+        self._loop: asyncio.AbstractEventLoop | None = None
         # New comments go out as one comment.added per ``limits.added_batch_s``, not one per
         # commit (on an idle machine a commit holds a comment or two: issue 15); any other event
         # sends them first, so the order seats see is the order things happened.
@@ -122,6 +123,9 @@ class SeatHub:
         self.actions.pipeline.add_listener(self._stored)
         self.actions.add_listener(self._show_event)
         self._running = True
+        # The hub's loop, for timers set from code called outside it (a revoke from the CLI
+        # thread's hand-over, a test cutting a seat between loop runs).
+        self._loop = asyncio.get_running_loop()
         if not self._connections:  # no seat of this run can resume yet: nothing to keep
             self.state.log.stop_recording()
 
@@ -164,10 +168,11 @@ class SeatHub:
 
     def discard(self, connection: SeatConnection) -> None:
         self._connections.discard(connection)
-        if not self._connections and self._running and self._unrecord_timer is None:
+        if (not self._connections and self._running and self._loop is not None
+                and self._unrecord_timer is None):
             # The replay log is for seats that come back: kept for a while after the last
             # one left, then no longer encoded (a seat returning later gets a snapshot).
-            self._unrecord_timer = asyncio.get_running_loop().call_later(
+            self._unrecord_timer = self._loop.call_later(
                 self.limits.replay_grace_s, self._stop_recording)
 
     def _stop_recording(self) -> None:
@@ -200,13 +205,14 @@ class SeatHub:
         (``data`` holds no stream keys). On the loop: the wiring hands it over with
         ``core.handoff.on_loop``."""
         if self._running:
+            self._flush_added()  # comments still batching are numbered first (see _show_event)
             self.publish(self.state.log.append(name, data))
 
     def _stored(self, comments: list[StoredComment]) -> None:
-        if self._running:
+        if self._running and self._loop is not None:
             self._added.extend(comments)
             if self._added_timer is None:
-                self._added_timer = asyncio.get_running_loop().call_later(
+                self._added_timer = self._loop.call_later(
                     self.limits.added_batch_s, self._flush_added)
 
     def _flush_added(self) -> None:
@@ -220,6 +226,7 @@ class SeatHub:
     def comments_triaged(self, comments: list[StoredComment]) -> None:
         """Triage filed a batch (connect the console's triage to this)."""
         if self._running:
+            self._flush_added()  # comments still batching are numbered first (see _show_event)
             self.publish(self.state.comments_triaged(comments))
 
     def _show_event(self, event: ShowEvent) -> None:
@@ -234,6 +241,9 @@ class SeatHub:
 
         if not self._running:
             return
+        # Comments still batching get their numbers before this event's: a seat drops an
+        # event numbered below one it has seen (resume de-duplication).
+        self._flush_added()
         if isinstance(event, CommentChanged):
             if event.refiled:  # a person's filing replaces any earlier one (None: chatter)
                 self.state.items.pop(event.comment.id, None)
@@ -244,12 +254,12 @@ class SeatHub:
             self.publish(self.state.answered(event.answer))
         elif isinstance(event, CardsChanged):
             if event.kind in ("take", "update") and event.card is not None:
-                self.publish(self.state.card_on_air(event.layer, event.card.template, event.card.data,
+                    self.publish(self.state.card_on_air(event.layer, event.card.template, event.card.data,
                                                     event.by, event.comment))
             elif event.kind in ("clear", "auto_out"):
-                self.publish(self.state.cards_cleared([event.layer], event.by))
+                    self.publish(self.state.cards_cleared([event.layer], event.by))
             elif event.kind == "panic":
-                self.publish(self.state.cards_cleared(sorted(self.state.on_air), event.by, panic=True))
+                    self.publish(self.state.cards_cleared(sorted(self.state.on_air), event.by, panic=True))
         elif isinstance(event, SourceChanged):  # shown without a stream key
             self.publish(self.state.log.append("output.source", {
                 "source": event.source, "kind": event.kind, "by": event.by}))
@@ -287,6 +297,7 @@ class SeatHub:
         since, epoch = _resume_point(ws.request.path if ws.request else "")
         self._greet(connection, since, epoch)
         self._connections.add(connection)
+        self._flush_added()  # comments still batching are numbered first (see _show_event)
         self.publish(self.state.seat_joined(seat.name, seat.role))
         sender = asyncio.ensure_future(connection.send_loop())
         log.info("seat %s (%s) connected", seat.name, seat.role.value)
@@ -306,6 +317,7 @@ class SeatHub:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            self._flush_added()  # comments still batching are numbered first (see _show_event)
             self.publish(self.state.seat_left(seat.name))
             log.info("seat %s disconnected", seat.name)
 

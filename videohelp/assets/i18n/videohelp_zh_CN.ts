@@ -1715,7 +1715,7 @@
     </message>
     <message>
       <source>answering service</source>
-      <translation>智能问答</translation>
+      <translation>智能问答服务</translation>
     </message>
     <message>
       <source>send to the experts</source>

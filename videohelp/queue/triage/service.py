@@ -135,6 +135,7 @@ class TriageService(QObject):
         self._factory = factory
         self._retrain = retrain
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="triage")
+        self._stopped = False
         # Training a fresh engine while a stale one files (model_store): its own thread,
         # so live batches are not held up; corrections learnt meanwhile are replayed.
         self._trainer = ThreadPoolExecutor(1, thread_name_prefix="triage-train")
@@ -169,6 +170,9 @@ class TriageService(QObject):
         return self.engine is not None
 
     async def stop(self) -> None:
+        # Comments stored from now on (the pipeline's last commits) are not scheduled: they
+        # stay untriaged, and the next start's backlog files them.
+        self._stopped = True
         for task in (self._build, self._drain, self._retraining):
             if task is not None and not task.done():
                 task.cancel()
@@ -256,7 +260,7 @@ class TriageService(QObject):
             self._pending = [c for c in self._pending if c.id > up_to]
 
     def _schedule(self) -> None:
-        if (self.engine is not None and (self._pending or self.backlog_left)
+        if (not self._stopped and self.engine is not None and (self._pending or self.backlog_left)
                 and (self._drain is None or self._drain.done())):
             self._drain = asyncio.get_running_loop().create_task(self._run(), name="triage")
 
@@ -286,6 +290,8 @@ class TriageService(QObject):
                 wait = self._live_at + self.interval_s - loop.time()
                 if wait > 0 and len(self._pending) < self.batch_size:
                     await asyncio.sleep(wait)
+                if self._stopped:  # stopped while the batch gathered: the backlog files it
+                    return
                 self._live_at = loop.time()
                 batch, self._pending = (self._pending[:self.batch_size],
                                         self._pending[self.batch_size:])
