@@ -2,6 +2,7 @@
 """The desk's CPU per comment (issue 15): cores above idle at 300 comments/s through /ingest.
 
     .venv/bin/python bench/desk_cpu.py [--rate 300] [--idle 15] [--seconds 30]
+    DESK_CPU_PROFILE=desk.prof .venv/bin/python bench/desk_cpu.py   # + the main thread's profile
 
 The desk as shipped (offscreen Qt): the real ``ShowSession`` listening with triage, the
 ``MainWindow`` (feed, queue, monitors, program preview) in this process. First ``--idle``
@@ -72,19 +73,25 @@ def rss_mb() -> float:
     return 0.0
 
 
-def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True) -> dict:
+def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True,
+        plain_qasync: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from videohelp.console.session import SessionOptions, ShowSession
     from videohelp.core.paths import data_paths
     from videohelp.core.settings import Settings
+    from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    if plain_qasync:  # qasync's own loop, as the desk had it (the batched loop's share)
+        import qasync
+
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+    else:
+        loop = new_event_loop(app)
     data = Path(tempfile.mkdtemp(prefix="desk-cpu-"))
     session = ShowSession(data_paths(data), Settings(), SessionOptions(
         listen=True, host="127.0.0.1", port=0, ingest_tokens={"douyin": TOKENS["douyin"]},
@@ -153,8 +160,17 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
                 " AND blocked = 0").fetchone()[0]
         await session.stop()
 
+    profile = None
+    if os.environ.get("DESK_CPU_PROFILE"):  # the main thread's profile: where its time goes
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     with loop:
         loop.run_until_complete(main())
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["DESK_CPU_PROFILE"])
     window.close()
     figures["above_idle_cores"] = figures["load_cores"] - figures["idle_cores"]
     figures["ms_per_comment"] = 1000 * figures["above_idle_cores"] * seconds / max(1, figures["comments"])
@@ -186,8 +202,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--hidden", action="store_true", help="do not show the window")
     parser.add_argument("--no-triage", action="store_true", help="without triage (its share)")
+    parser.add_argument("--qasync", action="store_true",
+                        help="qasync's own loop, not the desk's batched one (its share)")
     args = parser.parse_args()
-    figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage)
+    figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage,
+                  plain_qasync=args.qasync)
     print(json.dumps(figures, indent=1))
     # Issue 15: at 300 comments/s the desk costs at most 0.15 cores above idle, and the feed
     # shows triage live (no row left "…" once triage caught up).

@@ -57,17 +57,16 @@ def slope(samples: list[tuple[int, float]]) -> float:
 
 def run(args: argparse.Namespace) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from videohelp.console.session import SessionOptions, ShowSession
     from videohelp.core.paths import data_paths
     from videohelp.core.settings import Settings
+    from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
     data = Path(tempfile.mkdtemp(prefix="desk-memory-"))
     settings = Settings()
     if args.repeat_window is not None:  # the ingest's repeat memory: 10 minutes of comments

@@ -198,18 +198,17 @@ def latency(data_dir: Path, seconds: float) -> list[float]:
 # -- the desk's main thread ------------------------------------------------------------------
 def desk(data_dir: Path, seconds: float, triage: bool) -> tuple[list[float], list[float], int]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from videohelp.console.session import SessionOptions, ShowSession
     from videohelp.core.paths import data_paths
     from videohelp.core.settings import Settings
+    from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
     session = ShowSession(data_paths(data_dir), Settings(), SessionOptions(
         listen=True, port=0, ingest_tokens={"douyin": TOKENS["douyin"]}, triage=triage))
     window = MainWindow(session, show_personal=True)

@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.core.paths import data_paths
 from videohelp.core.settings import Settings
+from videohelp.ui.event_loop import new_event_loop
 from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import set_language
 from videohelp.ui.main_window import MainWindow
@@ -76,8 +76,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
     for role in args.roles.split(","):
         for size in SIZES:
             print(loop.run_until_complete(shoot(app, role, size, args.out, args.language)))

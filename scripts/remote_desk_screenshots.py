@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from videohelp.console.remote_show import DeskHttp
@@ -28,6 +27,7 @@ from videohelp.core.paths import data_paths
 from videohelp.core.settings import Settings
 from videohelp.core.store import Store
 from videohelp.queue.comments import State
+from videohelp.ui.event_loop import new_event_loop
 from videohelp.ui.i18n import set_language
 from videohelp.ui.remote_desk import open_remote_desk
 from videohelp.ui.theme import apply_theme
@@ -88,8 +88,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
     for size in SIZES:
         print(loop.run_until_complete(shoot(app, size, args.out, args.language)))
     return 0

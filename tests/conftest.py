@@ -112,8 +112,9 @@ def qloop(qapp, monkeypatch):
             del dispatcher.processEvents
 
     monkeypatch.setattr(qasync.QEventLoop, "run_until_complete", run_until_complete)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
+    from videohelp.ui.event_loop import new_event_loop
+
+    loop = new_event_loop(qapp)  # the desk's loop (qasync's, ready callbacks batched)
     yield loop
     for task in asyncio.all_tasks(loop):
         task.cancel()

@@ -36,8 +36,8 @@ def test_a_comment_first_heard_of_after_its_addition_is_shown_once(qloop, tmp_pa
 
     emit("comment.added", {"comments": [comment_view(_comment(1), True)]})
     # 2's comment.added never came: triage's result brings it; 3 is first heard of changing state.
-    emit("comment.triaged", {"comments": [comment_view(_comment(1, is_question=True, item="DL08"), True, "DL08"),
-                                          comment_view(_comment(2, is_question=True, item="DL08"), True, "DL08")]})
+    filed = [comment_view(_comment(i, is_question=True, item="DL08"), True, "DL08") for i in (1, 2)]
+    emit("comment.triaged", {"comments": filed})
     emit("comment.changed", {"comment": comment_view(_comment(3, state=State.ANSWERED), True)})
     emit("comment.added", {"comments": [comment_view(_comment(2), True), comment_view(_comment(4), True)]})
     spin_until(qloop, lambda: len(fed) >= 4, timeout=3)

@@ -100,3 +100,29 @@ def test_the_status_bar_counts_comments_per_minute_in_a_minute_of_counters(qtbot
     panel._arrivals[0][0] -= 61  # a minute later those are gone
     panel._arrivals[-1][0] -= 61
     assert panel.comments_per_minute() == 0
+
+
+def test_triage_results_are_held_at_once_and_repainted_with_the_next_batch(qtbot) -> None:
+    """The feed repaints once per batch: triage's results change the rows' data at once (a
+    selection reads them) and the views re-read them when the feed hands over its next batch."""
+    from videohelp.queue.feed import CommentFeed
+
+    model, feed = CommentListModel(), CommentFeed(interval_ms=50)
+    feed.commentsAdded.connect(model.add_comments)
+    feed.commentsFiled.connect(model.repaint_comments)
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changes.append((first.row(), last.row())))
+    feed.push([_comment(1), _comment(2), _comment(3)])
+    feed.flush()
+    root = replace(_comment(1), is_question=True, item="DL03", confidence=0.9)
+    repeat = replace(_comment(3), is_question=True, item="DL03", confidence=0.8, repeat_of=1)
+    model.file_comments([root, repeat])  # as MainWindow wires session.commentsTriaged
+    feed.push_filed([root, repeat])
+    assert model.comment(1).item == "DL03" and model.comment(3).repeat_of == 1
+    assert model.askers(1) == 2
+    assert not changes  # nothing repainted yet
+    feed.push([_comment(4)])
+    with qtbot.waitSignal(feed.commentsFiled, timeout=2000):
+        pass  # the timer hands the batch over: rows first, then the repaint
+    assert model.rowCount() == 4 and model.comment_at(0).id == 4
+    assert sorted(changes) == [(1, 1), (3, 3)]  # the repeat's row and its root's, once each

@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-import qasync
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +21,7 @@ from videohelp.core.paths import data_paths
 from videohelp.core.settings import Settings
 from videohelp.core.tls import TlsError, server_tls
 from videohelp.streaming.fonts import cjk_font
+from videohelp.ui.event_loop import new_event_loop
 from videohelp.ui.expert_panel import attach_expert_dock
 from videohelp.ui.i18n import set_language
 from videohelp.ui.layouts import person_name
@@ -77,8 +77,7 @@ def run_desk(args: argparse.Namespace) -> int:
     app.setFont(cjk_font(14))
     install_translator(app, args.language or settings["ui.language"])
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
     loop.set_exception_handler(lambda _loop, context: _loop_exception(crash, context))
 
     person = person_name(settings["desk.person"])

@@ -98,7 +98,19 @@ class CommentListModel(QAbstractTableModel):
     def update_comment(self, comment: StoredComment) -> None:
         self.update_comments([comment])
 
-    def update_comments(self, comments: list[StoredComment]) -> None:
+    def file_comments(self, comments: list[StoredComment]) -> None:
+        """Triage's results: the rows hold them now (a selection reads them at once); the
+        views repaint them with the feed's next batch (``repaint_comments``), not apart."""
+        self.update_comments(comments, repaint=False)
+
+    def repaint_comments(self, comments: list[StoredComment]) -> None:
+        """The views re-read these comments' rows, and those of the questions they repeat
+        ("N asked"), if still in the window."""
+        index_of = self._index_of
+        ids = {c.id for c in comments} | {c.repeat_of for c in comments if c.repeat_of is not None}
+        self._changed_runs([self.row_of(i) for i in ids if i in index_of], 0, len(self.COLUMNS) - 1)
+
+    def update_comments(self, comments: list[StoredComment], *, repaint: bool = True) -> None:
         """Replace rows in place (triage results, state changes); one signal per run of rows."""
         rows = []
         for comment in comments:
@@ -108,13 +120,16 @@ class CommentListModel(QAbstractTableModel):
                 self._rows[position - self._offset] = comment
                 rows.append(self.row_of(comment.id))
                 if comment.repeat_of is not None and before.repeat_of is None:
-                    rows.extend(self._asked_again(comment.repeat_of))
+                    asked = self._asked_again(comment.repeat_of)
+                    if repaint:
+                        rows.extend(asked)
             elif not self._rows or comment.id > self._rows[-1].id:
                 # Also a comment triage found to ask what an earlier one asked (repeat_of).
                 self._early[comment.id] = comment
                 if len(self._early) > self.MAX_EARLY:  # its row never came: forget the oldest
                     del self._early[next(iter(self._early))]
-        self._changed_runs(rows, 0, len(self.COLUMNS) - 1)
+        if repaint:
+            self._changed_runs(rows, 0, len(self.COLUMNS) - 1)
 
     def _changed_runs(self, rows: list[int], first: int, last: int) -> None:
         """One dataChanged per run of adjacent rows: a span from the newest row to one far

@@ -283,8 +283,7 @@ def _suggestion_text(suggestion: dict[str, Any]) -> str:
 
 def run_expert(args: argparse.Namespace) -> int:
     """``videohelp --role expert --connect URL --token TOKEN``: the expert window until closed."""
-    import qasync
-
+    from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.remote_start import start_remote
     from videohelp.ui.screenshot import save_screenshot
 
@@ -294,8 +293,7 @@ def run_expert(args: argparse.Namespace) -> int:
         return 2
     app, link = started
     window = ExpertWindow(link)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
 
     async def main() -> None:
         closed = asyncio.Event()

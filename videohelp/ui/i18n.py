@@ -90,5 +90,10 @@ class Retranslator:
         setter(text)
 
     def apply(self) -> None:
-        for setter, text, values in list(self._bindings.values()):
-            setter(self.tr(text, **values))
+        for key, (setter, text, values) in list(self._bindings.items()):
+            try:
+                setter(self.tr(text, **values))
+            except RuntimeError as exc:
+                if "already deleted" not in str(exc):
+                    raise
+                self._bindings.pop(key, None)  # its widget is gone (Qt deleted it)

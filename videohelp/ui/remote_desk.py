@@ -117,8 +117,7 @@ def open_remote_desk(link: SeatLink, http: DeskHttp, role: str, data_dir: str | 
 
 def run_remote_desk(args: argparse.Namespace) -> int:
     """``videohelp --role officer|presenter|producer --connect URL --token T``: until closed."""
-    import qasync
-
+    from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.remote_start import start_remote
     from videohelp.ui.screenshot import save_screenshot
 
@@ -127,8 +126,7 @@ def run_remote_desk(args: argparse.Namespace) -> int:
     if started is None:
         return 2
     app, link = started
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(app)
 
     async def main() -> None:
         client = link.client

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,22 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(CTX, text)
 
 
+def _set_header(table: QTableWidget, column: int, text: str) -> None:
+    item = table.horizontalHeaderItem(column)
+    if item is not None:
+        item.setText(text)
+
+
 def _table(headers: tuple[str, ...], rows: list[list[str]], rt: Retranslator) -> QTableWidget:
     """A read-only table; ``rt`` keeps its ``headers`` (source texts) in the current language."""
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     for column, header in enumerate(headers):
         if header.strip("±"):
-            rt.bind(table.horizontalHeaderItem(column).setText, header)
+            # Through the table, never a header item's own method: an item is not a QObject,
+            # so a kept wrapper outlives the item the table deletes, and a later object at its
+            # address came back as that "QTableWidgetItem" (a crash in the UI suite).
+            rt.bind(partial(_set_header, table, column), header, key=(table, column))
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setWordWrap(True)
