@@ -81,7 +81,7 @@ def memoise_features() -> None:
     by_content = TriageEngine._features_of
 
     def features_of(self: TriageEngine, content: str) -> list[str]:
-        key = (content, self.params.ngram_max, self.params.word_pairs)
+        key = (content, self.params.ngram_max)
         found = cache.get(key)
         if found is None:
             found = cache[key] = by_content(self, content)
