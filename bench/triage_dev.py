@@ -4,6 +4,8 @@
     .venv/bin/python bench/triage_dev.py                 # k-fold over the phrasings + dev file
     .venv/bin/python bench/triage_dev.py --confusions 30 # and the most frequent confusions
     .venv/bin/python bench/triage_dev.py --set ngram_max=3 --set model.centroid_weight=2
+    .venv/bin/python bench/triage_dev.py --config "" --config "model.seeds=3"  # compare, same folds
+    .venv/bin/python bench/triage_dev.py --kb-cv          # and bench/triage.py --cv's folds
 
 Two development sets, neither of them bench/data/triage-eval.jsonl (which is
 only scored at the end, by bench/triage.py):
@@ -24,7 +26,6 @@ chatter is wrong), chatter vs question over all lines.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 import zlib
@@ -35,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from triage import read_set  # noqa: E402
+from triage import cross_validate, memoise_features, read_set, with_settings  # noqa: E402
 
 from videohelp.queue.triage.corpus import CHATTER, Knowledge, extra_words  # noqa: E402
 from videohelp.queue.triage.engine import EngineParams, TriageEngine  # noqa: E402
@@ -43,20 +44,6 @@ from videohelp.queue.triage.lexicon import Lexicon  # noqa: E402
 from videohelp.queue.triage.segment import Segmenter  # noqa: E402
 
 DEV = REPO / "bench" / "data" / "triage-dev.jsonl"
-
-
-def with_settings(params: EngineParams, settings: list[str]) -> EngineParams:
-    """``name=value`` or ``model.name=value`` overrides of the engine's parameters."""
-    for setting in settings:
-        name, _, value = setting.partition("=")
-        if name.startswith("model."):
-            field = name.removeprefix("model.")
-            current = getattr(params.model, field)
-            params = dataclasses.replace(params, model=dataclasses.replace(
-                params.model, **{field: type(current)(value)}))
-        else:
-            params = dataclasses.replace(params, **{name: type(getattr(params, name))(value)})
-    return params
 
 
 class Tally:
@@ -91,6 +78,42 @@ class Tally:
                 f"  top-3 {self.top3 / q:6.1%}  chatter {self.chatter_ok / max(self.lines, 1):6.1%}")
 
 
+def evaluate(knowledge: Knowledge, segmenter: Segmenter, pool: list, params: EngineParams,
+             folds: int, only_folds: int = 0) -> tuple[Tally, Tally]:
+    """(k-fold over the phrasings, the dev file) for one setting."""
+    cv = Tally()
+    for fold in range(only_folds or folds):
+        held = [(t, g) for t, g in pool if zlib.crc32(t.encode()) % folds == fold]
+        engine = TriageEngine(knowledge, segmenter, params=params,
+                              exclude_texts=frozenset(t for t, _ in held))
+        cv.add(engine.classify([t for t, _ in held]), held)
+    dev = Tally()
+    if DEV.exists():
+        labelled = read_set(DEV)
+        engine = TriageEngine(knowledge, segmenter, params=params)
+        dev.add(engine.classify([t for t, _ in labelled]), labelled)
+    return cv, dev
+
+
+def perturbed_dev(knowledge: Knowledge, segmenter: Segmenter, params: EngineParams,
+                  name: str) -> None:
+    """The dev file through each perturbation row: top-1 and question recall."""
+    import triage_perturb
+
+    engine = TriageEngine(knowledge, segmenter, params=params)
+    labelled = read_set(DEV)
+    cells = []
+    for row in triage_perturb.ROWS:
+        lines = triage_perturb.perturbed(labelled, row)
+        tally = Tally()
+        tally.add(engine.classify([t for t, _, _ in lines]), [(t, g) for t, g, _ in lines])
+        q = max(tally.questions, 1)
+        recall = tally.questions - sum(n for (g, f), n in tally.confusions.items()
+                                       if f == CHATTER and g != CHATTER)
+        cells.append(f"{row} {tally.top1 / q:.1%}/{recall / q:.1%}")
+    print(f"dev perturbed (top-1/recall) [{name or 'defaults'}]: " + ", ".join(cells), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -98,6 +121,14 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], help="an EngineParams override")
     parser.add_argument("--train-only", action="append", default=[],
                         help="a phrasing file name always trained on, never scored")
+    parser.add_argument("--config", action="append", default=[],
+                        help="settings (space-separated) scored in turn on the same folds, "
+                        "after the --set ones; repeat to compare several in one run")
+    parser.add_argument("--kb-cv", action="store_true",
+                        help="also bench/triage.py --cv (5-fold over KB variants + chatter)")
+    parser.add_argument("--perturbed", action="store_true",
+                        help="only the dev file changed as viewers write (bench/triage_perturb.py "
+                        "rows), per setting: choose settings that keep those rows on dev lines")
     parser.add_argument("--confusions", type=int, default=0)
     parser.add_argument("--misses", default="", help="print the missed lines of these items "
                         "(comma-separated; development lines only)")
@@ -113,21 +144,25 @@ def main() -> int:
             if t not in train_only]
     segmenter = Segmenter(extra_words(knowledge, Lexicon.load(*knowledge.lexicon_paths)
                                       .canonical_terms))
-    cpu = time.process_time()
-    cv = Tally()
-    for fold in range(args.only_folds or args.folds):
-        held = [(t, g) for t, g in pool if zlib.crc32(t.encode()) % args.folds == fold]
-        engine = TriageEngine(knowledge, segmenter, params=params,
-                              exclude_texts=frozenset(t for t, _ in held))
-        cv.add(engine.classify([t for t, _ in held]), held)
-    print(cv.line(f"{args.folds}-fold phrasings"))
-    dev = Tally()
-    if DEV.exists():
-        labelled = read_set(DEV)
-        engine = TriageEngine(knowledge, segmenter, params=params)
-        dev.add(engine.classify([t for t, _ in labelled]), labelled)
-        print(dev.line("dev file"))
-    print(f"({time.process_time() - cpu:.0f} s CPU; {' '.join(args.set) or 'defaults'})")
+    memoise_features()
+    configs = args.config or [""]
+    if args.perturbed:
+        for config in configs:
+            perturbed_dev(knowledge, segmenter, with_settings(params, config.split()), config)
+        return 0
+    for config in configs:
+        settings = [*args.set, *config.split()]
+        cpu = time.process_time()
+        cv, dev = evaluate(knowledge, segmenter, pool, with_settings(params, config.split()),
+                           args.folds, args.only_folds)
+        print(cv.line(f"{args.folds}-fold phrasings"))
+        if dev.lines:
+            print(dev.line("dev file"))
+        if args.kb_cv:
+            cross_validate(knowledge, params=with_settings(params, config.split()),
+                           segmenter=segmenter)
+        print(f"({time.process_time() - cpu:.0f} s CPU; {' '.join(settings) or 'defaults'})",
+              flush=True)
     if args.confusions:
         both = cv.confusions + dev.confusions
         print("most frequent confusions (gold -> filed), k-fold + dev:")

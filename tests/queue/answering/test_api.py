@@ -83,12 +83,14 @@ async def test_drafts_are_never_given_and_the_question_goes_to_the_studio(tmp_pa
 
 async def test_chatter_and_unsure_questions_are_passed_on_not_answered(tmp_path: Path) -> None:
     paths = prepare(tmp_path / "data")
-    async with running_service(paths, answers__threshold=0.99) as svc:
+    # Threshold 1.0: no question is that sure (triage's naive Bayes scorer makes a clear
+    # one 0.998 since issue 16's third round, so 0.99 no longer made it unsure).
+    async with running_service(paths, answers__threshold=1.0) as svc:
         chatter = (await svc.ask("主播今天好精神哈哈哈")).json()
         assert (chatter["answered"], chatter["reason"]) == (False, "off_topic")
         unsure = (await svc.ask(ANSWERED_QUESTION)).json()
         assert (unsure["answered"], unsure["reason"]) == (False, "not_sure")
-        assert "answer" not in unsure and unsure["confidence"] < 0.99
+        assert "answer" not in unsure and unsure["confidence"] < 1.0
         await svc.hook.service.wait_stored()
         states = svc.rows("SELECT is_question, state FROM comments ORDER BY id")
         assert states == [(0, "new"), (1, "flagged")]  # chatter is not sent to the experts

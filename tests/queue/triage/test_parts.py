@@ -120,3 +120,23 @@ def test_a_second_accepted_item_teaches_the_centroids_only(knowledge) -> None:
     a = vectorizer.vocabulary["a"]
     assert plain.weights[a, 0] != pytest.approx(skipped.weights[a, 0])  # "a" -> y was skipped
     assert skipped.weights[a, 0] > skipped.weights[a, 1]
+
+
+def test_naive_bayes_adds_each_class_own_vocabulary() -> None:
+    # "a" is only ever seen as x, "b" mostly as y: naive Bayes ranks by that, and a
+    # feature's weights sum to zero over the classes (its shared part ranks nothing).
+    vectorizer = Vectorizer.fit([["a"], ["b"], ["c"]])
+    X = vectorizer.transform([["a"], ["a", "c"], ["b"], ["b", "c"], ["b"]])
+    labels, classes = ["x", "x", "y", "y", "y"], ["x", "y"]
+    bare = ModelParams(epochs=0, centroid_weight=0.0, nb_weight=1.0, nb_alpha=0.05)
+    model = LinearModel.train(X, labels, [1] * 5, classes, bare)
+    a, b = vectorizer.vocabulary["a"], vectorizer.vocabulary["b"]
+    assert model.weights[a, 0] > 0 > model.weights[a, 1]
+    assert model.weights[b, 1] > 0 > model.weights[b, 0]
+    np.testing.assert_allclose(model.weights.sum(axis=1), 0.0, atol=1e-5)
+    # Off (the weight 0) it adds nothing: the same model as without it.
+    off = LinearModel.train(X, labels, [1] * 5, classes, ModelParams(nb_weight=0.0))
+    on = LinearModel.train(X, labels, [1] * 5, classes, ModelParams(nb_weight=0.5))
+    assert not np.allclose(off.weights, on.weights)
+    assert np.allclose(off.weights, LinearModel.train(
+        X, labels, [1] * 5, classes, ModelParams(nb_weight=0.0)).weights)
