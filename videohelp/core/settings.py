@@ -147,7 +147,7 @@ REGISTRY: dict[str, Setting] = {
         # 24-hour answers (issue 19, queue/answering): POST /api/v1/ask and the /ask page.
         Setting("answers.enabled", bool, True,
                 "Serve POST /api/v1/ask and /ask on the console's server (clients need a token)."),
-        Setting("answers.threshold", float, 0.60,
+        Setting("answers.threshold", float, 0.70,
                 "Least confidence (0..1) at which a question is answered automatically.",
                 lambda v: None if 0.0 <= v <= 1.0 else "expected 0..1"),
         Setting("answers.cors_origins", list, [],
