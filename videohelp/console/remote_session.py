@@ -293,13 +293,10 @@ class RemoteDeskSession(QObject):
         self.hub.publish(name, data)
         if name in ("comment.added", "comment.triaged"):
             comments = [comment_from_view(view) for view in data.get("comments") or ()]
-            unheard = [c for c in comments if c.id not in self._comments]
-            if name == "comment.added":  # a late one says less than what the session knows
-                self._comments.update((c.id, c) for c in unheard)
-                self._added(unheard)
+            self._comments.update((c.id, c) for c in comments)
+            if name == "comment.added":
+                self._added(comments)
             else:
-                self._comments.update((c.id, c) for c in comments)
-                self._missed(unheard)
                 self.commentsTriaged.emit(comments)
         elif name == "comment.changed":
             self._changed(comment_from_view(data["comment"]))
@@ -314,20 +311,9 @@ class RemoteDeskSession(QObject):
         elif name.startswith("output."):
             self.outputs.apply_event(name, data)
 
-    def _missed(self, comments: list[StoredComment]) -> None:
-        """Comments first heard of by a later event (their comment.added never came): shown
-        in the feed all the same, and said in the log. A feed row is fed the first time the
-        session hears of its comment, whatever the event, so none is lost or shown twice."""
-        if comments:
-            log.warning("%d comment(s) heard of before they were added (first %d): shown now",
-                        len(comments), comments[0].id)
-            self.feed.push(comments)
-
     def _changed(self, comment: StoredComment) -> None:
         old = self._comments.get(comment.id)
         self._comments[comment.id] = comment
-        if old is None:
-            self._missed([comment])
         if self._qa is not None and self._qa.id == comment.id:
             self._qa = comment
         self.commentChanged.emit(comment)
