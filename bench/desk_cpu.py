@@ -79,11 +79,13 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
     from PySide6.QtWidgets import QApplication
 
     from videohelp.console.session import SessionOptions, ShowSession
+    from videohelp.core.heap import return_large_blocks
     from videohelp.core.paths import data_paths
     from videohelp.core.settings import Settings
     from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.main_window import MainWindow
 
+    return_large_blocks()  # as the videohelp command does first thing
     app = QApplication.instance() or QApplication([])
     if plain_qasync:  # qasync's own loop, as the desk had it (the batched loop's share)
         import qasync

@@ -60,11 +60,13 @@ def run(args: argparse.Namespace) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from videohelp.console.session import SessionOptions, ShowSession
+    from videohelp.core.heap import return_large_blocks
     from videohelp.core.paths import data_paths
     from videohelp.core.settings import Settings
     from videohelp.ui.event_loop import new_event_loop
     from videohelp.ui.main_window import MainWindow
 
+    return_large_blocks()  # as the videohelp command does first thing
     app = QApplication.instance() or QApplication([])
     loop = new_event_loop(app)
     data = Path(tempfile.mkdtemp(prefix="desk-memory-"))

@@ -18,6 +18,7 @@ from videohelp import __version__
 from videohelp.console import commands
 from videohelp.console.commands.export import nested_common
 from videohelp.console.commands.serve import add_server_arguments
+from videohelp.core.heap import return_large_blocks
 from videohelp.core.private import restrict_umask
 from videohelp.core.token_files import SEAT_TOKEN_ENV, add_token_arguments
 
@@ -84,6 +85,7 @@ def main(argv: Sequence[str] | None = None,
     must not import widgets.
     """
     restrict_umask()  # everything this process creates is the operator's alone
+    return_large_blocks()  # memory flat on long shows (videohelp/core/heap.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)

@@ -1,0 +1,50 @@
+"""Large tables go back to the system when freed, so memory stays flat on a long show.
+
+glibc serves an allocation above its mmap threshold (128 KiB at start) with its own
+``mmap`` and unmaps it on free. But when such a block is freed, glibc raises the threshold to
+that block's size (up to 32 MiB): from then on tables of that size come from the heap, where a
+freed one leaves a hole the next one may not fit, and the heap does not shrink from the middle.
+Long runs showed exactly that: the ingest's repeat tracker keeps dicts of ~200,000 keys that
+CPython reallocates under churn (a 20 MB table each time), and RSS rose in 8–20 MB steps at
+irregular points (a tracker alone at 575 comments/s: +19 MB at 350,000 comments, +8 MB at
+850,000). Fixing the threshold at its starting value turns that adjustment off: the same run
+stays at 142.5 MB from 450,000 to 2,500,000 comments (bench/answers_memory.py and
+bench/desk_memory.py give the whole-console figures, docs/performance.md).
+
+The cost is an ``mmap``/``munmap`` per allocation above 128 KiB, which in this program are rare
+(dict and list resizes, video frames are in C buffers of their own).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's default; setting it at all stops the raising
+
+
+def return_large_blocks() -> bool:
+    """Fix glibc's mmap threshold (see the module text); True if it was set.
+
+    A no-op elsewhere (macOS, Windows, musl): their allocators do not raise a threshold.
+    Call once, early, before the long-lived tables exist.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (e.g. musl has no mallopt)
+        log.debug("no mallopt: the allocator's own thresholds stay")
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    if mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) != 1:
+        log.warning("mallopt(M_MMAP_THRESHOLD) refused: memory may step on long shows")
+        return False
+    return True
