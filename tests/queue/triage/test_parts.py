@@ -140,3 +140,23 @@ def test_naive_bayes_adds_each_class_own_vocabulary() -> None:
     assert not np.allclose(off.weights, on.weights)
     assert np.allclose(off.weights, LinearModel.train(
         X, labels, [1] * 5, classes, ModelParams(nb_weight=0.0)).weights)
+
+
+def test_cached_run_columns_are_the_texts_own_features(engine) -> None:
+    """classify reads each run of letters through a cache of its columns: the same
+    columns as the whole text's features (words cut over the joined runs), in order."""
+    from tests.queue.triage.conftest import EVAL_SET, read_labelled
+    from videohelp.queue.triage.features import char_runs
+
+    engine._run_columns.cache_clear()
+    texts = [text for text, _ in read_labelled(EVAL_SET)][:300]
+    for text in texts:
+        for clause in engine.normaliser.content(engine.normalize(text)):
+            joined_words = engine.segmenter.cut(" ".join(char_runs(clause)))
+            run_words = [w for run in char_runs(clause) for w in engine.segmenter.cut(run)]
+            assert joined_words == run_words, clause  # jieba cuts each run on its own
+            expected = engine.vectorizer.columns(engine._features_of(clause))
+            assert engine._columns_of(clause) == list(expected), clause
+            assert engine._columns_of(clause) == list(expected), clause  # now from the cache
+    info = engine._run_columns.cache_info()
+    assert info.hits > 0 and info.currsize <= info.maxsize

@@ -14,13 +14,20 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
 
 from videohelp.queue.triage.corpus import CHATTER, Example, Knowledge, examples, extra_words
 from videohelp.queue.triage.cues import Cues
-from videohelp.queue.triage.features import Csr, Vectorizer, text_features
+from videohelp.queue.triage.features import (
+    Csr,
+    Vectorizer,
+    char_runs,
+    run_features,
+    text_features,
+)
 from videohelp.queue.triage.lexicon import Lexicon, lexicon_files
 from videohelp.queue.triage.memory import CorrectionMemory
 from videohelp.queue.triage.model import LinearModel, ModelParams
@@ -32,6 +39,7 @@ log = logging.getLogger(__name__)
 # Bumped when a change of code changes what training makes: a saved model of
 # another version is trained again.
 ENGINE_VERSION = 3
+RUN_CACHE_SIZE = 4096  # runs of letters whose columns are kept (~1 kB each)
 DATA_FILES = ("numerals.tsv", "fillers.txt", "question-words.txt", "cues.tsv", "pairs.tsv")
 
 
@@ -149,6 +157,10 @@ class TriageEngine:
                                            centroid_only=[e.source == "also" for e in training])
             self._build_answers()
             self.n_examples = len(training)
+        # A show repeats itself (同问, the same words in many questions): a run of letters
+        # seen lately is not cut, split into n-grams and looked up again. Bounded; exact (a
+        # run's columns depend on nothing else).
+        self._run_columns = lru_cache(maxsize=RUN_CACHE_SIZE)(self._columns_of_run)
         self._chatter = self.model.index[CHATTER]
         self._items = np.array([label != CHATTER for label in self.classes])
         self.cues = Cues.load(knowledge.triage_dir, self.classes, params.cue_penalty)
@@ -199,6 +211,13 @@ class TriageEngine:
     def _features_of(self, content: str) -> list[str]:
         return text_features(content, self.segmenter.cut, ngram_max=self.params.ngram_max)
 
+    def _columns_of_run(self, run: str) -> tuple[int, ...]:
+        return self.vectorizer.columns(run_features(run, self.segmenter.cut, self.params.ngram_max))
+
+    def _columns_of(self, content: str) -> list[int]:
+        """The columns of ``content``'s features: ``_features_of`` through the vocabulary."""
+        return list(chain.from_iterable(self._run_columns(run) for run in char_runs(content)))
+
     def features(self, text: str) -> list[str]:
         """Features of the comment's clauses, greetings and fillers set aside."""
         return self._features_of(" ".join(self.normaliser.content(self.normalize(text))))
@@ -246,8 +265,8 @@ class TriageEngine:
         return tuple(answer for _, answer in ranked[:k])
 
     # -- decisions ----------------------------------------------------------------
-    def _score(self, features: list[list[str]], normalised: list[str]) -> tuple[Csr, np.ndarray]:
-        X = self.vectorizer.transform(features)
+    def _score(self, rows: list[list[int]], normalised: list[str]) -> tuple[Csr, np.ndarray]:
+        X = self.vectorizer.transform_columns(rows)
         scores = self.model.scores(X)
         scores[:, self._chatter] += self.params.chatter_bias
         self.cues.apply(scores, normalised)
@@ -270,7 +289,7 @@ class TriageEngine:
             return []
         normalised = [self.normalize(t) for t in texts]
         clauses = [self.normaliser.content(n) for n in normalised]
-        clause_features = [[self._features_of(c) for c in found] for found in clauses]
+        clause_features = [[self._columns_of(c) for c in found] for found in clauses]
         X, probs = self._score([list(chain.from_iterable(parts)) for parts in clause_features],
                                 normalised)
         best = probs.argmax(axis=1)
@@ -306,7 +325,7 @@ class TriageEngine:
                                           shape, per_clause.get(row, [])))
         return decisions
 
-    def _clause_labels(self, rows: list[int], clause_features: list[list[list[str]]],
+    def _clause_labels(self, rows: list[int], clause_features: list[list[list[int]]],
                        normalised: list[str]) -> dict[int, list[tuple[str, float]]]:
         """For each row, (best class, its probability) of each clause scored alone."""
         if not rows:

@@ -29,16 +29,25 @@ def char_runs(text: str) -> list[str]:
     return _RUN.findall(text)
 
 
+def run_features(run: str, cut: Cutter, ngram_max: int = 3) -> tuple[str, ...]:
+    """Feature strings of one run of letters: its character n-grams, then its words.
+
+    A text's features are its runs' features together (in any order: vectors count
+    them): jieba cuts each run on its own anyway, since the spaces between runs end its
+    blocks.
+    """
+    n = len(run)
+    features = [run[i:i + size] for size in range(1, ngram_max + 1)
+                for i in range(n - size + 1)]
+    features.extend("w:" + word for word in cut(run) if _RUN.fullmatch(word))
+    return tuple(features)
+
+
 def text_features(text: str, cut: Cutter, *, ngram_max: int = 3) -> list[str]:
     """Feature strings of an already folded, lexicon-normalised text."""
-    runs = char_runs(text)
     features: list[str] = []
-    for run in runs:
-        n = len(run)
-        for size in range(1, ngram_max + 1):
-            features.extend(run[i:i + size] for i in range(n - size + 1))
-    words = [word for word in cut(" ".join(runs)) if _RUN.fullmatch(word)]
-    features.extend("w:" + word for word in words)
+    for run in char_runs(text):
+        features.extend(run_features(run, cut, ngram_max))
     return features
 
 
@@ -110,18 +119,23 @@ class Vectorizer:
     def n_features(self) -> int:
         return len(self.vocabulary)
 
+    def columns(self, features: Iterable[str]) -> tuple[int, ...]:
+        """The column of each known feature (unknown ones are dropped)."""
+        vocabulary = self.vocabulary
+        return tuple(vocabulary[f] for f in features if f in vocabulary)
+
     def transform(self, documents: Sequence[list[str]]) -> Csr:
         """Rows of sorted column ids and unit-length sublinear TF-IDF weights."""
-        vocabulary, idf = self.vocabulary, self.idf_list
+        return self.transform_columns([self.columns(features) for features in documents])
+
+    def transform_columns(self, rows: Sequence[Iterable[int]]) -> Csr:
+        """``transform`` of rows given as their features' columns (``columns``)."""
+        idf = self.idf_list
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
-        for features in documents:
-            counts: dict[int, int] = {}
-            for feature in features:
-                column = vocabulary.get(feature)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
+        for row in rows:
+            counts = Counter(row)
             if counts:
                 columns = sorted(counts)
                 weights = [(1.0 + math.log(counts[c])) * idf[c] for c in columns]
