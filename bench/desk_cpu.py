@@ -74,7 +74,7 @@ def rss_mb() -> float:
 
 
 def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True,
-        plain_qasync: bool = False) -> dict:
+        plain_qasync: bool = False, linger_s: float | None = None) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -94,6 +94,10 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
         asyncio.set_event_loop(loop)
     else:
         loop = new_event_loop(app)
+    if linger_s is not None:  # --linger: another commit linger than the desk's (its share)
+        import videohelp.console.session as session_module
+
+        session_module.DESK_COMMIT_LINGER_S = linger_s
     data = Path(tempfile.mkdtemp(prefix="desk-cpu-"))
     session = ShowSession(data_paths(data), Settings(), SessionOptions(
         listen=True, host="127.0.0.1", port=0, ingest_tokens={"douyin": TOKENS["douyin"]},
@@ -206,9 +210,11 @@ def main() -> None:
     parser.add_argument("--no-triage", action="store_true", help="without triage (its share)")
     parser.add_argument("--qasync", action="store_true",
                         help="qasync's own loop, not the desk's batched one (its share)")
+    parser.add_argument("--linger", type=float, default=None, metavar="S",
+                        help="commit linger in seconds instead of the desk's (its share)")
     args = parser.parse_args()
     figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage,
-                  plain_qasync=args.qasync)
+                  plain_qasync=args.qasync, linger_s=args.linger)
     print(json.dumps(figures, indent=1))
     # Issue 15: at 300 comments/s the desk costs at most 0.15 cores above idle, and the feed
     # shows triage live (no row left "…" once triage caught up).

@@ -1,12 +1,11 @@
 """The ingest's repeat tracker holds a bounded amount of memory however long the show.
 
-Both long benchmarks (the desk's three hours, the answering service's 1,000,000 requests) saw
-RSS level off with one ~20 MB step per table some minutes after the tracker reached its
-``max_keys``: CPython gives a dict that keeps ~200,000 keys under constant churn one larger
-table (its size class is set by the live keys at a resize) and its size then moves between
-fixed bounds. This checks that shape at a tenth of the scale: after the tables reach their cap,
-thirty times their size in further comments do not raise the most they hold (measured: it
-cycles between 114 and 195 KB).
+Its tables are capped at ``max_keys``; under constant churn CPython may give such a dict one
+larger table, after which its size moves between fixed bounds. This checks that shape at a
+tenth of the scale: after the tables reach their cap, thirty times their size in further
+comments do not raise the most they hold (measured: it cycles between 114 and 195 KB). (The
+20 MB RSS steps the long benchmarks saw were the allocator's, not these tables' sizes:
+``videohelp/core/heap.py``, ``tests/core/test_heap.py``.)
 """
 
 from __future__ import annotations

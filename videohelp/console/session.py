@@ -49,9 +49,12 @@ log = logging.getLogger(__name__)
 
 # The desk cuts its question cards in and out: the operator sees at once what is on air.
 DESK_MOTION = {"transition": "cut", "out": "cut"}
-# The desk commits comments at most every 10 ms (IngestPipeline.linger_s): on an idle machine
+# The desk commits comments at most every 30 ms (IngestPipeline.linger_s): on an idle machine
 # a bridge sending single comments otherwise gets a commit, and a round of listeners, per comment.
-DESK_COMMIT_LINGER_S = 0.01
+# 30 ms rather than 10: at 300 comments/s 29 commits a second instead of 70, ~0.05 cores less
+# (docs/performance.md); acks wait ~20 ms longer, which no bridge waits on (frames stay in flight)
+# and no one sees (the feed shows comments in 400 ms batches).
+DESK_COMMIT_LINGER_S = 0.03
 _STATE_ACTIONS = {State.QUEUED: Action.QUEUE, State.DISMISSED: Action.DISMISS,
                   State.ANSWERED: Action.MARK_ANSWERED}
 

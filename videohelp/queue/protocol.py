@@ -124,7 +124,7 @@ def parse_frame(data: bytes | str, platform: str, now_ms: int,
         except UnicodeDecodeError as exc:
             return _fail(Code.INVALID_UTF8, f"frame is not valid UTF-8 (byte {exc.start})")
     try:
-        message = json.loads(data, parse_constant=_no_constant)
+        message = _DECODER.decode(data)
     except RecursionError:
         return _fail(Code.BAD_JSON, "frame is nested too deeply")
     except ValueError as exc:  # JSONDecodeError, and over-long integers
@@ -155,6 +155,11 @@ def _fail(code: Code, message: str) -> Frame:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
+
+
+# One decoder for every frame: ``json.loads`` with an option builds a new one per call
+# (a tenth of a frame's parse on the desk's main thread, py-spy at 300 comments/s).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def _parse_item(item: object, platform: str, now_ms: int, limits: Limits, frame: Frame,
