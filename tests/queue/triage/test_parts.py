@@ -160,3 +160,39 @@ def test_cached_run_columns_are_the_texts_own_features(engine) -> None:
             assert engine._columns_of(clause) == list(expected), clause  # now from the cache
     info = engine._run_columns.cache_info()
     assert info.hits > 0 and info.currsize <= info.maxsize
+
+
+def test_the_answer_index_finds_each_entrys_cosine_and_ranks_candidates() -> None:
+    from videohelp.queue.triage.answer_index import AnswerIndex
+    from videohelp.queue.triage.engine import Candidate
+
+    rng = np.random.default_rng(3)
+    answers = {}
+    for item, n_entries in (("MV01", 3), ("DL02", 2), ("EB03", 1)):
+        columns = np.sort(rng.choice(40, size=12, replace=False))
+        matrix = rng.random((12, n_entries)).astype(np.float32)
+        answers[item] = ([f"{item}-{j}" for j in range(n_entries)], columns, matrix)
+    index = AnswerIndex(answers, n_features=50)
+    dense = np.zeros((4, 50), dtype=np.float32)
+    dense[0, [1, 5, 9]] = [0.2, 0.5, 0.3]
+    dense[2, [45, 46]] = [0.7, 0.7]  # features no entry has
+    dense[3, :40:3] = 0.1
+    indptr = np.concatenate([[0], np.cumsum((dense != 0).sum(axis=1))])
+    X = Csr(indptr, np.nonzero(dense)[1], dense[dense != 0], 50)  # row 1 is empty
+    cosines = index.cosines(X)
+    for item, (ids, columns, matrix) in answers.items():
+        full = np.zeros((50, len(ids)), dtype=np.float32)
+        full[columns] = matrix
+        start = [i for i, (name, *_rest) in enumerate(answers.items()) if name == item][0]
+        offset = sum(len(answers[name][0]) for name in list(answers)[:start])
+        np.testing.assert_allclose(cosines[:, offset:offset + len(ids)], dense @ full, rtol=1e-5)
+    assert not cosines[1].any() and not cosines[2].any()
+    # Ranked by cosine plus the item's prior; an item with no entries is skipped.
+    candidates = (Candidate("DL02", 0.9), Candidate("XX99", 0.5), Candidate("MV01", 0.1))
+    best = index.best(cosines[3], candidates, prior_weight=10.0, k=3)
+    assert best[:2] == tuple(sorted(("DL02-0", "DL02-1"),
+                                    key=lambda a: -cosines[3][3 + int(a[-1])]))
+    assert best[2].startswith("MV01-")
+    # Equal scores keep the candidates' order, then the entries'.
+    assert index.best(np.zeros_like(cosines[3]), candidates, prior_weight=0.0, k=4) == (
+        "DL02-0", "DL02-1", "MV01-0", "MV01-1")

@@ -19,6 +19,7 @@ from itertools import chain
 
 import numpy as np
 
+from videohelp.queue.triage.answer_index import AnswerIndex
 from videohelp.queue.triage.corpus import CHATTER, Example, Knowledge, examples, extra_words
 from videohelp.queue.triage.cues import Cues
 from videohelp.queue.triage.features import (
@@ -108,6 +109,16 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranked:
+    """A comment's scores as ``_decide`` reads them (taken from the batch's arrays at once)."""
+
+    candidates: tuple[Candidate, ...]  # the three most likely items, best first
+    best_class: int  # chatter or an item
+    best_p: float
+    chatter_p: float
+
+
+@dataclass(frozen=True, slots=True)
 class Correction:
     """The studio re-filed ``text`` as ``label`` (an item code, or CHATTER)."""
 
@@ -161,6 +172,7 @@ class TriageEngine:
         # seen lately is not cut, split into n-grams and looked up again. Bounded; exact (a
         # run's columns depend on nothing else).
         self._run_columns = lru_cache(maxsize=RUN_CACHE_SIZE)(self._columns_of_run)
+        self.answer_index = AnswerIndex(self._answers, self.vectorizer.n_features)
         self._chatter = self.model.index[CHATTER]
         self._items = np.array([label != CHATTER for label in self.classes])
         self.cues = Cues.load(knowledge.triage_dir, self.classes, params.cue_penalty)
@@ -243,27 +255,6 @@ class TriageEngine:
             norms[norms == 0] = 1.0
             self._answers[item] = ([e.id for e in entries], columns, matrix / norms)
 
-    def answers_for(self, indices: np.ndarray, data: np.ndarray,
-                    candidates: Sequence[Candidate], k: int = 3) -> tuple[str, ...]:
-        """The ``k`` best KB entries of the candidate items: cosine plus item prior."""
-        ranked: list[tuple[float, str]] = []
-        for candidate in candidates:
-            found = self._answers.get(candidate.item)
-            if found is None or not len(indices):
-                continue
-            ids, columns, matrix = found
-            if not len(columns):
-                continue
-            positions = np.searchsorted(columns, indices)
-            positions[positions == len(columns)] = 0
-            hit = columns[positions] == indices
-            cosines = data[hit] @ matrix[positions[hit]]
-            prior = self.params.answer_item_prior * candidate.score
-            ranked.extend((float(c) + prior, answer) for c, answer in zip(cosines, ids,
-                                                                          strict=True))
-        ranked.sort(key=lambda pair: -pair[0])
-        return tuple(answer for _, answer in ranked[:k])
-
     # -- decisions ----------------------------------------------------------------
     def _score(self, rows: list[list[int]], normalised: list[str]) -> tuple[Csr, np.ndarray]:
         X = self.vectorizer.transform_columns(rows)
@@ -317,12 +308,22 @@ class TriageEngine:
                 probs[r] = probs2[position]
                 contents[r] = " ".join(clauses[r][i] for i in rescore[r])
                 X = _replace_row(X, r, X2.indices[lo:hi], X2.data[lo:hi])
+        # Per batch, not per comment: the three best items, the best class, the entries' cosines.
+        tops = np.argsort(-np.where(self._items, probs, -1.0), axis=1)[:, :3]
+        top_probs = np.take_along_axis(probs, tops, axis=1).tolist()
+        best_class = probs.argmax(axis=1)
+        best_probs = probs[np.arange(len(texts)), best_class].tolist()
+        chatter_probs = probs[:, self._chatter].tolist()
+        cosines = self.answer_index.cosines(X)
         decisions = []
-        for row, text in enumerate(texts):
+        for row, (text, top, top_p) in enumerate(zip(texts, tops.tolist(), top_probs, strict=True)):
             lo, hi = X.indptr[row], X.indptr[row + 1]
+            candidates = tuple(Candidate(self.classes[i], p) for i, p in zip(top, top_p, strict=True))
             shape = self.normaliser.has_question_shape(contents[row])
-            decisions.append(self._decide(text, probs[row], X.indices[lo:hi], X.data[lo:hi],
-                                          shape, per_clause.get(row, [])))
+            decisions.append(self._decide(
+                text, Ranked(candidates, int(best_class[row]), best_probs[row], chatter_probs[row]),
+                probs[row], X.indices[lo:hi], X.data[lo:hi], cosines[row], shape,
+                per_clause.get(row, [])))
         return decisions
 
     def _clause_labels(self, rows: list[int], clause_features: list[list[list[int]]],
@@ -338,21 +339,19 @@ class TriageEngine:
             out[r].append((self.classes[int(label)], float(p)))
         return out
 
-    def _decide(self, text: str, probs: np.ndarray, indices: np.ndarray, data: np.ndarray,
-                shape: bool, clause_labels: list[tuple[str, float]]) -> Decision:
-        item_probs = np.where(self._items, probs, -1.0)
-        top = np.argsort(-item_probs)[:3]
-        candidates = tuple(Candidate(self.classes[i], float(probs[i])) for i in top)
+    def _decide(self, text: str, ranked: Ranked, probs: np.ndarray, indices: np.ndarray,
+                data: np.ndarray, cosines: np.ndarray, shape: bool,
+                clause_labels: list[tuple[str, float]]) -> Decision:
+        candidates = ranked.candidates
         if not len(indices):
             # Nothing we know (emoji, punctuation, a name): not a question we can file.
             return Decision(text, False, None, None, 1.0, candidates, (), indices, data)
-        best_class = int(probs.argmax())
-        is_question = best_class != self._chatter
-        if is_question and (probs[best_class] < self.params.min_confidence
-                            or (probs[best_class] < self.params.floor and not shape)):
+        is_question = ranked.best_class != self._chatter
+        if is_question and (ranked.best_p < self.params.min_confidence
+                            or (ranked.best_p < self.params.floor and not shape)):
             is_question = False  # a weak guess without a question's shape: chatter
         if not is_question:
-            return Decision(text, False, None, None, float(probs[self._chatter]), candidates,
+            return Decision(text, False, None, None, ranked.chatter_p, candidates,
                             (), indices, data)
         best = candidates[0].item
         also = next((label for label, p in clause_labels
@@ -360,7 +359,7 @@ class TriageEngine:
         if also is not None and all(c.item != also for c in candidates):
             candidates = (candidates[0], Candidate(also, float(probs[self.model.index[also]])),
                           candidates[1])
-        answers = self.answers_for(indices, data, candidates)
+        answers = self.answer_index.best(cosines, candidates, self.params.answer_item_prior)
         return Decision(text, True, best, self.knowledge.catalog[best].klass,
                         candidates[0].score, candidates, answers, indices, data,
                         tuple(self.answer_item.get(a, "") for a in answers), also)
