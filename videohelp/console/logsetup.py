@@ -39,10 +39,20 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return super()._open()
 
 
+# websockets logs every HTTP request it answers ("HTTP response sent", "connection closed") at
+# INFO. At the answering service's 300 requests/s that was 60 kB of log a second, rotating the
+# 10 MB of logs (and any warning in them) away every three minutes, and 12% of the main thread
+# (py-spy). The console logs what it does with a connection itself; websockets' own lines
+# come back with --verbose.
+QUIET_LOGGERS = ("websockets",)
+
+
 def setup_logging(log_file: Path, *, verbose: bool = False) -> logging.Handler:
     """Attach a rotating file handler (5 x 2 MB) to the root logger; return it."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose else logging.WARNING)
     for handler in list(root.handlers):
         if getattr(handler, "_videohelp", False):
             root.removeHandler(handler)

@@ -180,12 +180,12 @@ def test_the_answer_index_finds_each_entrys_cosine_and_ranks_candidates() -> Non
     indptr = np.concatenate([[0], np.cumsum((dense != 0).sum(axis=1))])
     X = Csr(indptr, np.nonzero(dense)[1], dense[dense != 0], 50)  # row 1 is empty
     cosines = index.cosines(X)
-    for item, (ids, columns, matrix) in answers.items():
+    offset = 0  # the entries are the matrix's columns, item after item
+    for ids, columns, matrix in answers.values():
         full = np.zeros((50, len(ids)), dtype=np.float32)
         full[columns] = matrix
-        start = [i for i, (name, *_rest) in enumerate(answers.items()) if name == item][0]
-        offset = sum(len(answers[name][0]) for name in list(answers)[:start])
         np.testing.assert_allclose(cosines[:, offset:offset + len(ids)], dense @ full, rtol=1e-5)
+        offset += len(ids)
     assert not cosines[1].any() and not cosines[2].any()
     # Ranked by cosine plus the item's prior; an item with no entries is skipped.
     candidates = (Candidate("DL02", 0.9), Candidate("XX99", 0.5), Candidate("MV01", 0.1))
