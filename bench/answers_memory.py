@@ -4,6 +4,7 @@
     nice -n 10 .venv/bin/python bench/answers_memory.py                 # 1,000,000 requests
     .venv/bin/python bench/answers_memory.py --requests 50000 --warm-up 10000 --every 5000
     .venv/bin/python bench/answers_memory.py --wiring answer            # `videohelp answer serve`
+    .venv/bin/python bench/answers_memory.py --wiring answer --rate 300 # paced at the goal rate
 
 Starts the real service in a fresh data directory, as production wires it:
 ``videohelp serve`` (the console headless: pipeline, triage, seats, the
@@ -122,18 +123,23 @@ async def send(port: int, data: bytes) -> int:
 
 
 def asker(index: int, clients: int, port: int, total: int, concurrency: int,
-          tokens: dict[str, str], done: Any, stop: Any, results: Any) -> None:
-    """One client process: requests index, index + clients, ... (closed loop)."""
+          tokens: dict[str, str], done: Any, stop: Any, results: Any, rate: float = 0.0) -> None:
+    """One client process: requests index, index + clients, ... (closed loop; with ``rate``,
+    request n is sent n / rate seconds after the start, or at once when behind)."""
     rows = [json.loads(line) for line in
             (REPO / "bench" / "data" / "answering-heldout.jsonl").read_text().splitlines()]
     questions = [row["text"] for row in rows]
     statuses: dict[int, int] = {}
+
+    started = time.monotonic()
 
     async def worker(first: int) -> None:
         rng = random.Random(first)
         for n in range(first, total, clients * concurrency):
             if stop.value:
                 return
+            if rate:
+                await asyncio.sleep(started + n / rate - time.monotonic())
             try:
                 status = await send(port, request_bytes(n, rng, questions, tokens))
             except TimeoutError:
@@ -222,6 +228,10 @@ def main() -> int:
                         help="videohelp serve (the console) or videohelp answer serve (alone)")
     parser.add_argument("--clients", type=int, default=1, help="client processes")
     parser.add_argument("--concurrency", type=int, default=24, help="requests in flight each")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="requests/s in all, paced (0: as fast as the server answers). The "
+                             "memory the ingest's time windows hold follows the rate: a steady "
+                             "rate gives a steady level to judge")
     parser.add_argument("--every", type=int, default=25_000, help="sample RSS this often")
     parser.add_argument("--warm-up", type=int, default=250_000,
                         help="requests before RSS should be flat")
@@ -254,7 +264,7 @@ def main() -> int:
             results: Any = multiprocessing.Queue()
             procs = [multiprocessing.Process(target=asker, args=(
                 i, args.clients, port, args.requests, args.concurrency, tokens, done, stop,
-                results)) for i in range(args.clients)]
+                results, args.rate)) for i in range(args.clients)]
             cpu0, started = cpu_s(server.pid), time.monotonic()
             for proc in procs:
                 proc.start()
