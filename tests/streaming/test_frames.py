@@ -60,3 +60,38 @@ def test_the_preview_is_a_small_bgr_picture_of_the_frame() -> None:
     for index in range(7):
         x = int((index + 0.5) * 640 / 7)
         assert np.abs(preview[150, x].astype(int) - full[300, x * 2].astype(int)).max() <= 4
+
+
+def test_frame_pool_reuses_a_buffer_only_once_nobody_holds_it() -> None:
+    pool = frames.FramePool(keep=3)
+    base = frames.blank(16, 8, y=50)
+    first = pool.copy(base)
+    assert np.array_equal(first, base) and first is not base
+    first_id = id(first)
+    held_plane = frames.planes(first)[0]  # a view keeps its frame alive
+    del first
+    second = pool.copy(base)
+    assert id(second) != first_id  # the view still holds the first frame
+    second[:] = 0
+    assert held_plane.min() == 50  # drawing on the new frame never touches the held one
+    del held_plane
+    reused = pool.copy(base)
+    assert id(reused) == first_id and np.array_equal(reused, base)
+    # Everything held: a new buffer every time, the pool keeps at most ``keep``.
+    held = [pool.copy(base) for _ in range(5)]
+    assert len({id(frame) for frame in [*held, second, reused]}) == 7
+    assert len(pool._frames) == 3
+    # Another size is another buffer.
+    assert pool.copy(frames.blank(8, 4)).shape == (6, 8)
+
+
+def test_test_pattern_frames_are_fresh_for_each_reader_that_keeps_one() -> None:
+    source = TestPatternSource(64, 36)
+    kept = source.read()
+    kept[:] = 0  # the program draws on its frame; the next read must not show it
+    following = source.read()
+    assert following is not kept and following.max() > 0
+    before = following.copy()
+    del kept
+    third = source.read()  # may reuse the released buffer, never the held one
+    assert third is not following and np.array_equal(following, before)

@@ -74,6 +74,7 @@ class ThreadedSource:
         self._stop = threading.Event()
         self._got_frame = threading.Event()
         self._slate = _slate(width, height, description)
+        self._pool = frames.FramePool()  # read()'s copies, on the program thread
         self._thread = threading.Thread(target=self._run, name=f"source {description}",
                                         daemon=True)
         workers.register(self)
@@ -88,8 +89,8 @@ class ThreadedSource:
             frame, at = self._newest, self._newest_at
         stale = self.status not in ("live", "ended") and time.monotonic() - at > self.hold_s
         if frame is None or stale:
-            return self._slate.copy()
-        return frame.copy()
+            return self._pool.copy(self._slate)
+        return self._pool.copy(frame)
 
     def stop_for_exit(self) -> threading.Thread:
         self._stop.set()

@@ -55,6 +55,7 @@ class TestPatternSource:
         self._base = frames.from_bgr(self._bars)
         # Only the band with the clock changes: it is drawn in BGR and converted alone.
         self._band_rows = min(height, max(2, int(90 * height / 540) // 2 * 2))
+        self._pool = frames.FramePool()
 
     def _draw_bars(self) -> np.ndarray:
         frame = np.zeros((self.height, self.width, 3), np.uint8)
@@ -68,7 +69,7 @@ class TestPatternSource:
         return frame
 
     def read(self) -> np.ndarray:
-        frame = self._base.copy()
+        frame = self._pool.copy(self._base)
         self._frames += 1
         now = time.time()
         stamp = time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
