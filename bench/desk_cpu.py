@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest import TOKENS, paced  # bench/ingest.py: the bridges
+from ingest import TOKENS, paced, paced_client  # bench/ingest.py: the bridges
 
 GOAL_CORES = 0.15  # issue 15: cores above idle at 300 comments/s
 
@@ -74,7 +74,8 @@ def rss_mb() -> float:
 
 
 def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True,
-        plain_qasync: bool = False, linger_s: float | None = None) -> dict:
+        plain_qasync: bool = False, linger_s: float | None = None,
+        bridge_linger_s: float = -1.0) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -134,7 +135,7 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
         print(f"load starts (pid {os.getpid()})", file=sys.stderr, flush=True)
         generator = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--load", session.server.url("/ingest"), str(rate),
-            str(seconds), stdout=asyncio.subprocess.PIPE)
+            str(seconds), str(bridge_linger_s), stdout=asyncio.subprocess.PIPE)
         c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
         before = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
         out, _ = await generator.communicate()
@@ -181,6 +182,8 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
     figures["above_idle_cores"] = figures["load_cores"] - figures["idle_cores"]
     figures["ms_per_comment"] = 1000 * figures["above_idle_cores"] * seconds / max(1, figures["comments"])
     figures["rate"] = rate
+    figures["bridge"] = ("one frame per comment" if bridge_linger_s < 0 else
+                         f"IngestClient, linger {bridge_linger_s:g} s")
     figures["load_avg"] = os.getloadavg()
     return figures
 
@@ -191,8 +194,11 @@ def _untriaged(window) -> int:
                and not model.comment_at(row).blocked)
 
 
-def load(url: str, rate: float, seconds: float) -> None:
-    latencies = sorted(asyncio.run(paced(url, ("douyin",), rate, seconds, f"c{time.time_ns()}")))
+def load(url: str, rate: float, seconds: float, linger_s: float) -> None:
+    run = f"c{time.time_ns()}"
+    latencies = sorted(asyncio.run(
+        paced(url, ("douyin",), rate, seconds, run) if linger_s < 0 else
+        paced_client(url, "douyin", rate, seconds, run, linger_s)))
     print(json.dumps({"acked": len(latencies),
                       "ack_p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
                       "ack_p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)], 1)}))
@@ -200,7 +206,7 @@ def load(url: str, rate: float, seconds: float) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--load":
-        load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+        load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=300.0)
@@ -212,9 +218,13 @@ def main() -> None:
                         help="qasync's own loop, not the desk's batched one (its share)")
     parser.add_argument("--linger", type=float, default=None, metavar="S",
                         help="commit linger in seconds instead of the desk's (its share)")
+    parser.add_argument("--bridge-linger", type=float, default=None, metavar="S",
+                        help="send through the shipped bridge client with this linger (0.05"
+                             " as shipped); default: one frame per comment, the worst case")
     args = parser.parse_args()
     figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage,
-                  plain_qasync=args.qasync, linger_s=args.linger)
+                  plain_qasync=args.qasync, linger_s=args.linger,
+                  bridge_linger_s=-1.0 if args.bridge_linger is None else args.bridge_linger)
     print(json.dumps(figures, indent=1))
     # Issue 15: at 300 comments/s the desk costs at most 0.15 cores above idle, and the feed
     # shows triage live (no row left "…" once triage caught up).

@@ -152,7 +152,9 @@ def throughput(data_dir: Path, per_frame: int, frames_each: int, window: int) ->
 # -- latency at a steady rate ------------------------------------------------------------
 async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: float,
                 run: str) -> list[float]:
-    """Send ``rate`` comments/s in all, spread over ``platforms``; return ack latencies (s)."""
+    """Send ``rate`` comments/s in all, spread over ``platforms``, one frame per comment
+    (the console's worst case: every comment its own frame, wake-up and ack); return the
+    ack latencies (s). ``paced_client`` sends through the shipped client instead."""
     bridges = [await open_bridge(url, p) for p in platforms]
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
@@ -184,6 +186,38 @@ async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: floa
     await asyncio.gather(*readers, return_exceptions=True)
     if len(latencies) < total:
         raise RuntimeError(f"only {len(latencies)} of {total} comments acknowledged")
+    return latencies
+
+
+async def paced_client(url: str, platform: str, rate: float, seconds: float, run: str,
+                       linger_s: float) -> list[float]:
+    """Send ``rate`` comments/s through the shipped ``IngestClient`` (its framing: what
+    comes within ``linger_s`` of the first waiting comment shares a frame); ack latencies."""
+    from videohelp.queue.bridges.client import IngestClient
+
+    sent_at: dict[str, float] = {}
+    latencies: list[float] = []
+
+    def acked(ids: list[str]) -> None:
+        now = time.perf_counter()
+        latencies.extend(now - sent_at.pop(i) for i in ids)
+
+    client = IngestClient(url, TOKENS[platform], linger_s=linger_s, on_ack=acked)
+    client.start()
+    await asyncio.wait_for(client.wait_connected(), 10)
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    try:
+        for n in range(total):
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            message = item(platform, n, run)
+            sent_at[message["id"]] = time.perf_counter()
+            await client.send(message)
+        await asyncio.wait_for(client.drain(), 30)
+    finally:
+        await client.close()
     return latencies
 
 
