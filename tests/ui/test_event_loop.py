@@ -111,3 +111,81 @@ def test_a_timeout_still_expires(qloop) -> None:
         return "slept"
 
     assert qloop.run_until_complete(run()) == "timed out"
+
+
+def test_a_ready_socket_runs_its_reader_without_a_loop_turn(qloop) -> None:
+    import socket
+
+    left, right = socket.socketpair()
+    left.setblocking(False)
+    got: list[bytes] = []
+    scheduled: list[str] = []
+    real_call_soon = qloop.call_soon
+
+    def recording_call_soon(callback, *args, **kwargs):
+        scheduled.append(getattr(callback, "__name__", repr(callback)))
+        return real_call_soon(callback, *args, **kwargs)
+
+    def readable() -> None:
+        got.append(left.recv(1))  # one byte a call: the rest must fire again (level)
+
+    async def run() -> None:
+        qloop.add_reader(left, readable)
+        qloop.call_soon = recording_call_soon  # type: ignore[method-assign]
+        try:
+            right.send(b"abc")
+            while len(got) < 3:
+                await asyncio.sleep(0.01)
+        finally:
+            qloop.call_soon = real_call_soon  # type: ignore[method-assign]
+        assert qloop.remove_reader(left)
+        right.send(b"d")
+        await asyncio.sleep(0.05)
+        assert len(got) == 3  # removed: not called again
+        # Replacing a reader leaves one notifier for the socket.
+        watched = len(qloop._read_notifiers)
+        qloop.add_reader(left, readable)
+        qloop.add_reader(left, readable)
+        assert len(qloop._read_notifiers) == watched + 1
+        while len(got) < 4:
+            await asyncio.sleep(0.01)
+        qloop.remove_reader(left)
+
+    try:
+        qloop.run_until_complete(run())
+    finally:
+        left.close()
+        right.close()
+    assert got == [b"a", b"b", b"c", b"d"]
+    # The reads scheduled nothing: qasync put each through call_soon (its notifier
+    # wrapper) and a Qt timer turn; what is recorded is the test's own sleeps.
+    assert scheduled and not any("notifier" in name or name == "readable"
+                                 for name in scheduled), scheduled
+
+
+def test_a_reader_that_raises_reaches_the_handler_and_the_loop_goes_on(qloop) -> None:
+    import socket
+
+    left, right = socket.socketpair()
+    errors: list[dict] = []
+    qloop.set_exception_handler(lambda _loop, context: errors.append(context))
+
+    def broken() -> None:
+        left.recv(16)
+        raise RuntimeError("reader failed")
+
+    async def run() -> str:
+        qloop.add_reader(left, broken)
+        right.send(b"x")
+        while not errors:
+            await asyncio.sleep(0.01)
+        qloop.remove_reader(left)
+        return "still running"
+
+    try:
+        assert qloop.run_until_complete(run()) == "still running"
+    finally:
+        qloop.set_exception_handler(None)
+        left.close()
+        right.close()
+    assert isinstance(errors[0]["exception"], RuntimeError)

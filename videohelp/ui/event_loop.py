@@ -15,7 +15,14 @@ Timers are a heap, as in asyncio, behind one Qt timer armed for the earliest liv
 qasync gave each ``call_later`` a Qt timer of its own that fired even when cancelled, and
 every send to a bridge or seat runs under a timeout (``asyncio.timeout``) that is cancelled
 a few microseconds later: at 300 comments/s that was hundreds of Qt timers a second, each
-firing seconds later for nothing. Socket notifiers and ``call_soon_threadsafe`` stay qasync's.
+firing seconds later for nothing.
+
+Sockets: qasync answered a ready socket by disabling its notifier, scheduling the callback
+with ``call_soon`` and enabling the notifier again after it ran: two notifier changes and a
+loop turn per read, for every frame a bridge sends. Here the notifier's slot runs the
+transport's callback at once, as asyncio's own loop runs it in the turn its selector reported
+the socket (Qt's notifiers are level-triggered: what the callback leaves unread fires again).
+``call_soon_threadsafe`` stays qasync's.
 
 Every place that makes the desk's loop (the desk, the remote desk, the expert window, the
 tests' ``qloop``, the benchmarks) makes this one.
@@ -32,7 +39,7 @@ from collections.abc import Callable
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer
 
 _LONGEST_WAIT_MS = 3_600_000  # a Qt timer takes an int of ms: far timers re-arm hourly
 _CLEAN_CANCELLED = 100  # rebuild the heap when more cancelled timers than this are half of it
@@ -122,6 +129,36 @@ class DeskEventLoop(qasync.QEventLoop):
                 handle._run()  # exceptions go to the loop's exception handler
         if ready and not self._turn.isActive():
             self._turn.start()
+
+    # -- sockets ---------------------------------------------------------------------
+    def _add_reader(self, fd: Any, callback: Callable[..., Any], *args: Any) -> None:
+        self._watch(self._read_notifiers, QSocketNotifier.Type.Read, fd, callback, args)
+
+    def _add_writer(self, fd: Any, callback: Callable[..., Any], *args: Any) -> None:
+        self._watch(self._write_notifiers, QSocketNotifier.Type.Write, fd, callback, args)
+
+    def _watch(self, notifiers: dict[int, QSocketNotifier], kind: QSocketNotifier.Type,
+               fd: Any, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        """Watch ``fd``, replacing an earlier watch of it (qasync's ``_remove_reader`` and
+        ``close`` take these notifiers down as they do their own)."""
+        self._check_closed()
+        earlier = notifiers.pop(fd, None)
+        if earlier is not None:
+            earlier.setEnabled(False)
+            earlier.activated["int"].disconnect()
+        notifier = QSocketNotifier(qasync._fileno(fd), kind)
+        handle = asyncio.Handle(callback, args, self)
+        notifier.activated["int"].connect(
+            lambda _socket: self._socket_ready(notifiers, fd, notifier, handle))
+        notifiers[fd] = notifier
+
+    @staticmethod
+    def _socket_ready(notifiers: dict[int, QSocketNotifier], fd: Any,
+                      notifier: QSocketNotifier, handle: asyncio.Handle) -> None:
+        if notifiers.get(fd) is not notifier:  # removed or replaced since Qt polled it
+            notifier.setEnabled(False)
+            return
+        handle._run()  # errors go to the loop's exception handler
 
     def close(self) -> None:
         if self.is_running() or self.is_closed():
