@@ -145,10 +145,10 @@ class DeskEventLoop(qasync.QEventLoop):
         earlier = notifiers.pop(fd, None)
         if earlier is not None:
             earlier.setEnabled(False)
-            earlier.activated["int"].disconnect()
+            earlier.activated["int"].disconnect()  # type: ignore[index]
         notifier = QSocketNotifier(qasync._fileno(fd), kind)
         handle = asyncio.Handle(callback, args, self)
-        notifier.activated["int"].connect(
+        notifier.activated["int"].connect(  # type: ignore[index]
             lambda _socket: self._socket_ready(notifiers, fd, notifier, handle))
         notifiers[fd] = notifier
 
