@@ -25,7 +25,10 @@ def test_sparse_products_equal_dense_ones() -> None:
     rng = np.random.default_rng(3)
     X = _random_csr(rng, 300, 40)  # some rows are empty on purpose
     dense = rng.normal(size=(40, 7)).astype(np.float32)
-    np.testing.assert_allclose(X.matmul(dense, chunk_rows=16), X.to_dense() @ dense, atol=1e-5)
+    expected = X.to_dense() @ dense
+    # Chunks of one row, of several, and everything at once give the same product.
+    for chunk_bytes in (1, 16 * 7 * 4, 1 << 30):
+        np.testing.assert_allclose(X.matmul(dense, chunk_bytes=chunk_bytes), expected, atol=1e-5)
     norms = np.linalg.norm(X.to_dense(), axis=1)
     assert np.allclose(norms[norms > 0], 1.0)
 
