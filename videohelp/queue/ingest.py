@@ -55,6 +55,12 @@ INGEST_PATH = "/ingest"
 _MAX_IDS_PER_ACK = 1000
 _MAX_QUEUED_ERRORS = 256
 _LOGGED_ERRORS_PER_CONNECTION = 5
+# A reader hands the loop over after this many items read without waiting (a frame counts
+# one more): after every large batch, after ~16 single comments. recv() returns buffered
+# frames without yielding, and a flood must not hold the loop; but a bridge sending single
+# comments waits in recv() between them anyway, and yielding after each as well cost the
+# desk a loop turn per comment (issue 15).
+_ITEMS_BEFORE_YIELD = 32
 CLOSE_NOT_READING = 1008
 # A dropped bridge's close frame waits behind every ack it has not read: one that does not
 # read it within this long has its TCP connection cut (else it would linger until keepalive).
@@ -236,6 +242,7 @@ class _BridgeConnection:
 
     async def _read_loop(self) -> None:
         config, pipeline = self.handler.config, self.handler.pipeline
+        unyielded = 0
         while True:
             # No read timeout: a quiet bridge is fine; keepalive pings find dead ones.
             raw = await self.connection.recv(decode=False)
@@ -258,9 +265,11 @@ class _BridgeConnection:
                 self.in_flight -= count
                 raise
             future.add_done_callback(partial(self._committed, frame.ids, count))
-            # recv() returns buffered frames without yielding: let other bridges and
-            # commit callbacks in between a flood's frames.
-            await asyncio.sleep(0)
+            unyielded += count + 1
+            if unyielded >= _ITEMS_BEFORE_YIELD:
+                # Let other bridges and commit callbacks in between a flood's frames.
+                unyielded = 0
+                await asyncio.sleep(0)
 
     def _committed(self, ids: list[str], count: int, future: asyncio.Future[WriteResult]) -> None:
         self.in_flight -= count
