@@ -2,12 +2,15 @@
 """The desk's CPU per comment (issue 15): cores above idle at 300 comments/s through /ingest.
 
     .venv/bin/python bench/desk_cpu.py [--rate 300] [--idle 15] [--seconds 30]
+    .venv/bin/python bench/desk_cpu.py --bridge-linger 0.05   # through the shipped bridge client
     DESK_CPU_PROFILE=desk.prof .venv/bin/python bench/desk_cpu.py   # + the main thread's profile
 
 The desk as shipped (offscreen Qt): the real ``ShowSession`` listening with triage, the
 ``MainWindow`` (feed, queue, monitors, program preview) in this process. First ``--idle``
 seconds with no comments (the program engine, timers: the idle cost), then a bridge in
-another process sends ``--rate`` comments/s for ``--seconds``. Figures: this process's CPU
+another process sends ``--rate`` comments/s for ``--seconds``: one frame per comment (the
+console's worst case, a bridge that does not batch), or with ``--bridge-linger`` through the
+shipped ``IngestClient``, which frames what comes within its linger together. Figures: this process's CPU
 (all threads: GUI, writer, triage, program) in cores, idle and under load, the difference
 per comment, RSS before and after, and how many feed rows still show "…" (untriaged) at
 the end, after triage caught up.
