@@ -71,6 +71,43 @@ def test_the_same_question_from_other_viewers_is_grouped(engine, grouper) -> Non
     assert grouper.askers(1) == 3 and grouper.askers(4) == 1
 
 
+def test_a_comment_meets_all_its_items_roots_at_once_with_the_pairwise_cosines(engine) -> None:
+    """The stacked comparison gives each root the cosine ``Decision.similarity`` gives, and
+    follows the roots as they come and go (a new root, a closed one, an expired one)."""
+    import json
+    from dataclasses import replace
+
+    from tests.conftest import REPO
+
+    lines = (REPO / "tests/fixtures/client/triage-sample.jsonl").read_text(encoding="utf-8")
+    texts = [json.loads(line)["text"] for line in lines.splitlines() if line.strip()]
+    # Every question under one item and nothing close enough to group: one root each.
+    decisions = [replace(d, item="MV01", answers=()) for d in engine.classify(texts)
+                 if d.is_question]
+    grouper = RepeatGrouper(threshold=1.01, answer_threshold=1.01, max_roots_per_item=40)
+    for n, decision in enumerate(decisions[:-1]):
+        assert grouper.add(n, decision, n) is None
+        roots = grouper._roots["MV01"]
+        probe = decisions[n + 1]
+        np.testing.assert_allclose(grouper._similarities("MV01", roots, probe),
+                                   [probe.similarity(root.decision) for root in roots],
+                                   atol=1e-6)
+        if n == 10:
+            grouper.close(roots[3].comment_id)
+    assert len(grouper._roots["MV01"]) == 40  # at its cap: the oldest went
+    # Expired roots leave the stack too.
+    late = grouper.max_age_ms + len(decisions) - 5
+    assert grouper.add(10_000, decisions[0], late) is None
+    roots = grouper._roots["MV01"]
+    assert min(root.at_ms for root in roots) >= late - grouper.max_age_ms  # expired ones gone
+    np.testing.assert_allclose(grouper._similarities("MV01", roots, decisions[1]),
+                               [decisions[1].similarity(root.decision) for root in roots],
+                               atol=1e-6)
+    # Threshold as usual: a repeat of a root groups with it.
+    grouper.threshold = 0.6
+    assert grouper.add(10_001, decisions[-2], late + 1) == len(decisions) - 2
+
+
 def test_an_answered_question_starts_a_new_group(engine, grouper) -> None:
     first, again = engine.classify(["驾照丢了怎么补", "驾照丢了怎么补啊"])
     grouper.add(1, first, 0)
