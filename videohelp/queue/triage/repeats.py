@@ -50,7 +50,7 @@ class RepeatGrouper:
     max_roots_per_item: int = 200
     _roots: dict[str, list[_Root]] = field(default_factory=dict)
     _by_id: dict[int, _Root] = field(default_factory=dict)
-    # item -> its roots' vectors stacked (features, values, root position), as _stacked makes
+    # item -> its roots' vectors stacked (features, values, root position): _similarities
     _stacks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def add(self, comment_id: int, decision: Decision, at_ms: int, *,
