@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from videohelp.console.session import SessionOptions, ShowSession
@@ -33,6 +41,20 @@ def _inside(window: QWidget, widget: QWidget) -> bool:
 def _not_clipped(button: QAbstractButton) -> bool:
     text = button.text().replace("&", "")
     return button.fontMetrics().horizontalAdvance(text) <= button.width()
+
+
+def _combo_fits(combo: QComboBox) -> bool:
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+
+
+def _placeholder_fits(edit: QLineEdit) -> bool:
+    margins = edit.textMargins()
+    room = edit.contentsRect().width() - margins.left() - margins.right() - 4  # Qt's frame
+    return edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
 
 
 @pytest.fixture(params=["zh_CN", "en"])
@@ -81,6 +103,11 @@ def test_the_desk_fits_every_studio_screen(role, language, qloop, qtbot, tmp_pat
                     assert _inside(window, button), (button.text(), width, height)
                     assert _not_clipped(button), (button.text(), button.width(), width)
             assert _inside(window, window.panic_button)  # 全部下屏 at every size
+            bar = window.filter_bar  # "All platforms" was cut to "All platform" in English
+            if bar.isVisible() and not bar.visibleRegion().isEmpty():
+                for combo in (bar.platform, bar.klass, bar.item, bar.state):
+                    assert _combo_fits(combo), (combo.currentText(), combo.width(), width)
+                assert _placeholder_fits(bar.text), (bar.text.placeholderText(), width)
             if width == 1920 and role != "producer":  # studio mode: large next and program
                 assert window.next_monitor.width() >= width // 4
                 assert window.program_monitor.width() >= width // 4

@@ -269,7 +269,7 @@ class CommentListModel(QAbstractTableModel):
             if comment.is_question is None:
                 return "…"
             if not comment.is_question or not comment.item:
-                return _tr("chatter")
+                return _tr("Chatter")
             item = self.catalog.items.get(comment.item)
             if item is None:
                 return f"{comment.item} ({(comment.confidence or 0):.0%})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
 
@@ -30,10 +32,11 @@ class FeedFilterBar(QWidget):
         self.questions_only = QCheckBox()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget, chars in ((self.platform, 6), (self.klass, 6), (self.item, 10), (self.state, 6)):
-            # Sized by a few characters, not the longest item name: the bar fits 1280 px.
+        # Sized by a few characters, not the longest item name (the bar fits 1280 px), and never
+        # narrower than the language's "All ..." label ("All platforms" was cut to "All platform").
+        self._chars = {self.platform: 6, self.klass: 6, self.item: 10, self.state: 6}
+        for widget in self._chars:
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            widget.setMinimumContentsLength(chars)
             layout.addWidget(widget)
         self.text.setMinimumWidth(100)
         layout.addWidget(self.text, 1)
@@ -60,7 +63,13 @@ class FeedFilterBar(QWidget):
         for combo, data in zip((self.platform, self.klass, self.item, self.state), chosen, strict=True):
             index = combo.findData(data)
             combo.setCurrentIndex(max(index, 0))
-        self.text.setPlaceholderText(_tr("Filter text (Ctrl+F)"))
+            # Qt sizes the text as this many "X"s beside room for an icon (QComboBox's size
+            # hint); the label's own advance decides instead.
+            metrics = combo.fontMetrics()
+            text = metrics.horizontalAdvance(combo.itemText(0)) - combo.iconSize().width()
+            label = math.ceil(max(0, text) / metrics.horizontalAdvance("X"))
+            combo.setMinimumContentsLength(max(self._chars[combo], label))
+        self.text.setPlaceholderText(_tr("Filter (Ctrl+F)"))
         self.questions_only.setText(_tr("Questions only"))
 
     @staticmethod

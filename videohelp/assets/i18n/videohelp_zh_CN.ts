@@ -284,7 +284,7 @@
   <context>
     <name>CommentListModel</name>
     <message>
-      <source>chatter</source>
+      <source>Chatter</source>
       <translation>闲聊</translation>
     </message>
     <message>
@@ -651,7 +651,7 @@
       <translation>全部状态</translation>
     </message>
     <message>
-      <source>Filter text (Ctrl+F)</source>
+      <source>Filter (Ctrl+F)</source>
       <translation>筛选文字(Ctrl+F)</translation>
     </message>
     <message>
