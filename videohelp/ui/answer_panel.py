@@ -253,7 +253,7 @@ class AnswerPanel(QWidget):
     def _word_suggestions(self) -> None:
         """Each answer with its review mark and the item it belongs to."""
         for row, entry in enumerate(self.entries):
-            mark = _tr("draft") if entry.is_draft else _tr("reviewed")
+            mark = _tr("Draft") if entry.is_draft else _tr("Reviewed")
             item = self.catalog.items.get(entry.item or "")
             where = f"{item.klass} / {item.code} {item.name_zh}" if item else (entry.item or "")
             source = f"《{entry.source_file.split('(')[0]}》{entry.source_article}"

@@ -277,7 +277,7 @@ class ExpertWindow(QMainWindow):
 
 
 def _suggestion_text(suggestion: dict[str, Any]) -> str:
-    status = _tr("reviewed") if suggestion.get("status") == "reviewed" else _tr("draft")
+    status = _tr("Reviewed") if suggestion.get("status") == "reviewed" else _tr("Draft")
     return f"{suggestion['short_answer']}\n{suggestion.get('source', '')} · {status}"
 
 

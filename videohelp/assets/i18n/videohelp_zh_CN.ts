@@ -28,11 +28,11 @@
       <translation>草稿：须经民警主持确认后方可播出。</translation>
     </message>
     <message>
-      <source>draft</source>
+      <source>Draft</source>
       <translation>草稿</translation>
     </message>
     <message>
-      <source>reviewed</source>
+      <source>Reviewed</source>
       <translation>已审核</translation>
     </message>
     <message>
@@ -556,11 +556,11 @@
       <translation>已拒绝</translation>
     </message>
     <message>
-      <source>reviewed</source>
+      <source>Reviewed</source>
       <translation>已审核</translation>
     </message>
     <message>
-      <source>draft</source>
+      <source>Draft</source>
       <translation>草稿</translation>
     </message>
     <message>
