@@ -29,9 +29,10 @@ WARM_UP_S = 3.0
 ACK_EVERY = 10
 
 
-def cpu_s() -> float:
+def cpu_s() -> tuple[float, float]:
+    """(user, system) CPU seconds of this process."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime, usage.ru_stime
 
 
 async def handler(connection) -> None:  # type: ignore[no-untyped-def]
@@ -48,11 +49,12 @@ async def handler(connection) -> None:  # type: ignore[no-untyped-def]
         pass
 
 
-async def measure(rate: float, seconds: float) -> tuple[float, int]:
-    """Serve, start the bridge, and return (cores, frames) over ``seconds`` after a warm-up."""
+async def measure(rate: float, seconds: float) -> tuple[float, float, int]:
+    """Serve, start the bridge; (cores, of them in the kernel, frames) over ``seconds``."""
     from websockets.asyncio.server import serve
 
-    async with serve(handler, "127.0.0.1", 0) as server:
+    # As the console serves: no per-message deflate (core/server.py).
+    async with serve(handler, "127.0.0.1", 0, compression=None) as server:
         port = server.sockets[0].getsockname()[1]
         bridge = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--bridge", str(port), str(rate), str(WARM_UP_S + seconds + 1))
@@ -61,7 +63,9 @@ async def measure(rate: float, seconds: float) -> tuple[float, int]:
         await asyncio.sleep(seconds)
         cpu1, wall1 = cpu_s(), time.perf_counter()
         await asyncio.wait_for(bridge.wait(), timeout=10.0)
-    return (cpu1 - cpu0) / (wall1 - wall0), int(rate * (wall1 - wall0))
+    wall = wall1 - wall0
+    user, system = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    return (user + system) / wall, system / wall, int(rate * wall)
 
 
 async def bridge(port: int, rate: float, seconds: float) -> None:
@@ -71,7 +75,7 @@ async def bridge(port: int, rate: float, seconds: float) -> None:
     frame = json.dumps({"type": "comments", "comments": [
         {"id": "0", "text": "私家车多久年检一次？外地车能在杭州年检吗", "user": "viewer"}]},
         ensure_ascii=False)
-    async with connect(f"ws://127.0.0.1:{port}") as connection:
+    async with connect(f"ws://127.0.0.1:{port}", compression=None) as connection:
         async def drain() -> None:
             async for _ in connection:
                 pass
@@ -87,7 +91,7 @@ async def bridge(port: int, rate: float, seconds: float) -> None:
         reading.cancel()
 
 
-def run(loop_name: str, rate: float, seconds: float) -> tuple[float, int]:
+def run(loop_name: str, rate: float, seconds: float) -> tuple[float, float, int]:
     if loop_name == "asyncio":
         return asyncio.run(measure(rate, seconds))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -119,10 +123,10 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "--loop", name, "--rate", str(args.rate),
                             "--seconds", str(args.seconds)], check=True)
             continue
-        cores, frames = run(name, args.rate, args.seconds)
-        print(f"{name:>7} loop: {cores:.3f} cores at {args.rate:g} frames/s,"
-              f" {cores / args.rate * 1000:.3f} ms of CPU per frame ({frames:,} frames)",
-              flush=True)
+        cores, kernel, frames = run(name, args.rate, args.seconds)
+        print(f"{name:>7} loop: {cores:.3f} cores at {args.rate:g} frames/s"
+              f" ({kernel:.3f} in the kernel), {cores / args.rate * 1000:.3f} ms of CPU per frame"
+              f" ({frames:,} frames)", flush=True)
 
 
 if __name__ == "__main__":
