@@ -77,9 +77,10 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
     loop = new_event_loop(app)
-    for role in args.roles.split(","):
-        for size in SIZES:
-            print(loop.run_until_complete(shoot(app, role, size, args.out, args.language)))
+    with loop:  # closing it stops qasync's executor threads ("QThread: Destroyed while ...")
+        for role in args.roles.split(","):
+            for size in SIZES:
+                print(loop.run_until_complete(shoot(app, role, size, args.out, args.language)))
     return 0
 
 

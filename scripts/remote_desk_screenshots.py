@@ -89,8 +89,9 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
     loop = new_event_loop(app)
-    for size in SIZES:
-        print(loop.run_until_complete(shoot(app, size, args.out, args.language)))
+    with loop:  # closing it stops qasync's executor threads
+        for size in SIZES:
+            print(loop.run_until_complete(shoot(app, size, args.out, args.language)))
     return 0
 
 
