@@ -6,14 +6,15 @@
     DESK_CPU_PROFILE=desk.prof .venv/bin/python bench/desk_cpu.py   # + the main thread's profile
 
 The desk as shipped (offscreen Qt): the real ``ShowSession`` listening with triage, the
-``MainWindow`` (feed, queue, monitors, program preview) in this process. First ``--idle``
-seconds with no comments (the program engine, timers: the idle cost), then a bridge in
-another process sends ``--rate`` comments/s for ``--seconds``: one frame per comment (the
-console's worst case, a bridge that does not batch), or with ``--bridge-linger`` through the
-shipped ``IngestClient``, which frames what comes within its linger together. Figures: this process's CPU
-(all threads: GUI, writer, triage, program) in cores, idle and under load, the difference
-per comment, RSS before and after, and how many feed rows still show "…" (untriaged) at
-the end, after triage caught up.
+``MainWindow`` (feed, queue, monitors, program preview) in this process. ``--repeat`` load
+windows, each between two idle windows of ``--idle`` seconds with no comments (the program
+engine, timers: the idle cost): in each a bridge in another process sends ``--rate``
+comments/s for ``--seconds``, one frame per comment (the console's worst case, a bridge that
+does not batch), or with ``--bridge-linger`` through the shipped ``IngestClient``, which
+frames what comes within its linger together. Figures: this process's CPU (all threads: GUI,
+writer, triage, program) in cores above the mean of the idle windows either side, for each
+load window and their median (judged), per thread and per comment; RSS before and after, and
+how many feed rows still show "…" (untriaged) at the end, after triage caught up.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def rss_mb() -> float:
 
 def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True,
         plain_qasync: bool = False, linger_s: float | None = None,
-        bridge_linger_s: float = -1.0) -> dict:
+        bridge_linger_s: float = -1.0, repeat: int = 3) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -129,33 +130,75 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
             await asyncio.sleep(0.1)
         await asyncio.sleep(2.0)  # start-up work settles
         figures["rss_before_mb"] = rss_mb()
-        c0, t0, th0 = cpu_s(), time.perf_counter(), threads_s()
-        await asyncio.sleep(idle)
-        c1, t1, th1 = cpu_s(), time.perf_counter(), threads_s()
-        figures["idle_cores"] = (c1 - c0) / (t1 - t0)
-        idle_by_thread = {name: (th1[name] - th0.get(name, 0.0)) / (t1 - t0) for name in th1}
-        # For a profiler started now (py-spy record --pid): the load begins.
-        print(f"load starts (pid {os.getpid()})", file=sys.stderr, flush=True)
-        generator = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--load", session.server.url("/ingest"), str(rate),
-            str(seconds), str(bridge_linger_s), stdout=asyncio.subprocess.PIPE)
-        c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
-        before = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
-        out, _ = await generator.communicate()
-        c3, t3, th3 = cpu_s(), time.perf_counter(), threads_s()
-        after = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
-        figures["per_second"] = {name: round((after[name] - before[name]) / (t3 - t2), 1)
-                                 for name in after}
-        figures["load_cores_by_thread"] = {
-            name: round((th3[name] - th2.get(name, 0.0)) / (t3 - t2), 3) for name in th3
-            if th3[name] - th2.get(name, 0.0) > 0.01 * (t3 - t2)}
-        figures["above_idle_cores_by_thread"] = {
-            name: round((th3[name] - th2.get(name, 0.0)) / (t3 - t2) - idle_by_thread.get(name, 0.0), 3)
-            for name in th3 if th3[name] - th2.get(name, 0.0) > 0.01 * (t3 - t2)}
-        figures["load_cores"] = (c3 - c2) / (t3 - t2)
-        bridge = json.loads(out)
-        figures["comments"] = bridge["acked"]
-        figures["ack_p50_ms"], figures["ack_p99_ms"] = bridge["ack_p50_ms"], bridge["ack_p99_ms"]
+
+        async def idle_window() -> tuple[float, dict[str, float]]:
+            c0, t0, th0 = cpu_s(), time.perf_counter(), threads_s()
+            await asyncio.sleep(idle)
+            c1, t1, th1 = cpu_s(), time.perf_counter(), threads_s()
+            return (c1 - c0) / (t1 - t0), {name: (th1[name] - th0.get(name, 0.0)) / (t1 - t0)
+                                          for name in th1}
+
+        async def load_window(index: int) -> dict:
+            # For a profiler started now (py-spy record --pid): the load begins.
+            print(f"load starts (pid {os.getpid()})", file=sys.stderr, flush=True)
+            generator = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--load", session.server.url("/ingest"), str(rate),
+                str(seconds), str(bridge_linger_s), str(index * int(rate * seconds)),
+                stdout=asyncio.subprocess.PIPE)
+            c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
+            before = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
+            late = session.program.late_frames
+            out, _ = await generator.communicate()
+            c3, t3, th3 = cpu_s(), time.perf_counter(), threads_s()
+            after = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
+            # The program must not stutter while the desk works: frames that missed their time.
+            late = session.program.late_frames - late
+            # Triage finishes what came last before the next idle window starts: its tail
+            # is not idle.
+            deadline = time.monotonic() + (30 if session.triage is not None else 0)
+            while time.monotonic() < deadline and _untriaged(window) > 0:
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1.0)
+            return {"cores": (c3 - c2) / (t3 - t2), "bridge": json.loads(out), "late": late,
+                    "frames": round((t3 - t2) * session.program.fps),
+                    "by_thread": {name: (th3[name] - th2.get(name, 0.0)) / (t3 - t2)
+                                  for name in th3},
+                    "per_second": {name: round((after[name] - before[name]) / (t3 - t2), 1)
+                                   for name in after}}
+
+        # Idle, load, idle, load, ... idle: each load window against the mean of the idle
+        # windows either side of it. The desk idles at ~0.2 cores (program engine, preview),
+        # so a shared machine slowing by 10 % between one idle window and the load reads as
+        # +0.02 "above idle"; the windows either side cancel a steady drift, and the median
+        # of the repeats leaves out one disturbed window.
+        idles = [await idle_window()]
+        loads = []
+        for index in range(repeat):
+            loads.append(await load_window(index))
+            idles.append(await idle_window())
+        runs = []
+        for index, measured in enumerate(loads):
+            (before_cores, before_threads), (after_cores, after_threads) = idles[index:index + 2]
+            idle_cores = (before_cores + after_cores) / 2
+            runs.append({
+                "above_idle_cores": round(measured["cores"] - idle_cores, 4),
+                "idle_cores": round(idle_cores, 4), "load_cores": round(measured["cores"], 4),
+                "above_idle_cores_by_thread": {
+                    name: round(cores - (before_threads.get(name, 0.0)
+                                         + after_threads.get(name, 0.0)) / 2, 3)
+                    for name, cores in measured["by_thread"].items() if cores > 0.01},
+                "per_second": measured["per_second"],
+                "comments": measured["bridge"]["acked"],
+                "late_program_frames": f"{measured['late']} of {measured['frames']}",
+                "ack_p50_ms": measured["bridge"]["ack_p50_ms"],
+                "ack_p99_ms": measured["bridge"]["ack_p99_ms"]})
+        figures["runs"] = runs
+        ranked = sorted(runs, key=lambda run: run["above_idle_cores"])
+        median = ranked[len(ranked) // 2]
+        figures["above_idle_cores_each"] = [run["above_idle_cores"] for run in runs]
+        figures["above_idle_cores"] = median["above_idle_cores"]  # the median window
+        figures["idle_cores"] = sum(cores for cores, _ in idles) / len(idles)
+        figures["comments"] = min(run["comments"] for run in runs)
         figures["rss_after_mb"] = rss_mb()
         deadline = time.monotonic() + (30 if session.triage is not None else 0)
         while time.monotonic() < deadline and _untriaged(window) > 0:
@@ -182,7 +225,6 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
         profile.disable()
         profile.dump_stats(os.environ["DESK_CPU_PROFILE"])
     window.close()
-    figures["above_idle_cores"] = figures["load_cores"] - figures["idle_cores"]
     figures["ms_per_comment"] = 1000 * figures["above_idle_cores"] * seconds / max(1, figures["comments"])
     figures["rate"] = rate
     figures["bridge"] = ("one frame per comment" if bridge_linger_s < 0 else
@@ -197,11 +239,11 @@ def _untriaged(window) -> int:
                and not model.comment_at(row).blocked)
 
 
-def load(url: str, rate: float, seconds: float, linger_s: float) -> None:
+def load(url: str, rate: float, seconds: float, linger_s: float, first: int) -> None:
     run = f"c{time.time_ns()}"
     latencies = sorted(asyncio.run(
-        paced(url, ("douyin",), rate, seconds, run) if linger_s < 0 else
-        paced_client(url, "douyin", rate, seconds, run, linger_s)))
+        paced(url, ("douyin",), rate, seconds, run, first) if linger_s < 0 else
+        paced_client(url, "douyin", rate, seconds, run, linger_s, first)))
     print(json.dumps({"acked": len(latencies),
                       "ack_p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
                       "ack_p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)], 1)}))
@@ -209,12 +251,15 @@ def load(url: str, rate: float, seconds: float, linger_s: float) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--load":
-        load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
+        load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]),
+             int(sys.argv[6]))
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=300.0)
     parser.add_argument("--idle", type=float, default=15.0)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="load windows, each between two idle ones (the median is judged)")
     parser.add_argument("--hidden", action="store_true", help="do not show the window")
     parser.add_argument("--no-triage", action="store_true", help="without triage (its share)")
     parser.add_argument("--qasync", action="store_true",
@@ -227,13 +272,16 @@ def main() -> None:
     args = parser.parse_args()
     figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage,
                   plain_qasync=args.qasync, linger_s=args.linger,
-                  bridge_linger_s=-1.0 if args.bridge_linger is None else args.bridge_linger)
+                  bridge_linger_s=-1.0 if args.bridge_linger is None else args.bridge_linger,
+                  repeat=args.repeat)
     print(json.dumps(figures, indent=1))
     # Issue 15: at 300 comments/s the desk costs at most 0.15 cores above idle, and the feed
     # shows triage live (no row left "…" once triage caught up).
     met = (figures["above_idle_cores"] <= GOAL_CORES and figures["untriaged_rows_after"] == 0
            and figures["comments"] >= 0.95 * args.rate * args.seconds)
+    each = ", ".join(f"{cores:.3f}" for cores in figures["above_idle_cores_each"])
     print(f"{figures['above_idle_cores']:.3f} cores above idle at {args.rate:g} comments/s"
+          f" (median of {each})"
           f" ({figures['ms_per_comment']:.2f} ms CPU per comment; goal <= {GOAL_CORES} cores"
           f" at 300/s): goal {'met' if met else 'NOT met'}")
 

@@ -151,10 +151,12 @@ def throughput(data_dir: Path, per_frame: int, frames_each: int, window: int) ->
 
 # -- latency at a steady rate ------------------------------------------------------------
 async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: float,
-                run: str) -> list[float]:
+                run: str, first: int = 0) -> list[float]:
     """Send ``rate`` comments/s in all, spread over ``platforms``, one frame per comment
     (the console's worst case: every comment its own frame, wake-up and ack); return the
-    ack latencies (s). ``paced_client`` sends through the shipped client instead."""
+    ack latencies (s). ``paced_client`` sends through the shipped client instead. Comments
+    are numbered from ``first``: a later run with another ``first`` has other viewers and
+    texts (the same ones again would be collapsed as repeats, not triaged)."""
     bridges = [await open_bridge(url, p) for p in platforms]
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
@@ -169,8 +171,8 @@ async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: floa
 
     readers = [asyncio.ensure_future(reader(ws)) for ws in bridges]
     start = time.perf_counter()
-    for n in range(total):
-        due = start + n / rate
+    for n in range(first, first + total):
+        due = start + (n - first) / rate
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -190,9 +192,10 @@ async def paced(url: str, platforms: tuple[str, ...], rate: float, seconds: floa
 
 
 async def paced_client(url: str, platform: str, rate: float, seconds: float, run: str,
-                       linger_s: float) -> list[float]:
+                       linger_s: float, first: int = 0) -> list[float]:
     """Send ``rate`` comments/s through the shipped ``IngestClient`` (its framing: what
-    comes within ``linger_s`` of the first waiting comment shares a frame); ack latencies."""
+    comes within ``linger_s`` of the first waiting comment shares a frame); ack latencies.
+    Comments are numbered from ``first``, as in ``paced``."""
     from videohelp.queue.bridges.client import IngestClient
 
     sent_at: dict[str, float] = {}
@@ -208,8 +211,8 @@ async def paced_client(url: str, platform: str, rate: float, seconds: float, run
     total = int(rate * seconds)
     start = time.perf_counter()
     try:
-        for n in range(total):
-            delay = start + n / rate - time.perf_counter()
+        for n in range(first, first + total):
+            delay = start + (n - first) / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             message = item(platform, n, run)
