@@ -52,7 +52,7 @@ from videohelp.ui.shortcuts import SHORTCUTS, translated
 from videohelp.ui.source_picker import SourcePicker
 from videohelp.ui.status_panel import StatusPanel
 from videohelp.ui.studio_only import StudioOnly, StudioOnlyDock
-from videohelp.ui.theme import THEMES
+from videohelp.ui.theme import PANIC_BUTTON_STYLE, THEMES
 from videohelp.ui.words import refusal_words
 
 log = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ class MainWindow(DeskActions, QMainWindow):
         self.clear_button = QPushButton()
         self.panic_button = QPushButton()
         self.panic_button.setObjectName("panicButton")
+        self.panic_button.setStyleSheet(PANIC_BUTTON_STYLE)
         panic_font = QFont(self.panic_button.font())
         panic_font.setPixelSize(26)
         panic_font.setBold(True)
