@@ -28,8 +28,8 @@ _DARK = {
 
 # The CLEAR ALL button's own style sheet, the same in both themes. Set on the button, not on
 # the application: an application style sheet puts every widget's painting through Qt's
-# style-sheet style (rules matched per draw), and the live feed's repaints took ~20 % longer
-# with it (5.8 against 4.8 ms for a 1100x600 table, bench in docs/performance.md).
+# style-sheet style (rules matched per draw): a feed-sized table repainted in 4.1-4.6 ms
+# without it against 5.0-5.9 ms with it (bench/table_paint.py, docs/performance.md).
 PANIC_BUTTON_STYLE = """
 QPushButton { background: #C62828; color: white; border-radius: 6px;
               font-weight: bold; padding: 10px; }
