@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import resource
@@ -112,6 +113,7 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
     if show:  # --hidden: the same desk not painted (what the views cost, by difference)
         window.show()
     figures: dict = {}
+    pauses = GcPauses()
     # How often each path runs under load: per-call costs multiply by these, which is why
     # the desk batches (an idle machine runs every commit with a comment or two).
     calls = {"pipeline commits": 0, "feed batches": 0, "triage batches": 0, "repeat batches": 0}
@@ -148,7 +150,9 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
             c2, t2, th2 = cpu_s(), time.perf_counter(), threads_s()
             before = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
             late = session.program.late_frames
+            pauses.take()
             out, _ = await generator.communicate()
+            gc_s, gc_longest_s = pauses.take()
             c3, t3, th3 = cpu_s(), time.perf_counter(), threads_s()
             after = dict(calls, **{"seat hub events": session.hub.state.log.last_seq})
             # The program must not stutter while the desk works: frames that missed their time.
@@ -160,6 +164,8 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
                 await asyncio.sleep(0.2)
             await asyncio.sleep(1.0)
             return {"cores": (c3 - c2) / (t3 - t2), "bridge": json.loads(out), "late": late,
+                    "gc_ms_per_s": round(1000 * gc_s / (t3 - t2), 2),
+                    "longest_gc_pause_ms": round(1000 * gc_longest_s, 1),
                     "frames": round((t3 - t2) * session.program.fps),
                     "by_thread": {name: (th3[name] - th2.get(name, 0.0)) / (t3 - t2)
                                   for name in th3},
@@ -190,6 +196,9 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
                 "per_second": measured["per_second"],
                 "comments": measured["bridge"]["acked"],
                 "late_program_frames": f"{measured['late']} of {measured['frames']}",
+                # The collector's share of the window and its longest pause (core/heap.py).
+                "gc_ms_per_s": measured["gc_ms_per_s"],
+                "longest_gc_pause_ms": measured["longest_gc_pause_ms"],
                 "ack_p50_ms": measured["bridge"]["ack_p50_ms"],
                 "ack_p99_ms": measured["bridge"]["ack_p99_ms"]})
         figures["runs"] = runs
@@ -231,6 +240,31 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
                          f"IngestClient, linger {bridge_linger_s:g} s")
     figures["load_avg"] = os.getloadavg()
     return figures
+
+
+class GcPauses:
+    """The cyclic collector's pauses (every thread waits for one: it holds the GIL)."""
+
+    def __init__(self) -> None:
+        self.total_s = 0.0
+        self.longest_s = 0.0
+        self._started: float | None = None
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self._started is not None:
+            pause = time.perf_counter() - self._started
+            self.total_s += pause
+            self.longest_s = max(self.longest_s, pause)
+            self._started = None
+
+    def take(self) -> tuple[float, float]:
+        """(seconds in collections, the longest) since the last take."""
+        figures = (self.total_s, self.longest_s)
+        self.total_s = self.longest_s = 0.0
+        return figures
 
 
 def _untriaged(window) -> int:

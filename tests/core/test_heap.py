@@ -57,3 +57,42 @@ def test_rss_stays_level_once_the_tables_are_at_their_cap() -> None:
 def test_elsewhere_it_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heap.sys, "platform", "darwin")
     assert heap.return_large_blocks() is False
+
+
+SETTLE = """
+import gc, json, weakref
+from videohelp.core.heap import settle_heap
+
+class Node:
+    pass
+
+def cycle():
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return a
+
+dead = weakref.ref(cycle())        # garbage before the settle: collected by it
+kept = cycle()                     # alive at the settle: exempt from collections
+kept_ref = weakref.ref(kept)
+exempt = settle_heap()
+first = {"dead_collected": dead() is None, "exempt": exempt,
+         "kept_exempt": gc.get_freeze_count() == exempt}
+young = weakref.ref(cycle())       # made after the settle: collected as usual
+gc.collect()
+first["young_collected"] = young() is None
+del kept                           # an exempt cycle dies: no collection sees it ...
+gc.collect()
+first["exempt_cycle_waits"] = kept_ref() is not None
+settle_heap()                      # ... until the next settle (a rebuilt triage engine)
+first["exempt_cycle_collected_at_next_settle"] = kept_ref() is None
+print(json.dumps(first))
+"""
+
+
+def test_settle_heap_exempts_what_is_alive_and_collects_the_rest() -> None:
+    done = subprocess.run([sys.executable, "-c", SETTLE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    result = json.loads(done.stdout)
+    assert result.pop("exempt") > 1_000  # the interpreter's own modules and types at least
+    assert all(result.values()), result
+
