@@ -208,9 +208,11 @@ def requeue_on_air(store: Store, detail: str) -> list[StoredComment]:
 def comments_since(store: Store, since_ms: int, limit: int = MAX_RESTORED_COMMENTS
                    ) -> list[StoredComment]:
     """The show's comments received since ``since_ms`` (not repeats), oldest first."""
+    # Newest first along the received_ms index: "ORDER BY id DESC" walked the table back
+    # to its first comment whenever fewer than ``limit`` were recent.
     rows = store.conn.execute(
         "SELECT * FROM comments WHERE received_ms >= ? AND repeat_of IS NULL"
-        " ORDER BY id DESC LIMIT ?", (since_ms, limit)).fetchall()
+        " ORDER BY received_ms DESC, id DESC LIMIT ?", (since_ms, limit)).fetchall()
     return [StoredComment.from_row(dict(row)) for row in reversed(rows)]
 
 

@@ -92,9 +92,11 @@ class CommentWriter:
             rules = self.repeat_rules
             tracker = RepeatTracker(rules)
             since = now - max(rules.viewer_window_ms, rules.text_window_ms, rules.burst_window_ms)
+            # In received order, along the received_ms index: "ORDER BY id" made SQLite walk
+            # the whole table instead (230 ms at 1,000,000 comments, on every start).
             rows = self.store.conn.execute(
                 "SELECT id, platform, user_id, text, received_ms, repeat_of FROM comments"
-                " WHERE received_ms >= ? ORDER BY id", (since,))
+                " WHERE received_ms >= ? ORDER BY received_ms, id", (since,))
             tracker.prime(Seen(r["id"], r["platform"], r["user_id"], r["text"],
                                r["received_ms"], r["repeat_of"]) for r in rows)
             self._tracker = tracker
