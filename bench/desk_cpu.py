@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/desk_cpu.py [--rate 300] [--idle 15] [--seconds 30]
     .venv/bin/python bench/desk_cpu.py --bridge-linger 0.05   # through the shipped bridge client
+    .venv/bin/python bench/desk_cpu.py --show-comments 1000000   # late in a long show
     DESK_CPU_PROFILE=desk.prof .venv/bin/python bench/desk_cpu.py   # + the main thread's profile
 
 The desk as shipped (offscreen Qt): the real ``ShowSession`` listening with triage, the
@@ -15,6 +16,8 @@ frames what comes within its linger together. Figures: this process's CPU (all t
 writer, triage, program) in cores above the mean of the idle windows either side, for each
 load window and their median (judged), per thread and per comment; RSS before and after, and
 how many feed rows still show "…" (untriaged) at the end, after triage caught up.
+``--show-comments N`` starts the desk on a store that already holds N older comments (a
+three-hour show at 100/s stores ~1,080,000): what a batch costs must not grow with the show.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def rss_mb() -> float:
 
 def run(rate: float, idle: float, seconds: float, show: bool = True, triage: bool = True,
         plain_qasync: bool = False, linger_s: float | None = None,
-        bridge_linger_s: float = -1.0, repeat: int = 3) -> dict:
+        bridge_linger_s: float = -1.0, repeat: int = 3, show_comments: int = 0) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -105,6 +108,14 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
 
         session_module.DESK_COMMIT_LINGER_S = linger_s
     data = Path(tempfile.mkdtemp(prefix="desk-cpu-"))
+    if show_comments:  # the show so far, hours old: in the store, in no live window
+        from show_length import grow
+
+        from videohelp.queue.persist import CommentWriter
+
+        writer = CommentWriter(data_paths(data).database)
+        grow(writer, show_comments)
+        writer.close()
     session = ShowSession(data_paths(data), Settings(), SessionOptions(
         listen=True, host="127.0.0.1", port=0, ingest_tokens={"douyin": TOKENS["douyin"]},
         triage=triage))
@@ -239,6 +250,7 @@ def run(rate: float, idle: float, seconds: float, show: bool = True, triage: boo
     figures["bridge"] = ("one frame per comment" if bridge_linger_s < 0 else
                          f"IngestClient, linger {bridge_linger_s:g} s")
     figures["load_avg"] = os.getloadavg()
+    figures["show_comments_before"] = show_comments
     return figures
 
 
@@ -303,11 +315,13 @@ def main() -> None:
     parser.add_argument("--bridge-linger", type=float, default=None, metavar="S",
                         help="send through the shipped bridge client with this linger (0.05"
                              " as shipped); default: one frame per comment, the worst case")
+    parser.add_argument("--show-comments", type=int, default=0, metavar="N",
+                        help="start on a store holding N older comments (late in a show)")
     args = parser.parse_args()
     figures = run(args.rate, args.idle, args.seconds, show=not args.hidden, triage=not args.no_triage,
                   plain_qasync=args.qasync, linger_s=args.linger,
                   bridge_linger_s=-1.0 if args.bridge_linger is None else args.bridge_linger,
-                  repeat=args.repeat)
+                  repeat=args.repeat, show_comments=args.show_comments)
     print(json.dumps(figures, indent=1))
     # Issue 15: at 300 comments/s the desk costs at most 0.15 cores above idle, and the feed
     # shows triage live (no row left "…" once triage caught up).
