@@ -46,6 +46,21 @@ def test_comments_appear_in_the_view_newest_first_masked(desk, qloop, qtbot) -> 
     assert model.index(0, 2).data() == "观众1号"
 
 
+def test_a_flood_reaches_the_feed_once_a_second_and_every_row_arrives(desk, qloop, qtbot) -> None:
+    from videohelp.ui.main_window import FEED_FLOOD_BATCH_MS, FEED_FLOOD_ROWS
+
+    feed = desk.session.feed
+    assert (feed.flood_rows, feed.flood_interval_ms) == (FEED_FLOOD_ROWS, FEED_FLOOD_BATCH_MS)
+    with qtbot.waitSignal(feed.commentsAdded, timeout=2000):
+        _submit(qloop, desk.session, *[f"年检预约 {i}" for i in range(FEED_FLOOD_ROWS)])
+    assert feed.flooded
+    with qtbot.waitSignal(feed.commentsAdded, timeout=3000):
+        qloop.run_until_complete(desk.session.pipeline.submit([IncomingComment(
+            "app", "after-flood", "u-late", "观众", "驾照到期怎么换", 1_700_000_001_000)]))
+    assert not feed.flooded  # a small batch: back to the usual pace
+    assert desk.model.rowCount() == FEED_FLOOD_ROWS + 1
+
+
 def test_keyboard_path_takes_and_clears_the_question(desk, qloop, qtbot, run_until_signal) -> None:
     with qtbot.waitSignal(desk.session.feed.commentsAdded, timeout=1000):
         _submit(qloop, desk.session, "驾照到期了怎么换")

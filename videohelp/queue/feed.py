@@ -30,6 +30,10 @@ class CommentFeed(QObject):
 
     def __init__(self, interval_ms: int = 40, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.interval_ms = interval_ms
+        # A flood: a batch this large (0: never) makes the next wait ``flood_interval_ms``.
+        self.flood_rows = 0
+        self.flood_interval_ms = interval_ms
         self._pending: list[StoredComment] = []
         self._repeats: dict[int, int] = {}
         self._filed: list[StoredComment] = []
@@ -38,9 +42,23 @@ class CommentFeed(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
 
-    def set_interval(self, interval_ms: int) -> None:
-        """Hand batches over at most every ``interval_ms`` (the desk: a few per second)."""
+    def set_interval(self, interval_ms: int, *, flood_rows: int = 0,
+                     flood_interval_ms: int | None = None) -> None:
+        """Hand batches over at most every ``interval_ms`` (the desk: a few per second).
+
+        After a batch of ``flood_rows`` comments or more, the next waits ``flood_interval_ms``
+        instead, until a batch is smaller again: when comments come faster than anyone reads
+        them, each batch costs the views a repaint, whatever its size.
+        """
+        self.interval_ms = interval_ms
+        self.flood_rows = flood_rows
+        self.flood_interval_ms = interval_ms if flood_interval_ms is None else flood_interval_ms
         self._timer.setInterval(interval_ms)
+
+    @property
+    def flooded(self) -> bool:
+        """The last batch was a flood's: the next waits ``flood_interval_ms``."""
+        return self._timer.interval() != self.interval_ms
 
     def push(self, comments: list[StoredComment]) -> None:
         """Pipeline listener: queue ``comments`` for the next batch (main thread)."""
@@ -63,6 +81,8 @@ class CommentFeed(QObject):
             self._timer.start()
 
     def flush(self) -> None:
+        flood = bool(self.flood_rows) and len(self._pending) >= self.flood_rows
+        self._timer.setInterval(self.flood_interval_ms if flood else self.interval_ms)
         if self._pending:
             batch, self._pending = self._pending, []
             self.commentsAdded.emit(batch)
