@@ -208,7 +208,7 @@ class Console:
         # triage to finish building (seconds). Comments arriving meanwhile wait for it.
         if self.triage is not None:
             # Once triage's engine is built, what start-up loaded leaves the collector's
-            # walks (core/heap.py: full collections 60-84 ms -> 8-30 ms at 300/s).
+            # walks (core/heap.py: the longest collections 80-119 ms -> 12-68 ms at 300/s).
             self.triage.ready.connect(_settle_heap)
             self.triage.retrained.connect(_settle_heap)
             self.triage.start()  # builds in its worker thread; returns at once

@@ -18,9 +18,9 @@ whole-console figures (docs/performance.md).
 The cyclic garbage collector is the other long-show cost: each full collection walks every
 container alive, and what start-up loads (triage's vocabulary and segmenter, the catalog, the
 knowledge base) is most of the walk and never becomes garbage. At 300 comments/s the desk ran
-a full collection every ~20 s, 60-84 ms each with the GIL held: the program thread's frames
-(33 ms apart) waited behind it. ``settle_heap`` moves what is alive once start-up is done out of
-the collector's sight (``gc.freeze``): the same collections then took 8-30 ms.
+full collections of 80-119 ms with the GIL held: the program thread's frames (33 ms apart)
+waited behind them. ``settle_heap`` moves what is alive once start-up is done out of the
+collector's sight (``gc.freeze``): the longest then took 12-68 ms (bench/desk_cpu.py).
 """
 
 from __future__ import annotations
