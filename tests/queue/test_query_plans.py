@@ -15,7 +15,7 @@ from pathlib import Path
 from videohelp.core.store import Store
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.protocol import IncomingComment
-from videohelp.queue.triage.storage import TriageUpdate, apply_triage
+from videohelp.queue.triage.storage import TriageUpdate, apply_triage, last_comment_id, untriaged
 
 
 def traced(store: Store) -> list[str]:
@@ -61,6 +61,8 @@ def test_ingest_triage_and_a_restart_use_indexes(tmp_path: Path) -> None:
     restarted = CommentWriter(db)  # a restart primes the repeat tracker from the store
     statements += traced(restarted.store)
     restarted.write([comment(200, "u1", "驾照到期了怎么换 1")])
+    # Triage's backlog after a restart: what it still owes, read back in id order.
+    assert untriaged(restarted.store, 0, last_comment_id(restarted.store), 100)
     restarted.close()
 
     store = Store(db)
