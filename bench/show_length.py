@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from videohelp.queue.masking import RULES_VERSION
 from videohelp.queue.persist import CommentWriter
 from videohelp.queue.protocol import IncomingComment
+from videohelp.queue.remask import META_KEY
 from videohelp.queue.triage.storage import TriageUpdate, apply_triage
 
 INGEST_BATCH = 16
@@ -77,6 +79,10 @@ def grow(writer: CommentWriter, comments: int) -> None:
             " '年检怎么预约 ' || i, ? + i / 100, ? + i / 100, 'triaged', 0,"
             " CASE WHEN i % 20 = 0 THEN i - 1 END, 1, 'MV24', 0.9 FROM n",
             (first, first + comments - 1, old, old))
+        # Masked under today's rules (their texts hold nothing personal), as a real show's
+        # are: otherwise the console re-masks them all at start (queue/remask.py).
+        conn.execute("INSERT INTO kb_meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                     " DO UPDATE SET value = excluded.value", (META_KEY, RULES_VERSION))
 
 
 def main() -> None:
