@@ -15,8 +15,8 @@ import time
 import pytest
 import pytest_asyncio
 
+from tests.queue.plan_support import scans
 from tests.queue.seat_support import small_settings
-from tests.queue.test_query_plans import scans
 from videohelp.console.session import SessionOptions, ShowSession
 from videohelp.core import store as store_module
 from videohelp.core.paths import data_paths
