@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 from videohelp.console.session import ShowSession
+from videohelp.core.roles import Action, allowed
 from videohelp.queue.comments import State, StoredComment
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,15 @@ class DemoDirector:
         self._recent = deque(kept, maxlen=self._recent.maxlen)
 
     def start(self) -> None:
+        """Start taking questions, if the desk's role may put them on air at all.
+
+        A producer's demo desk would otherwise be refused every ``hold_s`` and show the
+        refusal in its banner for an action its user never took.
+        """
+        role = self.session.actor.role
+        if not allowed(role, Action.TAKE):
+            log.info("demo director idle: the %s role may not put questions on air", role.value)
+            return
         self._task = asyncio.get_event_loop().create_task(self._run(), name="demo-director")
 
     def stand_down(self) -> None:
