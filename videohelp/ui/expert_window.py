@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from videohelp.console.seat_client import SeatLink
 from videohelp.ui.expert_model import QUESTION_ROLE, QuestionListModel, item_label, seconds_text
 from videohelp.ui.i18n import Retranslator
+from videohelp.ui.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 CTX = "ExpertWindow"
@@ -77,7 +78,6 @@ class ExpertWindow(QMainWindow):
         self._count_text = ""  # the status bar's standing message, re-worded on a language change
         self.rt = Retranslator(CTX)
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "videohelp — Expert group"))
-        self.resize(1280, 800)
 
         self.list = QListView()
         self.list.setModel(self.model)
@@ -150,6 +150,7 @@ class ExpertWindow(QMainWindow):
         link.requestFailed.connect(lambda text: self.statusBar().showMessage(
             _tr("Not sent: {why}").format(why=text), 8000))
         self._show(None)
+        fit_to_screen(self)  # the expert's whole screen, as the desk takes the studio's
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QEvent, QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -49,6 +49,7 @@ from videohelp.console.reports.raster import chart_image
 from videohelp.console.reports.render_html import charts_of, render_html
 from videohelp.console.reports.render_pdf import write_pdf
 from videohelp.ui.i18n import Retranslator, current_language
+from videohelp.ui.screen_fit import fit_to_screen
 from videohelp.ui.words import platform_name
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class ReportDialog(QDialog):
         self.rt = Retranslator(CTX)
         self.report_rt = Retranslator(CTX)  # the shown report's headings
         self.rt.bind(self.setWindowTitle, QT_TRANSLATE_NOOP(CTX, "Daily review"))
-        self.resize(1100, 800)
+        fit_to_screen(self, QSize(1100, 800))
         # "Today" is the show's day in its time zone, whatever the machine's.
         day = day or day_of_ms(int(time.time() * 1000), zone)
         today = QDate(day.year, day.month, day.day)

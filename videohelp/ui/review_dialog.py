@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,7 @@ from videohelp.core.regulations import CitationError
 from videohelp.ui.entry_editor import EntryEditor
 from videohelp.ui.i18n import Retranslator
 from videohelp.ui.knowledge_model import failure_text
+from videohelp.ui.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 CTX = "ReviewDialog"
@@ -179,7 +180,7 @@ class ReviewDialog(QDialog):
             self._shortcuts.append(shortcut)
         self._retranslate_scope()
         self.reload()
-        self.resize(1280, 720)
+        fit_to_screen(self, QSize(1280, 720))
 
     # -- language ---------------------------------------------------------------------------
     def _retranslate_scope(self) -> None:
