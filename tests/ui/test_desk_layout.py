@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -116,6 +117,12 @@ def test_the_desk_fits_every_studio_screen(role, language, qloop, qtbot, tmp_pat
                            - window.program_monitor.mapTo(window, QPoint(0, 0)).y()) < 4
             elif width == 1920:
                 assert window.program_monitor.width() >= width // 4
+        # "99 asked" in bold (a question's row) fits its column: a fixed 46 px showed "2 人…".
+        bold = QFont(window.table.font())
+        bold.setBold(True)
+        asked = window.model.asked_text(99)
+        column = window.table.columnWidth(window.model.COLUMNS.index("asked"))
+        assert QFontMetrics(bold).horizontalAdvance(asked) + 6 <= column, (asked, column)
         # Nothing grows the window by itself: a long question on air, a long refusal.
         window.resize(1366, 768)
         QApplication.processEvents()

@@ -225,6 +225,11 @@ class CommentListModel(QAbstractTableModel):
                     _tr("Asked"), _tr("State"))[section]
         return None
 
+    @staticmethod
+    def asked_text(count: int) -> str:
+        """The "N asked" cell's text (the feed sizes its column from it)."""
+        return _tr("{n} asked").format(n=count)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # A view asks each visible cell for a dozen roles on every repaint: the ones this
         # model never answers (font, alignment, decoration...) go back at once.
@@ -276,7 +281,7 @@ class CommentListModel(QAbstractTableModel):
             return f"{item.klass} · {comment.item} {item.name_zh} ({(comment.confidence or 0):.0%})"
         if column == "asked":
             count = self.askers(comment.id)
-            return _tr("{n} asked").format(n=count) if count > 1 else ""
+            return self.asked_text(count) if count > 1 else ""
         return state_label(comment.state)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -115,8 +115,9 @@ class MainWindow(DeskActions, QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Narrow fixed columns leave the comment itself the room (1366 px screens too).
-        for column, width in ((0, 66), (1, 64), (2, 84), (4, 160), (5, 46), (6, 62)):
+        for column, width in ((0, 66), (1, 64), (2, 84), (4, 160), (6, 62)):
             self.table.setColumnWidth(column, width)
+        self._fit_asked_column()
         self.table.doubleClicked.connect(self._take_index)
         self.filter_bar = FeedFilterBar(self.feed_filter, self.model.catalog)
         if self.layout_spec.feed_questions_only:
@@ -472,9 +473,18 @@ class MainWindow(DeskActions, QMainWindow):
         for part in (self.model, self.queue_model, self.filter_bar, self.answers):
             part.set_catalog(catalog)
 
+    def _fit_asked_column(self) -> None:
+        """The feed's "N asked" column as wide as "99 asked" in bold in this language (a fixed
+        46 px showed "2 人…" in Chinese)."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        width = QFontMetrics(bold).horizontalAdvance(self.model.asked_text(99)) + 12  # cell margins
+        self.table.setColumnWidth(self.model.COLUMNS.index("asked"), width)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.rt.apply()
+            self._fit_asked_column()
             self.banner.clear_message()  # a message is for the moment: not re-worded, dropped
             for spec in SHORTCUTS:
                 self.actions_by_name[spec.action].setText(translated(spec))
