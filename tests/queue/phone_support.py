@@ -73,6 +73,14 @@ class PhoneShow:
         finally:
             store.close()
 
+    async def audited(self, seat: str, entry: tuple[str, str], timeout_s: float = 10.0) -> None:
+        """Wait until ``entry`` is among ``seat``'s audit rows: the console writes an action's
+        audit row after the action's events have gone out, so a page may show the result first."""
+        deadline = time.monotonic() + timeout_s
+        while entry not in (rows := self.audit(seat)):
+            assert time.monotonic() < deadline, f"{entry} not audited for {seat}: {rows}"
+            await asyncio.sleep(0.05)
+
     def audit(self, seat: str) -> list[tuple[str, str]]:
         """(action, outcome) of every audited request of ``seat``, oldest first."""
         store = Store(self.database)
