@@ -256,3 +256,21 @@ def test_desk_opens_the_knowledge_dock_with_f3_and_typing_there_takes_nothing(de
     assert acted == []  # Return and Escape stayed in the search box
     qtbot.keyClick(view.search, Qt.Key.Key_F12)
     assert acted == [True]  # clear-all works from anywhere
+
+
+def test_the_editor_tabs_name_themselves_in_a_tooltip_too(view: KnowledgeView, qapp) -> None:
+    """A narrow dock elides the tab names ("A…", "Busi…"): the full name is in the tooltip,
+    in the UI's language."""
+    from videohelp.ui.i18n import current_language, set_language
+
+    before = current_language(qapp)
+    try:
+        for language in ("en", "zh_CN"):
+            set_language(qapp, language)
+            view.retranslate()
+            names = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+            assert [view.tabs.tabToolTip(i) for i in range(view.tabs.count())] == names
+            assert all(names) and len(names) == 3
+        assert names[0] == "答案"
+    finally:
+        set_language(qapp, before)

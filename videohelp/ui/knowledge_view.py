@@ -124,13 +124,13 @@ class KnowledgeView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self.editor), "")
         self.tabs.addTab(_scrolled(self.item_editor), "")
-        self.rt.bind(lambda text: self.tabs.setTabText(0, text), QT_TRANSLATE_NOOP(CTX, "Answer"))
-        self.rt.bind(lambda text: self.tabs.setTabText(1, text), QT_TRANSLATE_NOOP(CTX, "Business item"))
+        self.rt.bind(lambda text: self._name_tab(0, text), QT_TRANSLATE_NOOP(CTX, "Answer"))
+        self.rt.bind(lambda text: self._name_tab(1, text), QT_TRANSLATE_NOOP(CTX, "Business item"))
         # Issue 19 hook: what the 24-hour service answered, with one-key "wrong answer".
         from videohelp.ui.auto_answers import AutoAnswersPanel
         self.auto_answers = AutoAnswersPanel(service, lambda: self.editor.name.text().strip() or actor)
         self.tabs.addTab(self.auto_answers, "")
-        self.rt.bind(lambda text: self.tabs.setTabText(2, text),
+        self.rt.bind(lambda text: self._name_tab(2, text),
                      QT_TRANSLATE_NOOP(CTX, "Answered automatically"))
 
         search_row = QHBoxLayout()
@@ -156,6 +156,11 @@ class KnowledgeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def _name_tab(self, index: int, text: str) -> None:
+        """A tab's name, and the same as its tooltip: a narrow dock elides the names ("A…")."""
+        self.tabs.setTabText(index, text)
+        self.tabs.setTabToolTip(index, text)
 
     def retranslate(self) -> None:
         """Re-word the view and its models (the editors re-word themselves)."""
