@@ -209,6 +209,33 @@ def test_masked_views_never_carry_personal_data() -> None:
     assert set(view) >= {"id", "text_masked", "viewer_masked"} and "text" not in view
 
 
+def test_a_comment_batch_builds_its_views_only_when_read(monkeypatch) -> None:
+    """With no seat to resume (log not recording), nobody reads a batch's views: none is
+    built; read later, they say what held when the event was made (the item then)."""
+    import videohelp.queue.seat_events as seat_events
+
+    built: list[bool] = []
+    real_view = seat_events.comment_view
+    monkeypatch.setattr(seat_events, "comment_view",
+                        lambda c, personal, item=None: built.append(personal) or real_view(c, personal, item))
+    log = EventLog(epoch="e")
+    log.stop_recording()
+    state = SeatState(log)
+    added = state.comments_added([_comment(1), _comment(2)])
+    triaged = state.comments_triaged([_comment(1)])
+    assert added is not None and triaged is not None and built == []
+    assert added.comment_ids == (1, 2) and triaged.comment_ids == (1,)
+    state.comment_changed(_comment(1), item="DL03")     # a person files it after the event
+    built.clear()
+    assert [c["item"] for c in added.personal["comments"]] == [None, None]
+    assert built == [True, True]
+    assert PHONE not in added.text(False) and PHONE in added.text(True)
+    assert json.loads(added.text(False))["data"] == added.masked
+    log.recording = True                                  # a seat could resume: logged at once
+    state.comments_added([_comment(3)])
+    assert len(built) == 2 + 2 + 2  # the two read above, then both views of comment 3
+
+
 def test_two_answers_are_kept_and_the_first_is_shown() -> None:
     state = SeatState(EventLog(epoch="e"))
     state.flagged(Question(_comment(state=State.FLAGGED), "note", "officer", 1_000))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -165,6 +166,31 @@ def test_the_studio_sees_answers_edits_one_and_puts_it_on_air(console, qloop, qt
     store = Store(console.database)
     assert experts.response_times(store).keys() == {"李专家", "王专家"}
     store.close()
+
+
+def test_the_dock_reads_a_triage_batch_only_when_it_holds_one_of_its_questions(
+        console, qloop, qtbot, monkeypatch) -> None:
+    """New comments' batches go by the dock without their views being built (no seat
+    connected, nothing records them); a batch re-filing a listed question updates it."""
+    import videohelp.queue.seat_events as seat_events
+
+    comment = _flagged_question(console, qloop)
+    dock = ExpertDock(console.hub, OFFICER)
+    qtbot.addWidget(dock)
+    assert dock.model.rowCount() == 1 and dock.model.question(0)["item"] == "DL03"
+    console.hub.state.log.stop_recording()
+    built: list[int] = []
+    real_view = seat_events.comment_view
+    monkeypatch.setattr(seat_events, "comment_view",
+                        lambda c, personal, item=None: built.append(c.id) or real_view(c, personal, item))
+    others = qloop.run_until_complete(console.submit("电动车上牌去哪里", "二手车过户要带什么"))
+    spin_until(qloop, lambda: console.hub.state.log.last_seq and not console.hub._added)
+    console.hub.comments_triaged(others)
+    assert built == []
+    refiled = replace(comment, item="DL05", is_question=True)
+    console.hub.comments_triaged([refiled, *others])
+    assert comment.id in built
+    assert dock.model.question(0)["item"] == "DL05"
 
 
 def test_an_expert_dock_for_a_producer_cannot_put_answers_on_air(console, qloop, qtbot) -> None:

@@ -27,6 +27,7 @@ class RemoteEvent:
     name: str
     personal: dict[str, Any]
     masked: dict[str, Any]
+    comment_ids: tuple[int, ...] = ()  # unknown: a listener reads the data (``seat_events.Event``)
 
 
 class RemoteHub:

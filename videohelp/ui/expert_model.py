@@ -11,6 +11,7 @@ in order.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -135,6 +136,10 @@ class QuestionListModel(QAbstractListModel):
 
     def row_of(self, comment_id: int) -> int | None:
         return self._find(comment_id)
+
+    def holds_any(self, comment_ids: Iterable[int]) -> bool:
+        """Whether any of these comments is a question listed here."""
+        return not {q["comment"]["id"] for q in self._rows}.isdisjoint(comment_ids)
 
     def open_count(self) -> int:
         return sum(1 for q in self._rows if q.get("open", True))

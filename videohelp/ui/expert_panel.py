@@ -147,6 +147,11 @@ class ExpertDock(QDockWidget):
         self._online()
 
     def _event(self, event: Event) -> None:
+        if event.name == "comment.added":
+            return  # a comment is flagged, and listed here, only once it is stored
+        if (event.name == "comment.triaged" and event.comment_ids
+                and not self.model.holds_any(event.comment_ids)):
+            return  # a batch of new comments, none of them a question listed here: not built
         data = event.personal if self.personal else event.masked
         if event.name.startswith("seat."):
             self._online()

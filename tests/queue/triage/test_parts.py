@@ -227,6 +227,18 @@ def test_the_answer_index_finds_each_entrys_cosine_and_ranks_candidates() -> Non
         np.testing.assert_allclose(cosines[:, offset:offset + len(ids)], dense @ full, rtol=1e-5)
         offset += len(ids)
     assert not cosines[1].any() and not cosines[2].any()
+    # Told which items each row needs, only those items' entries are computed, the same.
+    wanted = [["DL02"], ["MV01"], ["MV01", "EB03"], ["EB03", "XX99", "MV01"]]
+    partial = index.cosines(X, wanted)
+    offset = 0
+    for item, (ids, _, _) in answers.items():
+        for row, items in enumerate(wanted):
+            span = slice(offset, offset + len(ids))
+            expected = cosines[row, span] if item in items else np.zeros(len(ids))
+            np.testing.assert_allclose(partial[row, span], expected, rtol=1e-5, atol=1e-7)
+        offset += len(ids)
+    assert partial[3, :3].any() and partial[0, 3:5].any()  # computed, not left at 0
+    assert not index.cosines(X, [[], [], [], []]).any()
     # Ranked by cosine plus the item's prior; an item with no entries is skipped.
     candidates = (Candidate("DL02", 0.9), Candidate("XX99", 0.5), Candidate("MV01", 0.1))
     best = index.best(cosines[3], candidates, prior_weight=10.0, k=3)

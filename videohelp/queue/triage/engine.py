@@ -110,7 +110,7 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """A comment's scores as ``_decide`` reads them (taken from the batch's arrays at once)."""
+    """A comment's scores as ``_judge`` reads them (taken from the batch's arrays at once)."""
 
     candidates: tuple[Candidate, ...]  # the three most likely items, best first
     best_class: int  # chatter or an item
@@ -314,16 +314,33 @@ class TriageEngine:
         best_class = probs.argmax(axis=1)
         best_probs = probs[np.arange(len(texts)), best_class].tolist()
         chatter_probs = probs[:, self._chatter].tolist()
-        cosines = self.answer_index.cosines(X)
-        decisions = []
-        for row, (text, top, top_p) in enumerate(zip(texts, tops.tolist(), top_probs, strict=True)):
-            lo, hi = X.indptr[row], X.indptr[row + 1]
+        judged = []
+        for row, (top, top_p) in enumerate(zip(tops.tolist(), top_probs, strict=True)):
             candidates = tuple(Candidate(self.classes[i], p) for i, p in zip(top, top_p, strict=True))
-            shape = self.normaliser.has_question_shape(contents[row])
-            decisions.append(self._decide(
-                text, Ranked(candidates, int(best_class[row]), best_probs[row], chatter_probs[row]),
-                probs[row], X.indices[lo:hi], X.data[lo:hi], cosines[row], shape,
-                per_clause.get(row, [])))
+            judged.append(self._judge(
+                Ranked(candidates, int(best_class[row]), best_probs[row], chatter_probs[row]),
+                probs[row], X.indptr[row + 1] > X.indptr[row],
+                self.normaliser.has_question_shape(contents[row]), per_clause.get(row, [])))
+        # Only the candidate items' entries of the questions: their answers come from there.
+        cosines = self.answer_index.cosines(
+            X, [[c.item for c in candidates] if is_question else []
+                for is_question, _, candidates, _ in judged])
+        decisions = []
+        for row, (text, (is_question, confidence, candidates, also)) in enumerate(
+                zip(texts, judged, strict=True)):
+            lo, hi = X.indptr[row], X.indptr[row + 1]
+            if not is_question:
+                decisions.append(Decision(text, False, None, None, confidence, candidates, (),
+                                          X.indices[lo:hi], X.data[lo:hi]))
+                continue
+            best = candidates[0].item
+            answers = self.answer_index.best(cosines[row], candidates,
+                                             self.params.answer_item_prior)
+            decisions.append(Decision(
+                text, True, best, self.knowledge.catalog[best].klass, confidence, candidates,
+                answers, X.indices[lo:hi], X.data[lo:hi],
+                tuple(self.answer_item.get(a, "") for a in answers),
+                also))
         return decisions
 
     def _clause_labels(self, rows: list[int], clause_features: list[list[list[int]]],
@@ -339,30 +356,28 @@ class TriageEngine:
             out[r].append((self.classes[int(label)], float(p)))
         return out
 
-    def _decide(self, text: str, ranked: Ranked, probs: np.ndarray, indices: np.ndarray,
-                data: np.ndarray, cosines: np.ndarray, shape: bool,
-                clause_labels: list[tuple[str, float]]) -> Decision:
+    def _judge(self, ranked: Ranked, probs: np.ndarray, known: bool, shape: bool,
+               clause_labels: list[tuple[str, float]]
+               ) -> tuple[bool, float, tuple[Candidate, ...], str | None]:
+        """(is it a question, the confidence shown, the candidate items, a second question's
+        item): ``also`` goes second among the candidates if the three best lack it."""
         candidates = ranked.candidates
-        if not len(indices):
+        if not known:
             # Nothing we know (emoji, punctuation, a name): not a question we can file.
-            return Decision(text, False, None, None, 1.0, candidates, (), indices, data)
+            return False, 1.0, candidates, None
         is_question = ranked.best_class != self._chatter
         if is_question and (ranked.best_p < self.params.min_confidence
                             or (ranked.best_p < self.params.floor and not shape)):
             is_question = False  # a weak guess without a question's shape: chatter
         if not is_question:
-            return Decision(text, False, None, None, ranked.chatter_p, candidates,
-                            (), indices, data)
+            return False, ranked.chatter_p, candidates, None
         best = candidates[0].item
         also = next((label for label, p in clause_labels
                      if label not in (CHATTER, best) and p >= self.params.second_floor), None)
         if also is not None and all(c.item != also for c in candidates):
             candidates = (candidates[0], Candidate(also, float(probs[self.model.index[also]])),
                           candidates[1])
-        answers = self.answer_index.best(cosines, candidates, self.params.answer_item_prior)
-        return Decision(text, True, best, self.knowledge.catalog[best].klass,
-                        candidates[0].score, candidates, answers, indices, data,
-                        tuple(self.answer_item.get(a, "") for a in answers), also)
+        return True, candidates[0].score, candidates, also
 
     # -- learning -----------------------------------------------------------------
     def learn(self, correction: Correction) -> None:
