@@ -56,7 +56,7 @@ DESK_MOTION = {"transition": "cut", "out": "cut"}
 # and no one sees (the feed shows comments in 400 ms batches).
 DESK_COMMIT_LINGER_S = 0.03
 # In a flood (a commit of 8 rows or more: from ~270 comments/s) every 100 ms instead: at 300/s
-# 9 commits a second instead of 18.5, ~0.016 cores less for the desk (toggled in one process,
+# 9 commits a second instead of 18.5, 0.016-0.020 cores less for the desk (bench/desk_toggle.py,
 # docs/performance.md); acks wait ~105 ms (p50) instead of ~62.
 DESK_FLOOD_LINGER_S = 0.1
 _STATE_ACTIONS = {State.QUEUED: Action.QUEUE, State.DISMISSED: Action.DISMISS,
